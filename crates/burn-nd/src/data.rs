@@ -1,0 +1,168 @@
+//! Conversions between Burn's `TensorData` (any storage dtype) and typed element vectors.
+
+use burn::tensor::{BoolStore, DType, TensorData};
+
+use crate::element::{cast_slice, Inexact};
+use crate::{can_cast, Casting, Error, NdElement};
+
+/// Fails unless `from` may be cast to `to` under `casting`.
+pub(crate) fn check_cast(from: DType, to: DType, casting: Casting) -> Result<(), Error> {
+    if let DType::QFloat(_) = from {
+        return Err(Error::Quantized { dtype: from });
+    }
+    if can_cast(from, to, casting) {
+        Ok(())
+    } else {
+        Err(Error::Casting { from, to, casting })
+    }
+}
+
+/// The row-major multi-index of flat position `flat` in `shape`.
+fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
+    let mut index = vec![0; shape.len()];
+    for (i, &n) in shape.iter().enumerate().rev() {
+        if n > 0 {
+            index[i] = flat % n;
+            flat /= n;
+        }
+    }
+    index
+}
+
+fn inexact(shape: &[usize], to: DType) -> impl FnOnce(Inexact) -> Error + '_ {
+    move |(flat, value)| Error::Inexact {
+        index: unravel(flat, shape),
+        value,
+        to,
+    }
+}
+
+/// The data's elements, in order, as `E`. The caller has checked the cast on the tensor's
+/// logical dtype; `data.dtype` is the storage dtype the backend read back, which may be wider
+/// (tch reads every Int as i64, cube reads Bool as u32). Casting the stored values with `as`
+/// semantics gives the same result as casting the logical values, since they fit the logical
+/// dtype; under `Exact` every stored value is checked.
+pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Result<Vec<E>, Error> {
+    if data.dtype == E::DTYPE {
+        // Same type: hands the buffer over when the backend allows it, else one memcpy.
+        return data.into_vec::<E>().map_err(Error::backend);
+    }
+    let shape = data.shape.to_vec();
+    let err = inexact(&shape, E::DTYPE);
+    macro_rules! cast_from {
+        ($s:ty) => {
+            cast_slice::<$s, E>(data.as_slice::<$s>().map_err(Error::backend)?, exact).map_err(err)
+        };
+    }
+    match data.dtype {
+        DType::F64 => cast_from!(f64),
+        DType::F32 => cast_from!(f32),
+        DType::Flex32 => {
+            let s = bytemuck::try_cast_slice::<u8, f32>(data.as_bytes()).map_err(Error::backend)?;
+            cast_slice::<f32, E>(s, exact).map_err(err)
+        }
+        DType::F16 => cast_from!(burn::tensor::f16),
+        DType::BF16 => cast_from!(burn::tensor::bf16),
+        DType::I64 => cast_from!(i64),
+        DType::I32 => cast_from!(i32),
+        DType::I16 => cast_from!(i16),
+        DType::I8 => cast_from!(i8),
+        DType::U64 => cast_from!(u64),
+        DType::U32 | DType::Bool(BoolStore::U32) => cast_from!(u32),
+        DType::U16 => cast_from!(u16),
+        DType::U8 | DType::Bool(BoolStore::U8) => cast_from!(u8),
+        // Native bools are bytes holding 0 or 1; reading them as u8 avoids trusting that
+        // invariant, and 0/1 casts to every type as false/true would.
+        DType::Bool(BoolStore::Native) => cast_slice::<u8, E>(data.as_bytes(), exact).map_err(err),
+        DType::QFloat(_) => Err(Error::Quantized { dtype: data.dtype }),
+    }
+}
+
+/// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is exactly
+/// `target`, so Burn's own (panicking) conversion never runs. `Flex32` is built as f32 data.
+pub(crate) fn slice_to_data<A: NdElement>(
+    src: &[A],
+    shape: &[usize],
+    target: DType,
+    casting: Casting,
+) -> Result<TensorData, Error> {
+    check_cast(A::DTYPE, target, casting)?;
+    let exact = casting == Casting::Exact;
+    let err = inexact(shape, target);
+    let shape = shape.to_vec();
+    macro_rules! build {
+        ($t:ty) => {
+            TensorData::new(cast_slice::<A, $t>(src, exact).map_err(err)?, shape)
+        };
+    }
+    Ok(match target {
+        DType::F64 => build!(f64),
+        DType::F32 | DType::Flex32 => build!(f32),
+        DType::F16 => build!(burn::tensor::f16),
+        DType::BF16 => build!(burn::tensor::bf16),
+        DType::I64 => build!(i64),
+        DType::I32 => build!(i32),
+        DType::I16 => build!(i16),
+        DType::I8 => build!(i8),
+        DType::U64 => build!(u64),
+        DType::U32 => build!(u32),
+        DType::U16 => build!(u16),
+        DType::U8 => build!(u8),
+        DType::Bool(store) => {
+            let bools = cast_slice::<A, bool>(src, exact).map_err(err)?;
+            let mut data = match store {
+                BoolStore::Native => TensorData::new(bools, shape),
+                BoolStore::U8 => TensorData::new(bools.into_iter().map(u8::from).collect(), shape),
+                BoolStore::U32 => {
+                    TensorData::new(bools.into_iter().map(u32::from).collect(), shape)
+                }
+            };
+            data.dtype = target;
+            data
+        }
+        DType::QFloat(_) => return Err(Error::Quantized { dtype: target }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unravel_is_row_major() {
+        assert_eq!(unravel(0, &[2, 3]), vec![0, 0]);
+        assert_eq!(unravel(5, &[2, 3]), vec![1, 2]);
+        assert_eq!(unravel(7, &[2, 3, 4]), vec![0, 1, 3]);
+        assert_eq!(unravel(0, &[]), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn wide_storage_reads_as_logical_values() {
+        // tch stores an i32 tensor's values as i64; cube stores bools as u32.
+        let data = TensorData::new(vec![-1i64, 7], [2]);
+        assert_eq!(data_into_vec::<i32>(data, false).unwrap(), vec![-1, 7]);
+        let mut bools = TensorData::new(vec![0u32, 1, 1], [3]);
+        bools.dtype = DType::Bool(BoolStore::U32);
+        assert_eq!(data_into_vec::<bool>(bools, false).unwrap(), vec![false, true, true]);
+    }
+
+    #[test]
+    fn bool_targets_carry_their_store() {
+        for store in [BoolStore::Native, BoolStore::U8, BoolStore::U32] {
+            let data = slice_to_data(&[0.0f32, 2.0], &[2], DType::Bool(store), Casting::Unsafe)
+                .unwrap();
+            assert_eq!(data.dtype, DType::Bool(store));
+            assert_eq!(data_into_vec::<u8>(data, false).unwrap(), vec![0, 1]);
+        }
+    }
+
+    #[test]
+    fn exact_errors_name_the_multi_index() {
+        let err = slice_to_data(&[1.0f64, 2.0, 3.0, 1e40], &[2, 2], DType::F32, Casting::Exact)
+            .unwrap_err();
+        match err {
+            Error::Inexact { index, .. } => assert_eq!(index, vec![1, 1]),
+            other => panic!("unexpected {other}"),
+        }
+    }
+}

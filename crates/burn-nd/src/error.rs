@@ -1,0 +1,122 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+use burn::tensor::DType;
+
+use crate::casting::dtype_name;
+use crate::{Casting, Value};
+
+/// Everything that can go wrong converting between a Burn tensor and an ndarray array.
+///
+/// Messages are lowercase and name the dtypes, indices and numbers involved.
+///
+/// ```
+/// use burn_nd::prelude::*;
+/// use burn_nd::Error;
+/// use burn::tensor::Tensor;
+/// use burn_ndarray::NdArray;
+///
+/// let t = Tensor::<NdArray, 1>::from_floats([0.5, 1.0], &Default::default());
+/// let err = t.to_ndarray::<i32>().unwrap_err();
+/// assert!(matches!(err, Error::Casting { .. }));
+/// assert_eq!(err.to_string(), "cannot cast float32 to int32 under Casting::Safe");
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The cast from `from` to `to` is not allowed under the `casting` mode
+    /// (see [`can_cast`](crate::can_cast)). Nothing was read from the device.
+    Casting {
+        /// The tensor's (or array's) logical dtype.
+        from: DType,
+        /// The requested dtype.
+        to: DType,
+        /// The casting mode that forbids it.
+        casting: Casting,
+    },
+    /// Under [`Casting::Exact`], the element at `index` (in logical order) holds `value`,
+    /// which the target dtype `to` cannot represent exactly.
+    Inexact {
+        /// The multi-dimensional index of the first offending element.
+        index: Vec<usize>,
+        /// Its exact value.
+        value: Value,
+        /// The dtype it failed to convert to.
+        to: DType,
+    },
+    /// The array has `got` dimensions where the tensor type has `expected`.
+    Rank {
+        /// The number of dimensions found.
+        got: usize,
+        /// The number of dimensions the tensor type requires.
+        expected: usize,
+    },
+    /// The tensor is quantized; call `dequantize()` on it before converting.
+    Quantized {
+        /// The quantized dtype.
+        dtype: DType,
+    },
+    /// The backend cannot hold a tensor of `dtype` for this kind of tensor
+    /// (for example an f16 tensor on burn-ndarray, or a Float tensor of an integer dtype).
+    Unsupported {
+        /// The requested dtype.
+        dtype: DType,
+        /// The tensor kind: `"Float"`, `"Int"` or `"Bool"`.
+        kind: &'static str,
+    },
+    /// The backend failed to read the tensor back; Burn's error is kept as the source.
+    Backend {
+        /// Burn's own error.
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Casting { from, to, casting } => write!(
+                f,
+                "cannot cast {} to {} under Casting::{casting:?}",
+                dtype_name(*from),
+                dtype_name(*to)
+            ),
+            Error::Inexact { index, value, to } => write!(
+                f,
+                "value {value} at index {index:?} cannot be represented exactly as {}",
+                dtype_name(*to)
+            ),
+            Error::Rank { got, expected } => write!(
+                f,
+                "rank mismatch: got {got} dimensions, expected {expected}"
+            ),
+            Error::Quantized { dtype } => write!(
+                f,
+                "quantized tensor ({dtype:?}): call dequantize() before converting"
+            ),
+            Error::Unsupported { dtype, kind } => write!(
+                f,
+                "dtype {} is not supported for {kind} tensors on this backend",
+                dtype_name(*dtype)
+            ),
+            Error::Backend { source } => write!(f, "backend read failed: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Backend { source } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn backend(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Backend {
+            source: Box::new(source),
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Burn tensors to `ndarray` arrays and back, on every backend: the Rust answer to PyTorch's
+//! `tensor.detach().cpu().numpy()`, `torch.from_numpy` and NumPy's `astype`.
+//!
+//! # Map of the crate
+//!
+//! | you want | use |
+//! |---|---|
+//! | a tensor as an array (any backend, Float / Int / Bool, `Autodiff` too) | [`ToNdarray`]: `to_ndarray`, `into_ndarray`, `_dyn` and `_with` forms |
+//! | an array as a tensor (any layout, any element type) | [`FromNdarray`]: `from_ndarray`, `from_ndarray_as` |
+//! | control over how values may change | [`Casting`], after NumPy's `casting=`, plus [`Casting::Exact`] |
+//! | to ask whether a cast is allowed | [`can_cast`], which agrees with `numpy.can_cast` |
+//! | the element types and the `as` cast rule | [`NdElement`], [`Value`] |
+//! | the static dimension of a rank | [`Rank`], [`StaticRank`] |
+//! | what went wrong | [`Error`] |
+//! | everything at once | [`prelude`] |
+//!
+//! `ndarray` (0.17, the version burn-ndarray uses) and `half` are re-exported, so the array
+//! and f16/bf16 types you get are the ones this crate speaks.
+//!
+//! ```
+//! use burn_nd::prelude::*;
+//! use burn::tensor::Tensor;
+//! use burn_ndarray::NdArray;
+//! use ndarray::{array, Array2};
+//!
+//! let device = Default::default();
+//! let t = Tensor::<NdArray, 2>::from_ndarray(&array![[1.0f64, 2.0], [3.0, 4.0]], &device)?;
+//! let doubled: Array2<f32> = (t * 2.0).into_ndarray()?;
+//! assert_eq!(doubled, array![[2.0, 4.0], [6.0, 8.0]]);
+//! # Ok::<_, burn_nd::Error>(())
+//! ```
+//!
+//! # Costs
+//!
+//! Reading a tensor goes through the backend's own read-back (`Tensor::try_into_data`), then
+//! at most one pass to cast. `into_ndarray` of a unique, contiguous burn-ndarray tensor read
+//! as its own dtype reuses the tensor's buffer: no copy at all. `from_ndarray` copies once
+//! (casting on the way) and hands that buffer to the backend.
+//!
+//! # Limits
+//!
+//! - Quantized tensors are refused ([`Error::Quantized`]); dequantize first.
+//! - No function here panics on user data: NaN, infinities and overflow follow
+//!   [`Casting`], never Burn's panicking `TensorData::convert`.
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used)]
+
+mod casting;
+mod data;
+mod element;
+mod error;
+mod from;
+mod rank;
+mod to;
+
+pub use casting::{can_cast, Casting};
+pub use element::{NdElement, Value};
+pub use error::Error;
+pub use from::FromNdarray;
+pub use rank::{Rank, StaticRank};
+pub use to::ToNdarray;
+
+pub use half;
+pub use ndarray;
+
+/// The traits and types most code needs: `use burn_nd::prelude::*;`.
+///
+/// ```
+/// use burn_nd::prelude::*;
+/// use burn::tensor::Tensor;
+/// use burn_ndarray::NdArray;
+///
+/// let t = Tensor::<NdArray, 1>::from_floats([1.0], &Default::default());
+/// let a = t.to_ndarray_with::<f64>(Casting::Safe)?;
+/// assert_eq!(a[0], 1.0);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub mod prelude {
+    pub use crate::{can_cast, Casting, Error, FromNdarray, NdElement, ToNdarray};
+}

@@ -1,0 +1,221 @@
+//! Tensor → ndarray: the [`ToNdarray`] extension trait.
+
+use burn::tensor::backend::Backend;
+use burn::tensor::{BasicOps, Tensor};
+use ndarray::{Array, ArrayD, IxDyn};
+
+use crate::data::{check_cast, data_into_vec};
+use crate::{Casting, Error, NdElement, Rank, StaticRank};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The static `ndarray` dimension type of a rank-`D` tensor (`Ix1` … `Ix6`).
+type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
+
+/// Converts any `Tensor<B, D, K>` (Float, Int or Bool, any backend, `Autodiff` included)
+/// into an `ndarray` array: the Rust form of PyTorch's `tensor.detach().cpu().numpy()`.
+///
+/// - `to_*` borrow the tensor (a cheap handle clone) and leave it usable; `into_*` consume it
+///   and copy nothing beyond the backend's own read-back. A unique, contiguous burn-ndarray
+///   tensor read as its own dtype hands its buffer over with no copy at all.
+/// - The plain forms return the static dimension (`Array2` for `Tensor<B, 2>`, up to rank 6);
+///   the `_dyn` forms return `ArrayD` for any rank.
+/// - The element type `E` is any [`NdElement`]. The cast goes from the tensor's logical dtype
+///   (`tensor.dtype()`) to `E`, whatever the backend stores: a Bool tensor reads as `bool` and
+///   an `I32` tensor as `i32` under [`Casting::No`] on every backend.
+/// - The plain forms use [`Casting::Safe`]; the `_with` forms take any [`Casting`]. A cast that
+///   is not allowed fails before anything is read from the device.
+/// - Values come out in logical (row-major) order, whatever the tensor's strides.
+///
+/// ```
+/// use burn_nd::prelude::*;
+/// use burn::tensor::{Int, Tensor};
+/// use burn_ndarray::NdArray;
+/// use ndarray::{array, Array2, ArrayD};
+///
+/// let device = Default::default();
+/// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.0], [3.0, 4.5]], &device);
+///
+/// let a: Array2<f32> = t.to_ndarray()?;                  // same dtype
+/// assert_eq!(a, array![[1.0, 2.0], [3.0, 4.5]]);
+/// let wide: Array2<f64> = t.to_ndarray()?;               // safe widening
+/// assert_eq!(wide[[1, 1]], 4.5);
+/// let ints: Array2<i64> = t.to_ndarray_with(Casting::Unsafe)?; // `as` semantics
+/// assert_eq!(ints, array![[1, 2], [3, 4]]);
+/// assert!(t.to_ndarray_with::<i64>(Casting::Exact).is_err()); // 4.5 is not an integer
+///
+/// let d: ArrayD<f32> = t.transpose().into_ndarray_dyn()?;
+/// assert_eq!(d.shape(), &[2, 2]);
+/// assert_eq!(d[[0, 1]], 3.0);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
+    /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::{Bool, Tensor};
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 1, Bool>::from_bool([true, false].into(), &Default::default());
+    /// let a = t.into_ndarray_dyn_with::<u8>(Casting::Safe)?;
+    /// assert_eq!(a.as_slice(), Some(&[1u8, 0][..]));
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error>;
+
+    /// Copies the tensor into an `ArrayD<E>`, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::{Int, Tensor};
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 1, Int>::from_ints([300, -1], &Default::default());
+    /// let a = t.to_ndarray_dyn_with::<u8>(Casting::Unsafe)?; // wraps like `as`
+    /// assert_eq!(a.as_slice(), Some(&[44u8, 255][..]));
+    /// assert!(t.to_ndarray_dyn_with::<u8>(Casting::SameKind).is_err());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error>;
+
+    /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 3>::zeros([1, 2, 3], &Default::default());
+    /// assert_eq!(t.into_ndarray_dyn::<f32>()?.shape(), &[1, 2, 3]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray_dyn<E: NdElement>(self) -> Result<ArrayD<E>, Error> {
+        self.into_ndarray_dyn_with(Casting::Safe)
+    }
+
+    /// Copies the tensor into an `ArrayD<E>` under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 8>::ones([1, 1, 1, 1, 1, 1, 1, 2], &Default::default());
+    /// assert_eq!(t.to_ndarray_dyn::<f64>()?.ndim(), 8);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray_dyn<E: NdElement>(&self) -> Result<ArrayD<E>, Error> {
+        self.to_ndarray_dyn_with(Casting::Safe)
+    }
+
+    /// Consumes the tensor into an array of static dimension, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array1;
+    ///
+    /// let t = Tensor::<NdArray, 1>::from_floats([1.0, 2.0], &Default::default());
+    /// let a: Array1<u8> = t.into_ndarray_with(Casting::Exact)?;
+    /// assert_eq!(a.to_vec(), vec![1, 2]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        let array = self.into_ndarray_dyn_with(casting)?;
+        let got = array.ndim();
+        array
+            .into_dimensionality()
+            .map_err(|_| Error::Rank { got, expected: D })
+    }
+
+    /// Copies the tensor into an array of static dimension, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_nd::half::f16;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array2;
+    ///
+    /// let t = Tensor::<NdArray, 2>::from_floats([[0.1, 65536.0]], &Default::default());
+    /// let a: Array2<f16> = t.to_ndarray_with(Casting::SameKind)?;
+    /// assert_eq!(a[[0, 1]], f16::INFINITY);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        let array = self.to_ndarray_dyn_with(casting)?;
+        let got = array.ndim();
+        array
+            .into_dimensionality()
+            .map_err(|_| Error::Rank { got, expected: D })
+    }
+
+    /// Consumes the tensor into an array of static dimension under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::{Int, Tensor};
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array2;
+    ///
+    /// let t = Tensor::<NdArray, 2, Int>::from_ints([[1, 2], [3, 4]], &Default::default());
+    /// let a: Array2<i64> = t.into_ndarray()?;
+    /// assert_eq!(a.sum(), 10);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray<E: NdElement>(self) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        self.into_ndarray_with(Casting::Safe)
+    }
+
+    /// Copies the tensor into an array of static dimension under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array1;
+    ///
+    /// let t = Tensor::<NdArray, 1>::from_floats([1.5, 2.5], &Default::default());
+    /// let a: Array1<f32> = t.to_ndarray()?;
+    /// assert_eq!(a.mean(), Some(2.0));
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray<E: NdElement>(&self) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        self.to_ndarray_with(Casting::Safe)
+    }
+}
+
+impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
+
+impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K> {
+    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        check_cast(self.dtype(), E::DTYPE, casting)?;
+        let data = self.try_into_data().map_err(Error::backend)?;
+        let shape = data.shape.to_vec();
+        let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
+        // The backend returned exactly shape.product() elements; a mismatch would be its bug.
+        ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(Error::backend)
+    }
+
+    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        // Checked here too so a forbidden cast does not even clone the handle.
+        check_cast(self.dtype(), E::DTYPE, casting)?;
+        self.clone().into_ndarray_dyn_with(casting)
+    }
+}
