@@ -7,7 +7,9 @@
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{s, BasicOps, Bool, DType, Float, Int, Tensor};
 use burn_nd::half::{bf16, f16};
-use burn_nd::ndarray::{self, array, Array, Array1, Array2, Array3, ArrayD, Dimension, IxDyn, ShapeBuilder};
+use burn_nd::ndarray::{
+    self, array, Array, Array1, Array2, Array3, ArrayD, Dimension, IxDyn, ShapeBuilder,
+};
 use burn_nd::prelude::*;
 use burn_nd::{Rank, StaticRank, Value};
 use proptest::collection::vec;
@@ -65,7 +67,10 @@ fn sample<E: NdElement>(shape: &[usize]) -> ArrayD<E> {
         Value::Float(-2.5e-3),
     ];
     ArrayD::from_shape_fn(IxDyn(shape), |ix| {
-        let flat = ix.as_array_view().iter().fold(0usize, |acc, &i| acc * 31 + i + 1);
+        let flat = ix
+            .as_array_view()
+            .iter()
+            .fold(0usize, |acc, &i| acc * 31 + i + 1);
         if flat % 3 == 0 {
             E::from_value(Value::Int(flat as i128))
         } else {
@@ -102,7 +107,11 @@ where
     } else {
         match made {
             Err(Error::Unsupported { dtype, .. }) => assert_eq!(dtype, E::DTYPE),
-            other => panic!("{:?} should be unsupported, got {:?}", E::DTYPE, other.err()),
+            other => panic!(
+                "{:?} should be unsupported, got {:?}",
+                E::DTYPE,
+                other.err()
+            ),
         }
         None
     }
@@ -189,9 +198,15 @@ pub fn zero_size<B: Backend>(device: &B::Device, _: &Expect) {
         let back: Array2<f64> = t.to_ndarray().expect("to");
         assert_eq!(back.shape(), &shape[..]);
         let ints = Tensor::<B, 2, Int>::from_ndarray(&a, device).expect("from");
-        assert_eq!(ints.into_ndarray_dyn::<i64>().expect("to").shape(), &shape[..]);
+        assert_eq!(
+            ints.into_ndarray_dyn::<i64>().expect("to").shape(),
+            &shape[..]
+        );
         let bools = Tensor::<B, 2, Bool>::from_ndarray(&a, device).expect("from");
-        assert_eq!(bools.into_ndarray::<bool>().expect("to").shape(), &shape[..]);
+        assert_eq!(
+            bools.into_ndarray::<bool>().expect("to").shape(),
+            &shape[..]
+        );
     }
 }
 
@@ -210,7 +225,11 @@ pub fn layouts<B: Backend>(device: &B::Device, _: &Expect) {
     let transposed: Array3<f32> = t.clone().swap_dims(0, 2).into_ndarray().expect("swap");
     assert_eq!(transposed, a.view().permuted_axes([2, 1, 0]));
 
-    let sliced: Array3<f32> = t.clone().slice(s![0..2, 1..3, ..;2]).to_ndarray().expect("slice");
+    let sliced: Array3<f32> = t
+        .clone()
+        .slice(s![0..2, 1..3, ..;2])
+        .to_ndarray()
+        .expect("slice");
     assert_eq!(sliced, a.slice(ndarray::s![0..2, 1..3, ..;2]));
 
     let flipped: Array3<f32> = t.clone().flip([1, 2]).to_ndarray().expect("flip");
@@ -220,7 +239,9 @@ pub fn layouts<B: Backend>(device: &B::Device, _: &Expect) {
     let mixed: Array3<i32> = mixed.into_ndarray_with(Casting::Exact).expect("mixed");
     let expected = a.view().permuted_axes([1, 0, 2]);
     let expected = expected.slice(ndarray::s![..;-1, .., ..]);
-    let expected = expected.slice(ndarray::s![1.., .., 1..3]).mapv(|x| x as i32);
+    let expected = expected
+        .slice(ndarray::s![1.., .., 1..3])
+        .mapv(|x| x as i32);
     assert_eq!(mixed, expected);
 }
 
@@ -241,7 +262,10 @@ pub fn views_in<B: Backend>(device: &B::Device, _: &Expect) {
 
     let fortran = Array::from_shape_vec((2, 3).f(), vec![1u16, 2, 3, 4, 5, 6]).expect("f");
     let t = Tensor::<B, 2>::from_ndarray(&fortran, device).expect("fortran");
-    assert_eq!(t.into_ndarray::<f32>().expect("back"), fortran.mapv(f32::from));
+    assert_eq!(
+        t.into_ndarray::<f32>().expect("back"),
+        fortran.mapv(f32::from)
+    );
 
     let shared = a.clone().into_shared();
     let t = Tensor::<B, 3, Int>::from_ndarray(&shared, device).expect("arc");
@@ -263,7 +287,11 @@ fn assert_values<E: NdElement>(got: &[E], want: &[E], what: &str) {
 
 fn expect_casting<T: std::fmt::Debug>(r: Result<T, Error>, from: DType, to: DType, mode: Casting) {
     match r {
-        Err(Error::Casting { from: f, to: t, casting }) => {
+        Err(Error::Casting {
+            from: f,
+            to: t,
+            casting,
+        }) => {
             assert!(can_cast(f, from, Casting::No), "from {f:?}");
             assert_eq!((t, casting), (to, mode));
         }
@@ -273,7 +301,9 @@ fn expect_casting<T: std::fmt::Debug>(r: Result<T, Error>, from: DType, to: DTyp
 
 fn expect_inexact<T: std::fmt::Debug>(r: Result<T, Error>, index: &[usize], value: Value) {
     match r {
-        Err(Error::Inexact { index: i, value: v, .. }) => {
+        Err(Error::Inexact {
+            index: i, value: v, ..
+        }) => {
             assert_eq!((i.as_slice(), v), (index, value));
         }
         other => panic!("expected inexact at {index:?}, got {other:?}"),
@@ -298,8 +328,17 @@ pub fn casting_float_edges<B: Backend>(device: &B::Device, _: &Expect) {
 
     // No: only f32 itself.
     let same: Array1<f32> = t.to_ndarray_with(Casting::No).expect("no");
-    assert_values(same.as_slice().expect("c"), src.as_slice().expect("c"), "no");
-    expect_casting(t.to_ndarray_with::<f64>(Casting::No), DType::F32, DType::F64, Casting::No);
+    assert_values(
+        same.as_slice().expect("c"),
+        src.as_slice().expect("c"),
+        "no",
+    );
+    expect_casting(
+        t.to_ndarray_with::<f64>(Casting::No),
+        DType::F32,
+        DType::F64,
+        Casting::No,
+    );
 
     // Safe: widening only.
     let wide: Array1<f64> = t.to_ndarray().expect("safe");
@@ -318,11 +357,19 @@ pub fn casting_float_edges<B: Backend>(device: &B::Device, _: &Expect) {
     assert_values(half.as_slice().expect("c"), &want, "same kind f16");
     let brain: Array1<bf16> = t.to_ndarray_with(Casting::SameKind).expect("same kind");
     assert_eq!(brain[5], bf16::INFINITY, "f32::MAX rounds past bf16::MAX");
-    expect_casting(to(Casting::SameKind), DType::F32, DType::I32, Casting::SameKind);
+    expect_casting(
+        to(Casting::SameKind),
+        DType::F32,
+        DType::I32,
+        Casting::SameKind,
+    );
 
     // Unsafe: Rust `as`.
     let ints = to(Casting::Unsafe).expect("unsafe");
-    assert_eq!(ints.to_vec(), vec![0, i32::MAX, i32::MIN, 0, i32::MIN, i32::MAX, 0, -1, 2]);
+    assert_eq!(
+        ints.to_vec(),
+        vec![0, i32::MAX, i32::MIN, 0, i32::MIN, i32::MAX, 0, -1, 2]
+    );
     let bytes: Array1<u8> = t.to_ndarray_with(Casting::Unsafe).expect("unsafe u8");
     assert_eq!(bytes.to_vec(), vec![0, 255, 0, 0, 0, 255, 0, 0, 2]);
     let bools: Array1<bool> = t.to_ndarray_with(Casting::Unsafe).expect("unsafe bool");
@@ -339,21 +386,33 @@ pub fn casting_float_edges<B: Backend>(device: &B::Device, _: &Expect) {
     let exact: Array1<f64> = t.to_ndarray_with(Casting::Exact).expect("f64 keeps all");
     assert!(exact[0].is_nan() && exact[3].is_sign_negative());
     let tail = t.clone().slice(s![6..]);
-    expect_inexact(tail.to_ndarray_with::<i8>(Casting::Exact), &[0], Value::Float(0.5));
-    let whole = t.slice(s![8..]).to_ndarray_with::<u64>(Casting::Exact).expect("2.0");
+    expect_inexact(
+        tail.to_ndarray_with::<i8>(Casting::Exact),
+        &[0],
+        Value::Float(0.5),
+    );
+    let whole = t
+        .slice(s![8..])
+        .to_ndarray_with::<u64>(Casting::Exact)
+        .expect("2.0");
     assert_eq!(whole.to_vec(), vec![2]);
 }
 
 /// Every casting mode on i32 MIN/MAX and wrap-around values in an I32 tensor.
 pub fn casting_int_edges<B: Backend>(device: &B::Device, _: &Expect) {
     let src = array![i32::MIN, i32::MAX, -1, 0, 255, 256];
-    let t = Tensor::<B, 1, Int>::from_ndarray_as(&src, device, DType::I32, Casting::No)
-        .expect("i32");
+    let t =
+        Tensor::<B, 1, Int>::from_ndarray_as(&src, device, DType::I32, Casting::No).expect("i32");
     assert_eq!(t.dtype(), DType::I32);
 
     let same: Array1<i32> = t.to_ndarray_with(Casting::No).expect("no");
     assert_eq!(same, src);
-    expect_casting(t.to_ndarray_with::<i64>(Casting::No), DType::I32, DType::I64, Casting::No);
+    expect_casting(
+        t.to_ndarray_with::<i64>(Casting::No),
+        DType::I32,
+        DType::I64,
+        Casting::No,
+    );
 
     let wide: Array1<i64> = t.to_ndarray().expect("safe i64");
     assert_eq!(wide, src.mapv(i64::from));
@@ -364,17 +423,34 @@ pub fn casting_int_edges<B: Backend>(device: &B::Device, _: &Expect) {
 
     let narrow: Array1<i8> = t.to_ndarray_with(Casting::SameKind).expect("same kind");
     assert_eq!(narrow.to_vec(), vec![0, -1, -1, 0, -1, 0]);
-    expect_casting(t.to_ndarray_with::<u8>(Casting::SameKind), DType::I32, DType::U8, Casting::SameKind);
+    expect_casting(
+        t.to_ndarray_with::<u8>(Casting::SameKind),
+        DType::I32,
+        DType::U8,
+        Casting::SameKind,
+    );
 
     let bytes: Array1<u8> = t.to_ndarray_with(Casting::Unsafe).expect("unsafe");
     assert_eq!(bytes.to_vec(), vec![0, 255, 255, 0, 255, 0]);
     let bools: Array1<bool> = t.to_ndarray_with(Casting::Unsafe).expect("unsafe bool");
     assert_eq!(bools.to_vec(), vec![true, true, true, false, true, true]);
 
-    expect_inexact(t.to_ndarray_with::<f32>(Casting::Exact), &[1], Value::Int(i32::MAX as i128));
-    expect_inexact(t.to_ndarray_with::<i16>(Casting::Exact), &[0], Value::Int(i32::MIN as i128));
+    expect_inexact(
+        t.to_ndarray_with::<f32>(Casting::Exact),
+        &[1],
+        Value::Int(i32::MAX as i128),
+    );
+    expect_inexact(
+        t.to_ndarray_with::<i16>(Casting::Exact),
+        &[0],
+        Value::Int(i32::MIN as i128),
+    );
     let tail = t.slice(s![2..]);
-    expect_inexact(tail.to_ndarray_with::<u8>(Casting::Exact), &[0], Value::Int(-1));
+    expect_inexact(
+        tail.to_ndarray_with::<u8>(Casting::Exact),
+        &[0],
+        Value::Int(-1),
+    );
     let ok: Array1<i16> = tail.to_ndarray_with(Casting::Exact).expect("fits i16");
     assert_eq!(ok.to_vec(), vec![-1, 0, 255, 256]);
 }
@@ -387,15 +463,32 @@ pub fn casting_bool<B: Backend>(device: &B::Device, _: &Expect) {
     assert_eq!(t.to_ndarray_with::<bool>(Casting::No).expect("no"), src);
     let one_zero = src.mapv(u8::from);
     assert_eq!(t.to_ndarray::<u8>().expect("u8"), one_zero);
-    assert_eq!(t.to_ndarray::<i64>().expect("i64"), one_zero.mapv(i64::from));
-    assert_eq!(t.to_ndarray::<f16>().expect("f16"), one_zero.mapv(f16::from));
-    assert_eq!(t.to_ndarray::<f32>().expect("f32"), one_zero.mapv(f32::from));
-    expect_casting(t.to_ndarray_with::<u8>(Casting::No), DType::Bool(burn::tensor::BoolStore::Native), DType::U8, Casting::No);
+    assert_eq!(
+        t.to_ndarray::<i64>().expect("i64"),
+        one_zero.mapv(i64::from)
+    );
+    assert_eq!(
+        t.to_ndarray::<f16>().expect("f16"),
+        one_zero.mapv(f16::from)
+    );
+    assert_eq!(
+        t.to_ndarray::<f32>().expect("f32"),
+        one_zero.mapv(f32::from)
+    );
+    expect_casting(
+        t.to_ndarray_with::<u8>(Casting::No),
+        DType::Bool(burn::tensor::BoolStore::Native),
+        DType::U8,
+        Casting::No,
+    );
 
     // Into a Bool tensor: `!= 0` under Unsafe (the default), refused under Safe, checked under Exact.
     let floats = array![0.0f32, -0.0, 0.5, f32::NAN];
     let b = Tensor::<B, 1, Bool>::from_ndarray(&floats, device).expect("unsafe");
-    assert_eq!(b.into_ndarray::<bool>().expect("b").to_vec(), vec![false, false, true, true]);
+    assert_eq!(
+        b.into_ndarray::<bool>().expect("b").to_vec(),
+        vec![false, false, true, true]
+    );
     let dtype = t.dtype();
     let r = Tensor::<B, 1, Bool>::from_ndarray_as(&floats, device, dtype, Casting::Safe);
     expect_casting(r, DType::F32, dtype, Casting::Safe);
@@ -407,17 +500,31 @@ pub fn casting_bool<B: Backend>(device: &B::Device, _: &Expect) {
 pub fn rank_errors<B: Backend>(device: &B::Device, _: &Expect) {
     let a = Array2::<f32>::zeros((2, 2));
     match Tensor::<B, 3>::from_ndarray(&a, device) {
-        Err(Error::Rank { got: 2, expected: 3 }) => {}
+        Err(Error::Rank {
+            got: 2,
+            expected: 3,
+        }) => {}
         other => panic!("expected rank error, got {:?}", other.err()),
     }
-    let msg = Tensor::<B, 1, Int>::from_ndarray(&a, device).err().expect("rank").to_string();
+    let msg = Tensor::<B, 1, Int>::from_ndarray(&a, device)
+        .expect_err("rank")
+        .to_string();
     assert_eq!(msg, "rank mismatch: got 2 dimensions, expected 1");
-    for (dtype, kind) in [(DType::I32, "Float"), (DType::F32, "Int"), (DType::U8, "Bool")] {
-        let r = match kind {
-            "Float" => Tensor::<B, 2>::from_ndarray_as(&a, device, dtype, Casting::Unsafe).map(drop),
-            "Int" => Tensor::<B, 2, Int>::from_ndarray_as(&a, device, dtype, Casting::Unsafe).map(drop),
-            _ => Tensor::<B, 2, Bool>::from_ndarray_as(&a, device, dtype, Casting::Unsafe).map(drop),
-        };
+    for (dtype, kind) in [
+        (DType::I32, "Float"),
+        (DType::F32, "Int"),
+        (DType::U8, "Bool"),
+    ] {
+        let r =
+            match kind {
+                "Float" => {
+                    Tensor::<B, 2>::from_ndarray_as(&a, device, dtype, Casting::Unsafe).map(drop)
+                }
+                "Int" => Tensor::<B, 2, Int>::from_ndarray_as(&a, device, dtype, Casting::Unsafe)
+                    .map(drop),
+                _ => Tensor::<B, 2, Bool>::from_ndarray_as(&a, device, dtype, Casting::Unsafe)
+                    .map(drop),
+            };
         match r {
             Err(Error::Unsupported { dtype: d, kind: k }) => assert_eq!((d, k), (dtype, kind)),
             other => panic!("{dtype:?} in a {kind} tensor: {other:?}"),
@@ -506,11 +613,16 @@ pub fn prop_float_casts<B: Backend>(device: &B::Device, _: &Expect) {
             for (w, v) in wide.iter().zip(&values) {
                 prop_assert!(w.to_bits() == (*v as f64).to_bits() || (w.is_nan() && v.is_nan()));
             }
-            let unsafe_ints = t.to_ndarray_dyn_with::<i64>(Casting::Unsafe).expect("unsafe");
+            let unsafe_ints = t
+                .to_ndarray_dyn_with::<i64>(Casting::Unsafe)
+                .expect("unsafe");
             let want: Vec<i64> = values.iter().map(|&v| v as i64).collect();
             prop_assert_eq!(unsafe_ints.iter().copied().collect::<Vec<_>>(), want);
             let fits = |v: f32| v.fract() == 0.0 && v >= -(2f32.powi(63)) && v < 2f32.powi(63);
-            match (first_bad(&values, fits), t.to_ndarray_dyn_with::<i64>(Casting::Exact)) {
+            match (
+                first_bad(&values, fits),
+                t.to_ndarray_dyn_with::<i64>(Casting::Exact),
+            ) {
                 (None, Ok(exact)) => {
                     let want: Vec<i64> = values.iter().map(|&v| v as i64).collect();
                     prop_assert_eq!(exact.iter().copied().collect::<Vec<_>>(), want)
@@ -542,11 +654,16 @@ pub fn prop_int_casts<B: Backend>(device: &B::Device, _: &Expect) {
             let a = a.into_shape_with_order(IxDyn(&pad4(&shape))).expect("4d");
             let t = Tensor::<B, 4, Int>::from_ndarray_as(&a, device, DType::I32, Casting::No)
                 .expect("tensor");
-            let wrapped = t.to_ndarray_dyn_with::<u8>(Casting::Unsafe).expect("unsafe");
+            let wrapped = t
+                .to_ndarray_dyn_with::<u8>(Casting::Unsafe)
+                .expect("unsafe");
             let want: Vec<u8> = values.iter().map(|&v| v as u8).collect();
             prop_assert_eq!(wrapped.iter().copied().collect::<Vec<_>>(), want);
             let fits = |v: i32| i16::try_from(v).is_ok();
-            match (first_bad(&values, fits), t.to_ndarray_dyn_with::<i16>(Casting::Exact)) {
+            match (
+                first_bad(&values, fits),
+                t.to_ndarray_dyn_with::<i16>(Casting::Exact),
+            ) {
                 (None, Ok(exact)) => prop_assert_eq!(exact, a.mapv(|v| v as i16)),
                 (Some(i), Err(Error::Inexact { index, value, .. })) => {
                     prop_assert_eq!(index, unravel(i, &pad4(&shape)));
@@ -577,7 +694,9 @@ pub fn prop_from_ndarray<B: Backend>(device: &B::Device, _: &Expect) {
             });
             prop_assert_eq!(got, want);
             let floats = Tensor::<B, 4, Float>::from_ndarray(&a, device).expect("float");
-            let got = floats.into_ndarray_dyn_with::<f64>(Casting::Unsafe).expect("read");
+            let got = floats
+                .into_ndarray_dyn_with::<f64>(Casting::Unsafe)
+                .expect("read");
             for (g, v) in got.iter().zip(a.iter()) {
                 let want = *v as f32 as f64;
                 prop_assert!(g.to_bits() == want.to_bits() || (g.is_nan() && v.is_nan()));
@@ -590,7 +709,9 @@ pub fn prop_from_ndarray<B: Backend>(device: &B::Device, _: &Expect) {
 /// Gradients of an `Autodiff` tensor convert like any tensor of the inner backend.
 pub fn gradients<B: AutodiffBackend>(device: &B::Device) {
     let x = array![[1.0f32, -2.0], [3.0, 0.5]];
-    let t = Tensor::<B, 2>::from_ndarray(&x, device).expect("x").require_grad();
+    let t = Tensor::<B, 2>::from_ndarray(&x, device)
+        .expect("x")
+        .require_grad();
     let y = (t.clone() * t.clone() * 3.0).sum();
     let value: Array1<f64> = y.to_ndarray().expect("y");
     assert_eq!(value[0], x.mapv(|v| 3.0 * f64::from(v * v)).sum());

@@ -22,7 +22,12 @@ fn dtype(name: &str) -> DType {
     }
 }
 
-const MODES: [Casting; 4] = [Casting::No, Casting::Safe, Casting::SameKind, Casting::Unsafe];
+const MODES: [Casting; 4] = [
+    Casting::No,
+    Casting::Safe,
+    Casting::SameKind,
+    Casting::Unsafe,
+];
 
 #[test]
 fn agrees_with_numpy_on_every_pair() {
@@ -66,18 +71,33 @@ fn bf16_is_safe_only_where_every_value_fits() {
         DType::F64,
     ];
     for other in all {
-        let into = matches!(
-            other,
-            DType::Bool(_) | DType::U8 | DType::I8 | DType::BF16
+        let into = matches!(other, DType::Bool(_) | DType::U8 | DType::I8 | DType::BF16);
+        assert_eq!(
+            can_cast(other, DType::BF16, Casting::Safe),
+            into,
+            "{other:?} -> bf16"
         );
-        assert_eq!(can_cast(other, DType::BF16, Casting::Safe), into, "{other:?} -> bf16");
         let out = matches!(other, DType::BF16 | DType::F32 | DType::F64);
-        assert_eq!(can_cast(DType::BF16, other, Casting::Safe), out, "bf16 -> {other:?}");
+        assert_eq!(
+            can_cast(DType::BF16, other, Casting::Safe),
+            out,
+            "bf16 -> {other:?}"
+        );
         // Every type is of a kind at or below float.
-        assert!(can_cast(other, DType::BF16, Casting::SameKind), "{other:?} -> bf16");
+        assert!(
+            can_cast(other, DType::BF16, Casting::SameKind),
+            "{other:?} -> bf16"
+        );
         let kind_out = matches!(other, DType::F16 | DType::BF16 | DType::F32 | DType::F64);
-        assert_eq!(can_cast(DType::BF16, other, Casting::SameKind), kind_out, "bf16 -> {other:?}");
-        assert_eq!(can_cast(other, DType::BF16, Casting::No), other == DType::BF16);
+        assert_eq!(
+            can_cast(DType::BF16, other, Casting::SameKind),
+            kind_out,
+            "bf16 -> {other:?}"
+        );
+        assert_eq!(
+            can_cast(other, DType::BF16, Casting::No),
+            other == DType::BF16
+        );
         assert!(can_cast(other, DType::BF16, Casting::Unsafe));
     }
 }
@@ -85,7 +105,11 @@ fn bf16_is_safe_only_where_every_value_fits() {
 #[test]
 fn storage_details_do_not_matter() {
     for store in [BoolStore::U8, BoolStore::U32] {
-        assert!(can_cast(DType::Bool(store), DType::Bool(BoolStore::Native), Casting::No));
+        assert!(can_cast(
+            DType::Bool(store),
+            DType::Bool(BoolStore::Native),
+            Casting::No
+        ));
     }
     assert!(can_cast(DType::Flex32, DType::F32, Casting::No));
 }

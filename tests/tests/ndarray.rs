@@ -21,7 +21,11 @@ const NDARRAY: Expect = Expect {
 };
 
 mod plain {
-    burn_nd_conformance::conformance!(burn_ndarray::NdArray, burn_ndarray::NdArrayDevice::Cpu, super::NDARRAY);
+    burn_nd_conformance::conformance!(
+        burn_ndarray::NdArray,
+        burn_ndarray::NdArrayDevice::Cpu,
+        super::NDARRAY
+    );
 }
 
 mod autodiff {
@@ -49,9 +53,14 @@ mod ndarray_only {
     fn into_ndarray_reuses_a_unique_buffer() {
         let values: Vec<f32> = (0..4096).map(|i| i as f32).collect();
         let address = values.as_ptr();
-        let t = Tensor::<NdArray, 2>::from_data(TensorData::new(values, [64, 64]), &NdArrayDevice::Cpu);
+        let t =
+            Tensor::<NdArray, 2>::from_data(TensorData::new(values, [64, 64]), &NdArrayDevice::Cpu);
         let a: Array2<f32> = t.into_ndarray().expect("into");
-        assert_eq!(a.as_ptr(), address, "the array must reuse the tensor's buffer");
+        assert_eq!(
+            a.as_ptr(),
+            address,
+            "the array must reuse the tensor's buffer"
+        );
         assert_eq!(a[[1, 0]], 64.0);
     }
 
@@ -60,7 +69,10 @@ mod ndarray_only {
     fn into_ndarray_copies_a_shared_buffer() {
         let values: Vec<i64> = (0..16).collect();
         let address = values.as_ptr();
-        let t = Tensor::<NdArray, 1, burn::tensor::Int>::from_data(TensorData::new(values, [16]), &NdArrayDevice::Cpu);
+        let t = Tensor::<NdArray, 1, burn::tensor::Int>::from_data(
+            TensorData::new(values, [16]),
+            &NdArrayDevice::Cpu,
+        );
         let keep = t.clone();
         let mut a: Array1<i64> = t.into_ndarray().expect("into");
         assert_ne!(a.as_ptr(), address);

@@ -143,14 +143,17 @@ mod tests {
         assert_eq!(data_into_vec::<i32>(data, false).unwrap(), vec![-1, 7]);
         let mut bools = TensorData::new(vec![0u32, 1, 1], [3]);
         bools.dtype = DType::Bool(BoolStore::U32);
-        assert_eq!(data_into_vec::<bool>(bools, false).unwrap(), vec![false, true, true]);
+        assert_eq!(
+            data_into_vec::<bool>(bools, false).unwrap(),
+            vec![false, true, true]
+        );
     }
 
     #[test]
     fn bool_targets_carry_their_store() {
         for store in [BoolStore::Native, BoolStore::U8, BoolStore::U32] {
-            let data = slice_to_data(&[0.0f32, 2.0], &[2], DType::Bool(store), Casting::Unsafe)
-                .unwrap();
+            let data =
+                slice_to_data(&[0.0f32, 2.0], &[2], DType::Bool(store), Casting::Unsafe).unwrap();
             assert_eq!(data.dtype, DType::Bool(store));
             assert_eq!(data_into_vec::<u8>(data, false).unwrap(), vec![0, 1]);
         }
@@ -158,8 +161,13 @@ mod tests {
 
     #[test]
     fn exact_errors_name_the_multi_index() {
-        let err = slice_to_data(&[1.0f64, 2.0, 3.0, 1e40], &[2, 2], DType::F32, Casting::Exact)
-            .unwrap_err();
+        let err = slice_to_data(
+            &[1.0f64, 2.0, 3.0, 1e40],
+            &[2, 2],
+            DType::F32,
+            Casting::Exact,
+        )
+        .unwrap_err();
         match err {
             Error::Inexact { index, .. } => assert_eq!(index, vec![1, 1]),
             other => panic!("unexpected {other}"),

@@ -262,13 +262,19 @@ mod tests {
         // bf16's ulp at 1 is 2^-7, so 1 + 2^-8 is a tie. 2^-45 above it lies in the low 32
         // mantissa bits of the f64, which `bf16::from_f64` drops before rounding.
         let x = 1.0 + 2f64.powi(-8) + 2f64.powi(-45);
-        assert_eq!(bf16::from_value(Value::Float(x)), bf16::from_f32(1.0 + 2f32.powi(-7)));
+        assert_eq!(
+            bf16::from_value(Value::Float(x)),
+            bf16::from_f32(1.0 + 2f32.powi(-7))
+        );
         // A plain tie rounds to even (down to 1.0).
         let tie = 1.0 + 2f64.powi(-8);
         assert_eq!(bf16::from_value(Value::Float(tie)), bf16::ONE);
         // Integers above 2^53: 2^62 + 2^54 + 1 is above the bf16 tie at 2^62 + 2^54.
         let i: i128 = (1 << 62) + (1 << 54) + 1;
-        assert_eq!(bf16::from_value(Value::Int(i)).to_f64(), 2f64.powi(62) + 2f64.powi(55));
+        assert_eq!(
+            bf16::from_value(Value::Int(i)).to_f64(),
+            2f64.powi(62) + 2f64.powi(55)
+        );
         // Overflow and tiny values.
         assert_eq!(f16::from_value(Value::Float(1e300)), f16::INFINITY);
         assert_eq!(bf16::from_value(Value::Float(-1e300)), bf16::NEG_INFINITY);
@@ -288,7 +294,10 @@ mod tests {
     #[test]
     fn exact_cast_reports_first_failure() {
         let src = [1.0f32, 2.0, 2.5, 3.5];
-        assert_eq!(cast_slice::<f32, i32>(&src, true), Err((2, Value::Float(2.5))));
+        assert_eq!(
+            cast_slice::<f32, i32>(&src, true),
+            Err((2, Value::Float(2.5)))
+        );
         assert_eq!(cast_slice::<f32, i32>(&src, false), Ok(vec![1, 2, 2, 3]));
         // i64::MAX does not survive f64 even though the round trip saturates back to it.
         assert_eq!(
@@ -297,6 +306,9 @@ mod tests {
         );
         // 2^31 as f32 saturates to i32::MAX, which is not 2^31.
         assert!(cast_slice::<f32, i32>(&[2f32.powi(31)], true).is_err());
-        assert_eq!(cast_slice::<f32, i32>(&[-2f32.powi(31)], true), Ok(vec![i32::MIN]));
+        assert_eq!(
+            cast_slice::<f32, i32>(&[-2f32.powi(31)], true),
+            Ok(vec![i32::MIN])
+        );
     }
 }

@@ -43,7 +43,10 @@
 //! - No function here panics on user data: NaN, infinities and overflow follow
 //!   [`Casting`], never Burn's panicking `TensorData::convert`.
 #![deny(missing_docs)]
-#![warn(clippy::unwrap_used)]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod casting;
 mod data;
