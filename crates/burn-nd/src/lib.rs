@@ -81,3 +81,8 @@ pub use ndarray;
 pub mod prelude {
     pub use crate::{can_cast, Casting, Error, FromNdarray, NdElement, ToNdarray};
 }
+
+/// The README's examples, compiled and run as doctests so they cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,491 @@
+//! Project automation, std only.
+//!
+//! ```text
+//! cargo xtask setup [--backend ndarray|wgpu|tch ...]
+//! cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]
+//! ```
+//!
+//! `setup` installs what each backend needs when it is missing (Mesa's lavapipe Vulkan driver
+//! for wgpu, a Python venv holding PyPI `torch==2.9.0` for tch) and says what it did; a second
+//! run does nothing. `test-backends` runs the formatting, lint and doc checks, the conformance
+//! suite on each backend and its `Autodiff` form, and the example scripts, then prints a matrix
+//! and exits non-zero if anything failed. A backend that cannot run counts as failed.
+
+use std::collections::BTreeMap;
+use std::env;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+type Error = Box<dyn std::error::Error>;
+
+/// PyPI version of torch that tch 0.22 (burn-tch 0.21) builds against.
+const TORCH_VERSION: &str = "2.9.0";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Backend {
+    Ndarray,
+    Wgpu,
+    Tch,
+}
+
+impl Backend {
+    const ALL: [Backend; 3] = [Backend::Ndarray, Backend::Wgpu, Backend::Tch];
+
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Ndarray => "ndarray",
+            Backend::Wgpu => "wgpu",
+            Backend::Tch => "tch",
+        }
+    }
+
+    fn parse(name: &str) -> Result<Backend, Error> {
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.name() == name)
+            .ok_or_else(|| format!("unknown backend {name} (ndarray, wgpu or tch)").into())
+    }
+}
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
+         cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\n\
+         The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv."
+    );
+}
+
+fn try_main() -> Result<bool, Error> {
+    let mut args = env::args().skip(1);
+    let task = args.next();
+    let mut backends = Vec::new();
+    let mut setup = true;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--backend" => {
+                let name = args.next().ok_or("--backend needs a value")?;
+                backends.push(Backend::parse(&name)?);
+            }
+            "--no-setup" => setup = false,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    if backends.is_empty() {
+        backends = Backend::ALL.to_vec();
+    }
+    backends.sort();
+    backends.dedup();
+    match task.as_deref() {
+        Some("setup") => Ok(backends.iter().all(|&b| match setup_backend(b) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("setup {}: {e}", b.name());
+                false
+            }
+        })),
+        Some("test-backends") => test_backends(&backends, setup),
+        _ => {
+            print_help();
+            Ok(task.is_none())
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(project_root());
+    cmd
+}
+
+fn torch_venv() -> PathBuf {
+    if let Some(dir) = env::var_os("BURN_ND_TORCH_VENV") {
+        return PathBuf::from(dir);
+    }
+    let home = env::var_os("HOME").unwrap_or_else(|| "/root".into());
+    Path::new(&home).join(".cache/burn-nd/torch-venv")
+}
+
+/// The folder holding libtorch's shared libraries inside the venv.
+fn torch_lib_dir(venv: &Path) -> Result<PathBuf, Error> {
+    let out = Command::new(venv.join("bin/python"))
+        .args([
+            "-c",
+            "import os, torch; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))",
+        ])
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("torch is not importable from {}", venv.display()).into());
+    }
+    Ok(PathBuf::from(String::from_utf8(out.stdout)?.trim()))
+}
+
+fn installed_torch(venv: &Path) -> Option<String> {
+    let out = Command::new(venv.join("bin/python"))
+        .args(["-c", "import torch; print(torch.__version__)"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn run_status(cmd: &mut Command) -> Result<(), Error> {
+    println!("$ {cmd:?}");
+    let status = cmd.status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}").into())
+    }
+}
+
+fn dpkg_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn setup_backend(backend: Backend) -> Result<(), Error> {
+    match backend {
+        Backend::Ndarray => {
+            println!("setup ndarray: nothing to install (pure Rust)");
+            Ok(())
+        }
+        Backend::Wgpu => {
+            const PACKAGES: [&str; 2] = ["mesa-vulkan-drivers", "libvulkan1"];
+            let missing: Vec<&str> = PACKAGES
+                .into_iter()
+                .filter(|p| !dpkg_installed(p))
+                .collect();
+            if missing.is_empty() {
+                println!(
+                    "setup wgpu: lavapipe already installed ({})",
+                    PACKAGES.join(", ")
+                );
+                return Ok(());
+            }
+            let command = format!(
+                "apt-get update && apt-get install -y --no-install-recommends {}",
+                missing.join(" ")
+            );
+            if !is_root() {
+                return Err(
+                    format!("missing {}; run as root: {command}", missing.join(", ")).into(),
+                );
+            }
+            println!("setup wgpu: installing {}", missing.join(", "));
+            run_status(Command::new("sh").args(["-c", &command]))
+        }
+        Backend::Tch => {
+            let venv = torch_venv();
+            if let Some(version) = installed_torch(&venv) {
+                if version.split('+').next() == Some(TORCH_VERSION) {
+                    println!("setup tch: torch {version} already in {}", venv.display());
+                    return Ok(());
+                }
+                println!(
+                    "setup tch: {} holds torch {version}, need {TORCH_VERSION}",
+                    venv.display()
+                );
+            }
+            println!(
+                "setup tch: installing torch=={TORCH_VERSION} into {} (about 3.8 GB, a few minutes)",
+                venv.display()
+            );
+            if !venv.join("bin/python").exists() {
+                run_status(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+            }
+            run_status(
+                Command::new(venv.join("bin/pip"))
+                    .args(["install", "--no-cache-dir", "--quiet"])
+                    .arg(format!("torch=={TORCH_VERSION}")),
+            )
+        }
+    }
+}
+
+/// Environment a backend's builds and test binaries need.
+fn backend_env(backend: Backend, cmd: &mut Command) -> Result<(), Error> {
+    match backend {
+        Backend::Ndarray => {}
+        Backend::Wgpu => {
+            let runtime = env::temp_dir().join("burn-nd-xdg-runtime");
+            std::fs::create_dir_all(&runtime)?;
+            cmd.env("XDG_RUNTIME_DIR", runtime);
+        }
+        Backend::Tch => {
+            let venv = torch_venv();
+            let path = env::var_os("PATH").unwrap_or_default();
+            let mut paths = vec![venv.join("bin")];
+            paths.extend(env::split_paths(&path));
+            cmd.env("PATH", env::join_paths(paths)?);
+            cmd.env("LIBTORCH_USE_PYTORCH", "1");
+            cmd.env("LD_LIBRARY_PATH", torch_lib_dir(&venv)?);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Default, Debug, Clone, Copy)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+/// One row of the final matrix.
+struct Row {
+    name: String,
+    counts: Counts,
+    /// Why the row failed beyond its test counts (a build that broke, a backend that could not run).
+    problem: Option<String>,
+}
+
+/// Runs a cargo command, echoing its output, and counts `test NAME ... ok|FAILED|ignored`
+/// lines by row: `label(test binary, test name)`.
+fn run_tests(
+    cmd: &mut Command,
+    label: &dyn Fn(&str, &str) -> String,
+) -> Result<(BTreeMap<String, Counts>, bool), Error> {
+    println!("$ {cmd:?}");
+    let mut child = cmd.stdout(Stdio::piped()).spawn()?;
+    let mut rows: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut binary = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(rest) = line.trim().strip_prefix("Running ") {
+                binary = rest.split_whitespace().next().unwrap_or("").to_string();
+            } else if line.trim().starts_with("Doc-tests") {
+                binary = "doctests".into();
+            }
+            let Some(rest) = line.strip_prefix("test ") else {
+                continue;
+            };
+            let Some((name, outcome)) = rest.rsplit_once(" ... ") else {
+                continue;
+            };
+            let counts = rows.entry(label(&binary, name)).or_default();
+            match outcome.trim() {
+                "ok" => counts.passed += 1,
+                o if o.starts_with("ignored") => counts.skipped += 1,
+                _ => counts.failed += 1,
+            }
+        }
+    }
+    Ok((rows, child.wait()?.success()))
+}
+
+fn check_step(name: &str, cmd: &mut Command) -> Row {
+    println!("\n=== {name} ===");
+    let ok = run_status(cmd);
+    Row {
+        name: name.to_string(),
+        counts: Counts {
+            passed: usize::from(ok.is_ok()),
+            failed: usize::from(ok.is_err()),
+            skipped: 0,
+        },
+        problem: ok.err().map(|e| e.to_string()),
+    }
+}
+
+fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
+    let mut rows = Vec::new();
+    let mut usable = Vec::new();
+    for &b in backends {
+        let ready = if setup { setup_backend(b) } else { Ok(()) }.and_then(|()| {
+            let mut probe = Command::new("true");
+            backend_env(b, &mut probe)
+        });
+        match ready {
+            Ok(()) => usable.push(b),
+            Err(e) => rows.push(Row {
+                name: format!("{} (setup)", b.name()),
+                counts: Counts {
+                    failed: 1,
+                    ..Counts::default()
+                },
+                problem: Some(format!("cannot run: {e}")),
+            }),
+        }
+    }
+
+    rows.push(check_step(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    ));
+    // Lints cover every usable backend's feature set (ndarray is the default one).
+    for &b in &usable {
+        let mut cmd = cargo();
+        cmd.args(["clippy", "--workspace", "--all-targets", "--features"])
+            .arg(format!(
+                "burn-nd-conformance/{0},burn-nd-examples/{0}",
+                b.name()
+            ))
+            .args(["--", "-D", "warnings"]);
+        backend_env(b, &mut cmd)?;
+        rows.push(check_step(&format!("clippy ({})", b.name()), &mut cmd));
+    }
+
+    println!("\n=== unit tests and doctests ===");
+    let label = |binary: &str, _: &str| {
+        if binary == "doctests" {
+            "doctests".to_string()
+        } else if binary.contains("can_cast") {
+            "can_cast vs NumPy table".to_string()
+        } else {
+            "unit tests".to_string()
+        }
+    };
+    for args in [
+        &["test", "-p", "burn-nd"][..],
+        &["test", "--workspace", "--doc"],
+        &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],
+    ] {
+        let (counts, ok) = run_tests(cargo().args(args), &label)?;
+        push_rows(&mut rows, counts, ok, &args.join(" "));
+    }
+
+    for &b in &usable {
+        let name = b.name();
+        println!("\n=== conformance: {name} ===");
+        let mut cmd = cargo();
+        cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
+            .args(["--features", name, "--test", name]);
+        backend_env(b, &mut cmd)?;
+        let label = move |_: &str, test: &str| match test.split("::").next().unwrap_or("") {
+            "plain" => name.to_string(),
+            "autodiff" => format!("{name} + autodiff"),
+            other => format!("{name} ({other})"),
+        };
+        let (counts, ok) = run_tests(&mut cmd, &label)?;
+        push_rows(&mut rows, counts, ok, &format!("conformance {name}"));
+
+        println!("\n=== examples: {name} ===");
+        for (script, epochs) in [("regression", "60"), ("classification", "10")] {
+            let mut cmd = cargo();
+            cmd.args(["run", "--release", "-p", "burn-nd-examples"])
+                .args([
+                    "--no-default-features",
+                    "--features",
+                    name,
+                    "--bin",
+                    script,
+                    "--",
+                ])
+                .args(["--backend", name, "--quiet", "--check", "--epochs", epochs])
+                .arg("--out")
+                .arg(
+                    project_root()
+                        .join("target/examples-out")
+                        .join(name)
+                        .join(script),
+                );
+            backend_env(b, &mut cmd)?;
+            rows.push(check_step(&format!("example {script} ({name})"), &mut cmd));
+        }
+    }
+
+    print_matrix(&rows);
+    Ok(rows
+        .iter()
+        .all(|r| r.counts.failed == 0 && r.problem.is_none()))
+}
+
+/// Adds the counted rows; a command that failed without a failing test (a build error, a
+/// crash) becomes a failed row of its own.
+fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, what: &str) {
+    let any_failed = counts.values().any(|c| c.failed > 0);
+    if counts.is_empty() && ok {
+        rows.push(Row {
+            name: what.to_string(),
+            counts: Counts {
+                failed: 1,
+                ..Counts::default()
+            },
+            problem: Some("ran no test".into()),
+        });
+    }
+    for (name, counts) in counts {
+        rows.push(Row {
+            name,
+            counts,
+            problem: None,
+        });
+    }
+    if !ok && !any_failed {
+        rows.push(Row {
+            name: what.to_string(),
+            counts: Counts {
+                failed: 1,
+                ..Counts::default()
+            },
+            problem: Some("command failed (build error or crash; see the log above)".into()),
+        });
+    }
+}
+
+fn print_matrix(rows: &[Row]) {
+    let width = rows
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    println!(
+        "\n{:width$}  {:>6}  {:>6}  {:>7}",
+        "", "passed", "failed", "skipped"
+    );
+    for row in rows {
+        let c = row.counts;
+        print!(
+            "{:width$}  {:>6}  {:>6}  {:>7}",
+            row.name, c.passed, c.failed, c.skipped
+        );
+        match &row.problem {
+            Some(p) => println!("  {p}"),
+            None => println!(),
+        }
+    }
+    let total = rows.iter().fold(Counts::default(), |t, r| Counts {
+        passed: t.passed + r.counts.passed,
+        failed: t.failed + r.counts.failed,
+        skipped: t.skipped + r.counts.skipped,
+    });
+    println!(
+        "\nmatrix: {} passed, {} failed, {} skipped",
+        total.passed, total.failed, total.skipped
+    );
+}
