@@ -41,7 +41,7 @@ macro_rules! conformance {
             $device
         }
         $crate::conformance!(@tests $expect;
-            round_trip_float, round_trip_int, round_trip_bool, zero_size, layouts, views_in,
+            dtype_support, round_trip_float, round_trip_int, round_trip_bool, zero_size, layouts, views_in,
             casting_float_edges, casting_int_edges, casting_bool, rank_errors, threads,
             prop_float_casts, prop_int_casts, prop_from_ndarray);
     };
@@ -51,6 +51,18 @@ macro_rules! conformance {
             $crate::$name::<TestBackend>(&device(), &$expect);
         }
     )*};
+}
+
+/// The written-down dtype list matches what the backend reports for its device.
+pub fn dtype_support<B: Backend>(device: &B::Device, expect: &Expect) {
+    use DType::*;
+    let all = [F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8];
+    let reported: Vec<DType> = all
+        .into_iter()
+        .filter(|&d| B::supports_dtype(device, d))
+        .collect();
+    let written: Vec<DType> = all.into_iter().filter(|&d| expect.holds(d)).collect();
+    assert_eq!(reported, written, "backend-reported vs written-down dtypes");
 }
 
 /// A deterministic sample of values for `E` that mixes edge cases (±inf or MIN/MAX, -0.0,

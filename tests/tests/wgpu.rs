@@ -5,10 +5,19 @@
 use burn::tensor::DType;
 use burn_nd_conformance::Expect;
 
-/// WGSL on lavapipe: 32-bit types only (no f64, f16, bf16, 64-, 16- or 8-bit integers).
-/// Probed with `Backend::supports_dtype` and written down here.
+/// burn-wgpu on lavapipe (Mesa 22.3): f64, f32, f16, and 32- and 64-bit integers; no bf16
+/// and no 8- or 16-bit integers. A real GPU may report more; `dtype_support` checks this list
+/// against the device.
 const WGPU: Expect = Expect {
-    dtypes: &[DType::F32, DType::I32, DType::U32],
+    dtypes: &[
+        DType::F64,
+        DType::F32,
+        DType::F16,
+        DType::I64,
+        DType::I32,
+        DType::U64,
+        DType::U32,
+    ],
 };
 
 mod plain {

@@ -88,12 +88,34 @@ pub trait NdElement:
     burn::tensor::Element + Copy + Send + Sync + fmt::Debug + 'static + sealed::Sealed
 {
     /// The Burn dtype of this element type (`bool` is `DType::Bool(BoolStore::Native)`).
+    ///
+    /// ```
+    /// use burn_nd::NdElement;
+    /// use burn::tensor::DType;
+    ///
+    /// assert_eq!(<u16 as NdElement>::DTYPE, DType::U16);
+    /// ```
     const DTYPE: DType;
 
     /// The exact value of this element.
+    ///
+    /// ```
+    /// use burn_nd::{NdElement, Value};
+    /// use burn_nd::half::bf16;
+    ///
+    /// assert_eq!(bf16::from_f32(0.5).to_value(), Value::Float(0.5));
+    /// assert_eq!(true.to_value(), Value::Int(1));
+    /// ```
     fn to_value(self) -> Value;
 
     /// The element nearest to `value` under Rust `as` semantics (see the table above).
+    ///
+    /// ```
+    /// use burn_nd::{NdElement, Value};
+    ///
+    /// assert_eq!(u8::from_value(Value::Int(-1)), 255);
+    /// assert_eq!(f32::from_value(Value::Int(16_777_217)), 16_777_216.0);
+    /// ```
     fn from_value(value: Value) -> Self;
 }
 
