@@ -94,3 +94,116 @@ mod ndarray_only {
         assert!((back[2] - 3.0).abs() < 0.1);
     }
 }
+
+/// burn-nd-ndarray: buffers shared, not copied, and copy-on-write on both sides.
+mod zero_copy {
+    use burn::tensor::{Bool, Int, Tensor};
+    use burn_nd::ndarray::{s, ArcArray, Array2, Array3, IxDyn};
+    use burn_nd::Error;
+    use burn_nd_ndarray::ShareNdarray;
+    use burn_ndarray::NdArray;
+
+    fn matrix() -> Array2<f32> {
+        Array2::from_shape_fn((64, 32), |(i, j)| (i * 32 + j) as f32)
+    }
+
+    #[test]
+    fn tensor_to_arcarray_shares_the_buffer() {
+        let a = matrix();
+        let address = a.as_ptr();
+        let t = Tensor::<NdArray, 2>::from_array(a).expect("from");
+        let shared = t.to_arcarray::<f32>().expect("to");
+        assert_eq!(shared.as_ptr(), address, "to_arcarray must not copy");
+        let moved = t.into_arcarray::<f32>().expect("into");
+        assert_eq!(moved.as_ptr(), address, "into_arcarray must not copy");
+        assert_eq!(moved, matrix().into_dyn());
+    }
+
+    #[test]
+    fn strided_tensors_share_the_buffer_with_their_strides() {
+        let a = Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k) as i32);
+        let t = Tensor::<NdArray, 3, Int>::from_array(a.clone()).expect("from");
+        let base = t.to_arcarray::<i32>().expect("base").as_ptr() as usize;
+        let p = t
+            .permute([2, 0, 1])
+            .into_arcarray::<i32>()
+            .expect("permuted");
+        assert_eq!(p.as_ptr() as usize, base, "permute is a view");
+        assert_eq!(p, a.view().permuted_axes([2, 0, 1]).into_dyn());
+    }
+
+    #[test]
+    fn arcarray_to_tensor_keeps_any_strides_without_copying() {
+        let a = matrix().into_shared();
+        // `slice_move` keeps the Arc (a `slice(..).to_shared()` would copy the view).
+        let view = a.clone().slice_move(s![..;-3, 1..;2]);
+        let expected = view.to_owned();
+        let t = Tensor::<NdArray, 2>::from_arcarray(view).expect("from");
+        let back = t.to_arcarray::<f32>().expect("back");
+        // The tensor's array points into `a`'s allocation.
+        let start = a.as_ptr() as usize;
+        let end = start + a.len() * 4;
+        assert!(
+            (start..end).contains(&(back.as_ptr() as usize)),
+            "no copy was made"
+        );
+        assert_eq!(back, expected.into_dyn());
+    }
+
+    #[test]
+    fn copy_on_write_protects_both_sides() {
+        let t = Tensor::<NdArray, 2>::from_array(matrix()).expect("from");
+        // Writing to the array copies it; the tensor keeps its values.
+        let mut arc = t.to_arcarray::<f32>().expect("to");
+        arc[[0, 0]] = -1.0;
+        assert_eq!(t.to_arcarray::<f32>().expect("again")[[0, 0]], 0.0);
+        // Writing to the tensor (an in-place op when unique) must not touch a live array.
+        let seen = t.to_arcarray::<f32>().expect("seen");
+        let t = t.add_scalar(1.0);
+        assert_eq!(seen[[0, 1]], 1.0, "the array kept its values");
+        assert_eq!(t.into_arcarray::<f32>().expect("t")[[0, 1]], 2.0);
+        // A unique tensor's buffer moves out and can be written without a copy.
+        let u = Tensor::<NdArray, 2>::from_array(matrix()).expect("u");
+        let mut arc = u.into_arcarray::<f32>().expect("into");
+        let address = arc.as_ptr();
+        arc[[1, 1]] = 5.0;
+        assert_eq!(arc.as_ptr(), address, "unique: written in place");
+    }
+
+    #[test]
+    fn wrong_dtype_kind_and_rank_are_clear_errors() {
+        let t = Tensor::<NdArray, 1>::from_floats([1.0], &Default::default());
+        let err = t.to_arcarray::<f64>().expect_err("f32 stored");
+        assert!(matches!(err, Error::DtypeMismatch { .. }), "{err:?}");
+        assert!(err.to_string().contains("to_ndarray_with"), "{err}");
+        let bools: ArcArray<bool, IxDyn> = ArcArray::from_elem(IxDyn(&[2]), true);
+        assert!(matches!(
+            Tensor::<NdArray, 1>::from_arcarray(bools.clone()),
+            Err(Error::Unsupported { kind: "Float", .. })
+        ));
+        assert!(Tensor::<NdArray, 1, Bool>::from_arcarray(bools.clone()).is_ok());
+        assert!(matches!(
+            Tensor::<NdArray, 2, Bool>::from_arcarray(bools),
+            Err(Error::Rank {
+                got: 1,
+                expected: 2
+            })
+        ));
+    }
+
+    #[test]
+    fn autodiff_tensors_go_through_inner() {
+        type Ad = burn_autodiff::Autodiff<NdArray>;
+        let x = Tensor::<Ad, 2>::from_inner(Tensor::from_array(matrix()).expect("from"));
+        let x = x.require_grad();
+        let grads = (x.clone() * 2.0).sum().backward();
+        let g = x
+            .grad(&grads)
+            .expect("grad")
+            .into_arcarray::<f32>()
+            .expect("grad");
+        assert!(g.iter().all(|&v| v == 2.0));
+        let inner = x.inner().into_arcarray::<f32>().expect("inner");
+        assert_eq!(inner, matrix().into_dyn());
+    }
+}

@@ -39,3 +39,149 @@ mod autodiff {
         burn_nd_conformance::gradients::<TestBackend>(&device());
     }
 }
+
+/// burn-nd-tch: borrowed views without copies, and one-copy tensors from any layout.
+mod zero_copy {
+    use burn::tensor::{Bool, DType, Int, Tensor};
+    use burn_nd::half::{bf16, f16};
+    use burn_nd::ndarray::{s, Array, Array2, Array3, ShapeBuilder};
+    use burn_nd::Error;
+    use burn_nd_tch::{AsNdarrayView, FromNdarrayTch};
+    use burn_tch::{LibTorch, LibTorchDevice};
+
+    const CPU: LibTorchDevice = LibTorchDevice::Cpu;
+
+    fn cube() -> Array3<f32> {
+        Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k) as f32)
+    }
+
+    #[test]
+    fn views_share_libtorch_memory() {
+        let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
+        let a = t.as_ndarray_view::<f32>().expect("view");
+        let b = t.as_ndarray_view::<f32>().expect("view again");
+        assert_eq!(
+            a.view().as_ptr(),
+            b.view().as_ptr(),
+            "both views read the same memory"
+        );
+        assert!(!a.copied());
+        assert_eq!(a.view(), cube().into_dyn());
+    }
+
+    #[test]
+    fn strided_tensors_are_viewed_without_contiguous_copies() {
+        let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
+        let base = t.as_ndarray_view::<f32>().expect("base").view().as_ptr() as usize;
+        let p = t.clone().permute([2, 0, 1]);
+        let guard = p.as_ndarray_view::<f32>().expect("permuted");
+        assert_eq!(guard.view().as_ptr() as usize, base, "permute is a view");
+        assert_eq!(
+            guard.view(),
+            cube().view().permuted_axes([2, 0, 1]).into_dyn()
+        );
+        let sliced = t.slice(burn::tensor::s![.., 1.., 1..;2]);
+        let guard = sliced.as_ndarray_view::<f32>().expect("sliced");
+        assert_eq!(guard.view(), cube().slice(s![.., 1.., 1..;2]).into_dyn());
+    }
+
+    #[test]
+    fn a_live_view_is_never_written_in_place() {
+        let t = Tensor::<LibTorch, 2>::from_ndarray_tch(&Array2::<f32>::zeros((4, 4)), &CPU)
+            .expect("from");
+        let guard = t.as_ndarray_view::<f32>().expect("view");
+        let bumped = t.clone().add_scalar(1.0); // would be in place if the storage were unique
+        assert!(
+            guard.view().iter().all(|&v| v == 0.0),
+            "the view still reads zeros"
+        );
+        let bumped = bumped
+            .as_ndarray_view::<f32>()
+            .expect("bumped")
+            .view()
+            .sum();
+        assert_eq!(bumped, 16.0);
+    }
+
+    #[test]
+    fn every_dtype_round_trips_in_one_copy() {
+        fn check<E, K, const D: usize>(a: Array<E, burn_nd::ndarray::IxDyn>)
+        where
+            E: burn_nd_tch::TorchElement + PartialEq + std::fmt::Debug,
+            K: burn_nd_tch::TchKind<f32>,
+        {
+            let t = Tensor::<LibTorch, D, K>::from_ndarray_tch(&a, &CPU).expect("from");
+            assert!(burn_nd::can_cast(t.dtype(), E::DTYPE, burn_nd::Casting::No));
+            assert_eq!(t.as_ndarray_view::<E>().expect("view").view(), a.view());
+        }
+        let shape = [2usize, 3];
+        let f = |i: usize| i as f32 - 2.5;
+        let d = burn_nd::ndarray::IxDyn(&shape);
+        check::<f32, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+            f(ix[0] * 3 + ix[1])
+        }));
+        check::<f64, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+            f(ix[0] * 3 + ix[1]) as f64
+        }));
+        check::<f16, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+            f16::from_f32(f(ix[1]))
+        }));
+        check::<bf16, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+            bf16::from_f32(f(ix[1]))
+        }));
+        check::<i64, Int, 2>(Array::from_shape_fn(d.clone(), |ix| ix[0] as i64 - 9));
+        check::<i32, Int, 2>(Array::from_shape_fn(d.clone(), |ix| ix[1] as i32 * -7));
+        check::<i16, Int, 2>(Array::from_shape_fn(d.clone(), |ix| ix[1] as i16 - 300));
+        check::<i8, Int, 2>(Array::from_shape_fn(d.clone(), |ix| ix[1] as i8 - 100));
+        check::<u8, Int, 2>(Array::from_shape_fn(d.clone(), |ix| 250 + ix[1] as u8));
+        check::<bool, Bool, 2>(Array::from_shape_fn(d.clone(), |ix| ix[1] % 2 == 0));
+        check::<f32, burn::tensor::Float, 2>(Array::zeros(burn_nd::ndarray::IxDyn(&[0, 3])));
+    }
+
+    #[test]
+    fn any_layout_arrives_in_logical_order() {
+        let a = cube();
+        for (what, view) in [
+            ("reversed axes", a.t()),
+            ("negative strides", a.slice(s![..;-1, .., ..;-2])),
+            ("stepped", a.slice(s![.., ..;2, 1..])),
+        ] {
+            let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&view, &CPU).expect(what);
+            assert_eq!(
+                t.as_ndarray_view::<f32>().expect(what).view(),
+                view.into_dyn(),
+                "{what}"
+            );
+        }
+        let fortran = Array::from_shape_vec((2, 3).f(), vec![1i64, 2, 3, 4, 5, 6]).expect("f");
+        let t = Tensor::<LibTorch, 2, Int>::from_ndarray_tch(&fortran, &CPU).expect("fortran");
+        assert_eq!(
+            t.into_data().to_vec::<i64>().expect("i64"),
+            vec![1, 3, 5, 2, 4, 6]
+        );
+    }
+
+    #[test]
+    fn mismatches_are_clear_errors() {
+        let t = Tensor::<LibTorch, 1>::from_floats([1.0], &CPU);
+        let err = t.as_ndarray_view::<f64>().expect_err("stored f32");
+        match err {
+            Error::DtypeMismatch { stored, requested } => {
+                assert_eq!((stored, requested), (DType::F32, DType::F64))
+            }
+            other => panic!("{other:?}"),
+        }
+        let ints = burn_nd::ndarray::arr1(&[1i32]);
+        assert!(matches!(
+            Tensor::<LibTorch, 1>::from_ndarray_tch(&ints, &CPU),
+            Err(Error::Unsupported { kind: "Float", .. })
+        ));
+        assert!(matches!(
+            Tensor::<LibTorch, 2, Int>::from_ndarray_tch(&ints, &CPU),
+            Err(Error::Rank {
+                got: 1,
+                expected: 2
+            })
+        ));
+    }
+}

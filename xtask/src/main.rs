@@ -256,6 +256,21 @@ fn backend_env(backend: Backend, cmd: &mut Command) -> Result<(), Error> {
     Ok(())
 }
 
+/// Makes `cmd` cover the whole workspace except the crates of backends that cannot build
+/// here, with the environment the usable ones need.
+fn workspace(cmd: &mut Command, usable: &[Backend]) -> Result<(), Error> {
+    cmd.arg("--workspace");
+    for b in [Backend::Wgpu, Backend::Tch] {
+        if !usable.contains(&b) {
+            cmd.args(["--exclude", &format!("burn-nd-{}", b.name())]);
+        }
+    }
+    for &b in usable {
+        backend_env(b, cmd)?;
+    }
+    Ok(())
+}
+
 #[derive(Default, Debug, Clone, Copy)]
 struct Counts {
     passed: usize,
@@ -346,17 +361,23 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
     ));
-    // Lints cover every usable backend's feature set (ndarray is the default one).
-    for &b in &usable {
+    // One lint pass over the union of the usable backends' feature sets.
+    if !usable.is_empty() {
+        let features: Vec<String> = usable
+            .iter()
+            .flat_map(|b| {
+                [
+                    format!("burn-nd-conformance/{0}", b.name()),
+                    format!("burn-nd-examples/{0}", b.name()),
+                ]
+            })
+            .collect();
         let mut cmd = cargo();
-        cmd.args(["clippy", "--workspace", "--all-targets", "--features"])
-            .arg(format!(
-                "burn-nd-conformance/{0},burn-nd-examples/{0}",
-                b.name()
-            ))
-            .args(["--", "-D", "warnings"]);
-        backend_env(b, &mut cmd)?;
-        rows.push(check_step(&format!("clippy ({})", b.name()), &mut cmd));
+        cmd.args(["clippy", "--all-targets", "--features"])
+            .arg(features.join(","));
+        workspace(&mut cmd, &usable)?;
+        cmd.args(["--", "-D", "warnings"]);
+        rows.push(check_step("clippy -D warnings", &mut cmd));
     }
 
     println!("\n=== unit tests and doctests ===");
@@ -371,10 +392,15 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
     };
     for args in [
         &["test", "-p", "burn-nd"][..],
-        &["test", "--workspace", "--doc"],
+        &["test", "--doc"],
         &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],
     ] {
-        let (counts, ok) = run_tests(cargo().args(args), &label)?;
+        let mut cmd = cargo();
+        cmd.args(args);
+        if args == ["test", "--doc"] {
+            workspace(&mut cmd, &usable)?;
+        }
+        let (counts, ok) = run_tests(&mut cmd, &label)?;
         push_rows(&mut rows, counts, ok, &args.join(" "));
     }
 
@@ -394,9 +420,19 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         push_rows(&mut rows, counts, ok, &format!("conformance {name}"));
 
         println!("\n=== examples: {name} ===");
-        for (script, epochs) in [("regression", "60"), ("classification", "10")] {
+        // Debug builds on lavapipe or libtorch take ~0.3 s a step: fewer epochs there still
+        // beat the baselines by a wide margin.
+        let (regression, classification) = match b {
+            Backend::Ndarray => ("40", "8"),
+            Backend::Wgpu | Backend::Tch => ("5", "2"),
+        };
+        for (script, epochs) in [
+            ("regression", regression),
+            ("classification", classification),
+        ] {
             let mut cmd = cargo();
-            cmd.args(["run", "--release", "-p", "burn-nd-examples"])
+            // The dev profile shares its dependency builds with the test runs above.
+            cmd.args(["run", "-p", "burn-nd-examples"])
                 .args([
                     "--no-default-features",
                     "--features",

@@ -65,6 +65,15 @@ pub enum Error {
         /// The tensor kind: `"Float"`, `"Int"` or `"Bool"`.
         kind: &'static str,
     },
+    /// A zero-copy conversion (in a backend crate such as `burn-nd-ndarray`) asked for
+    /// `requested`, but the tensor stores `stored`; zero-copy paths never cast. Use
+    /// [`ToNdarray::to_ndarray_with`](crate::ToNdarray::to_ndarray_with) to cast (one copy).
+    DtypeMismatch {
+        /// The dtype the tensor stores.
+        stored: DType,
+        /// The element type asked for.
+        requested: DType,
+    },
     /// The backend failed to read the tensor back; Burn's error is kept as the source.
     Backend {
         /// Burn's own error.
@@ -98,6 +107,12 @@ impl fmt::Display for Error {
                 f,
                 "dtype {} is not supported for {kind} tensors on this backend",
                 dtype_name(*dtype)
+            ),
+            Error::DtypeMismatch { stored, requested } => write!(
+                f,
+                "tensor stores {}, not {}: zero-copy cannot cast; use to_ndarray_with to cast (one copy)",
+                dtype_name(*stored),
+                dtype_name(*requested)
             ),
             Error::Backend { source } => write!(f, "backend read failed: {source}"),
         }

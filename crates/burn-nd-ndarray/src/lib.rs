@@ -1,0 +1,301 @@
+//! Zero-copy conversions between burn-ndarray tensors and `ndarray` arrays, the way PyTorch's
+//! `.numpy()` and `torch.from_numpy` share storage.
+//!
+//! | you want | use | cost |
+//! |---|---|---|
+//! | a tensor's buffer as an `ArcArray` | [`ShareNdarray::into_arcarray`] / [`ShareNdarray::to_arcarray`] | O(1): the array and the tensor share one buffer |
+//! | an `ArcArray` or `Array` as a tensor | [`ShareNdarray::from_arcarray`] / [`ShareNdarray::from_array`] | O(1), any strides |
+//!
+//! Both sides stay correct when either is modified later: `ArcArray` copies on write when its
+//! buffer is shared, and burn-ndarray only mutates a buffer in place when it holds the only
+//! reference. The element type must be the one the tensor stores (no casting here); otherwise
+//! the result is [`Error::DtypeMismatch`], and [`burn_nd::ToNdarray::to_ndarray_with`] is the
+//! casting conversion (one copy).
+//!
+//! For `Autodiff<NdArray>` tensors, convert `tensor.inner()` and rebuild with
+//! `Tensor::from_inner`.
+//!
+//! ```
+//! use burn::tensor::Tensor;
+//! use burn_nd_ndarray::ShareNdarray;
+//! use burn_ndarray::NdArray;
+//! use ndarray::array;
+//!
+//! let t = Tensor::<NdArray, 2>::from_array(array![[1.0f32, 2.0], [3.0, 4.0]])?;
+//! let shared = t.to_arcarray::<f32>()?;          // no copy: same buffer as `t`
+//! assert_eq!(shared[[1, 0]], 3.0);
+//! let back = Tensor::<NdArray, 2>::from_arcarray(shared.reversed_axes())?; // no copy either
+//! assert_eq!(back.into_data().to_vec::<f32>().unwrap(), vec![1.0, 3.0, 2.0, 4.0]);
+//! # Ok::<_, burn_nd::Error>(())
+//! ```
+//!
+//! Limits: a tensor built from non-native bytes (Burn's "borrowed" storage, e.g. loaded
+//! records) is copied once on the way out; f16/bf16 do not exist on this backend.
+#![deny(missing_docs)]
+
+use burn::tensor::{Bool, DType, Float, Int, Tensor, TensorPrimitive};
+use burn_nd::{Error, NdElement};
+use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
+use ndarray::{ArcArray, Array, Dimension, IxDyn};
+
+pub use burn_nd;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// An element type burn-ndarray stores natively: every [`NdElement`] except f16 and bf16.
+///
+/// ```
+/// use burn_nd_ndarray::NativeElement;
+///
+/// fn stored<E: NativeElement>() {}
+/// stored::<u16>();
+/// stored::<bool>();
+/// ```
+pub trait NativeElement: NdElement + sealed::Sealed {
+    /// The tensor's shared array when it stores `Self`, else the tensor back.
+    #[doc(hidden)]
+    fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor>;
+    /// Wraps a shared array as a burn-ndarray tensor (O(1)).
+    #[doc(hidden)]
+    fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor;
+}
+
+macro_rules! native {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl NativeElement for $t {
+            fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor> {
+                match tensor {
+                    // `into_shared` is O(1) for owned storage (an Arc move); it copies once
+                    // only for Burn's borrowed (non-native bytes) storage.
+                    NdArrayTensor::$variant(storage) => Ok(storage.into_shared()),
+                    other => Err(other),
+                }
+            }
+            fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor {
+                NdArrayTensor::from(array)
+            }
+        }
+    )*};
+}
+native!(f64 => F64, f32 => F32, i64 => I64, i32 => I32, i16 => I16, i8 => I8,
+        u64 => U64, u32 => U32, u16 => U16, u8 => U8, bool => Bool);
+
+/// How each tensor kind wraps burn-ndarray's one primitive type.
+pub trait NdArrayKind<F, I, Q>: burn::tensor::BasicOps<NdArray<F, I, Q>> + sealed::Sealed
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+{
+    /// The kind's name, as Burn spells it.
+    #[doc(hidden)]
+    const NAME: &'static str;
+    /// The primitive's array, or the quantized dtype that has none.
+    #[doc(hidden)]
+    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType>;
+    /// Wraps an array as this kind's primitive.
+    #[doc(hidden)]
+    fn wrap(tensor: NdArrayTensor) -> Self::Primitive;
+    /// Whether this kind holds elements of `dtype`.
+    #[doc(hidden)]
+    fn holds(dtype: DType) -> bool;
+}
+
+impl sealed::Sealed for Float {}
+impl sealed::Sealed for Int {}
+impl sealed::Sealed for Bool {}
+
+impl<F, I, Q> NdArrayKind<F, I, Q> for Float
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+{
+    const NAME: &'static str = "Float";
+    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
+        match primitive {
+            TensorPrimitive::Float(t) => Ok(t),
+            TensorPrimitive::QFloat(q) => Err(burn::tensor::TensorMetadata::dtype(&q)),
+        }
+    }
+    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
+        TensorPrimitive::Float(tensor)
+    }
+    fn holds(dtype: DType) -> bool {
+        dtype.is_float()
+    }
+}
+
+impl<F, I, Q> NdArrayKind<F, I, Q> for Int
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+{
+    const NAME: &'static str = "Int";
+    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
+        Ok(primitive)
+    }
+    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
+        tensor
+    }
+    fn holds(dtype: DType) -> bool {
+        dtype.is_int() || dtype.is_uint()
+    }
+}
+
+impl<F, I, Q> NdArrayKind<F, I, Q> for Bool
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+{
+    const NAME: &'static str = "Bool";
+    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
+        Ok(primitive)
+    }
+    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
+        tensor
+    }
+    fn holds(dtype: DType) -> bool {
+        matches!(dtype, DType::Bool(_))
+    }
+}
+
+/// Zero-copy conversions of `Tensor<NdArray, D, K>` (Float, Int or Bool) to and from `ndarray`.
+///
+/// ```
+/// use burn::tensor::{Int, Tensor};
+/// use burn_nd_ndarray::ShareNdarray;
+/// use burn_ndarray::NdArray;
+///
+/// let t = Tensor::<NdArray, 1, Int>::from_array(ndarray::arr1(&[1i64, 2, 3]))?;
+/// let mut a = t.to_arcarray::<i64>()?;
+/// a[0] = 10;                       // copy-on-write: the tensor keeps its values
+/// assert_eq!(t.into_data().to_vec::<i64>().unwrap(), vec![1, 2, 3]);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait ShareNdarray: Sized + sealed::Sealed {
+    /// Consumes the tensor into an `ArcArray` sharing its buffer. O(1) whatever the size; the
+    /// array keeps the tensor's strides (a transposed tensor gives a transposed array).
+    ///
+    /// ```
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_ndarray::ShareNdarray;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 2>::zeros([2, 3], &Default::default());
+    /// let a = t.transpose().into_arcarray::<f32>()?;
+    /// assert_eq!(a.shape(), &[3, 2]);
+    /// assert!(a.is_unique()); // the tensor is gone; the array owns the buffer alone
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_arcarray<E: NativeElement>(self) -> Result<ArcArray<E, IxDyn>, Error>;
+
+    /// An `ArcArray` sharing the tensor's buffer, leaving the tensor usable. O(1).
+    ///
+    /// ```
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_ndarray::ShareNdarray;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 1>::from_floats([1.0, 2.0], &Default::default());
+    /// assert!(t.to_arcarray::<f64>().is_err()); // stored as f32: no silent cast
+    /// assert_eq!(t.to_arcarray::<f32>()?.sum(), 3.0);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_arcarray<E: NativeElement>(&self) -> Result<ArcArray<E, IxDyn>, Error>;
+
+    /// A tensor over the array's buffer. O(1), any strides; the rank must be the tensor's and
+    /// `E` must suit the kind (floats for Float, integers for Int, bool for Bool).
+    ///
+    /// ```
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_ndarray::ShareNdarray;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::{s, Array2};
+    ///
+    /// let a = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f32).into_shared();
+    /// let stepped = a.clone().slice_move(s![..;2, ..;-1]); // shares `a`'s buffer
+    /// let t = Tensor::<NdArray, 2>::from_arcarray(stepped)?;
+    /// assert_eq!(t.into_data().to_vec::<f32>().unwrap(), vec![3.0, 2.0, 1.0, 0.0, 11.0, 10.0, 9.0, 8.0]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn from_arcarray<E: NativeElement, Dm: Dimension>(
+        array: ArcArray<E, Dm>,
+    ) -> Result<Self, Error>;
+
+    /// A tensor taking over an owned array's buffer. O(1).
+    ///
+    /// ```
+    /// use burn::tensor::{Bool, Tensor};
+    /// use burn_nd_ndarray::ShareNdarray;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 1, Bool>::from_array(ndarray::arr1(&[true, false]))?;
+    /// assert_eq!(t.into_data().to_vec::<bool>().unwrap(), vec![true, false]);
+    /// assert!(Tensor::<NdArray, 2, Bool>::from_array(ndarray::arr1(&[true])).is_err());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn from_array<E: NativeElement, Dm: Dimension>(array: Array<E, Dm>) -> Result<Self, Error> {
+        Self::from_arcarray(array.into_shared())
+    }
+}
+
+impl<F, I, Q, const D: usize, K> sealed::Sealed for Tensor<NdArray<F, I, Q>, D, K>
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+    K: NdArrayKind<F, I, Q>,
+{
+}
+
+impl<F, I, Q, const D: usize, K> ShareNdarray for Tensor<NdArray<F, I, Q>, D, K>
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+    K: NdArrayKind<F, I, Q>,
+{
+    fn into_arcarray<E: NativeElement>(self) -> Result<ArcArray<E, IxDyn>, Error> {
+        let tensor =
+            K::unwrap(self.into_primitive()).map_err(|dtype| Error::Quantized { dtype })?;
+        E::take(tensor).map_err(|other| Error::DtypeMismatch {
+            stored: burn::tensor::TensorMetadata::dtype(&other),
+            requested: E::DTYPE,
+        })
+    }
+
+    fn to_arcarray<E: NativeElement>(&self) -> Result<ArcArray<E, IxDyn>, Error> {
+        // Cloning a burn-ndarray tensor clones its Arc, not its data.
+        self.clone().into_arcarray()
+    }
+
+    fn from_arcarray<E: NativeElement, Dm: Dimension>(
+        array: ArcArray<E, Dm>,
+    ) -> Result<Self, Error> {
+        if array.ndim() != D {
+            return Err(Error::Rank {
+                got: array.ndim(),
+                expected: D,
+            });
+        }
+        if !K::holds(E::DTYPE) {
+            return Err(Error::Unsupported {
+                dtype: E::DTYPE,
+                kind: K::NAME,
+            });
+        }
+        Ok(Tensor::from_primitive(K::wrap(E::wrap(array.into_dyn()))))
+    }
+}

@@ -1,0 +1,363 @@
+//! burn-tch (libtorch) tensors as borrowed `ndarray` views, and `ndarray` arrays as burn-tch
+//! tensors in one copy.
+//!
+//! | you want | use | cost |
+//! |---|---|---|
+//! | to read a CPU tensor as an array | [`AsNdarrayView::as_ndarray_view`] then [`TchView::view`] | zero-copy, any strides (no `.contiguous()`) |
+//! | the same for a CUDA tensor | the same | one device → host copy, owned by the [`TchView`] |
+//! | an array as a tensor | [`FromNdarrayTch::from_ndarray_tch`] | one copy (two for negative strides) |
+//!
+//! A [`TchView`] borrows the tensor, so it cannot outlive it, and it holds a reference to the
+//! tensor's storage, which makes Burn treat that storage as shared: no in-place operation
+//! writes to memory a view is reading.
+//!
+//! The reverse direction copies. `tch::Tensor::from_blob` could wrap an array's memory, but
+//! libtorch would then never free it (tch passes no deleter), and nothing would stop Burn from
+//! writing into it in place while the array is still readable; an owned copy is the sound
+//! choice. The copy is a single pass straight into libtorch's memory, whatever the strides.
+//!
+//! ```no_run
+//! use burn::tensor::Tensor;
+//! use burn_nd_tch::{AsNdarrayView, FromNdarrayTch};
+//! use burn_tch::{LibTorch, LibTorchDevice};
+//!
+//! let t = Tensor::<LibTorch, 2>::from_floats([[1.0, 2.0], [3.0, 4.0]], &LibTorchDevice::Cpu);
+//! let t = t.transpose();                       // strided: still no copy
+//! let guard = t.as_ndarray_view::<f32>()?;
+//! assert_eq!(guard.view()[[0, 1]], 3.0);
+//!
+//! let back = Tensor::<LibTorch, 2>::from_ndarray_tch(&guard.view(), &LibTorchDevice::Cpu)?;
+//! assert_eq!(back.into_data().to_vec::<f32>().unwrap(), vec![1.0, 3.0, 2.0, 4.0]);
+//! # Ok::<_, burn_nd::Error>(())
+//! ```
+//!
+//! (Examples here are `no_run` because running needs libtorch on the library path; the same
+//! code runs in the conformance suite, `tests/tests/tch.rs`.)
+#![deny(missing_docs)]
+
+use std::marker::PhantomData;
+
+use burn::tensor::{Bool, DType, Float, Int, Tensor, TensorMetadata, TensorPrimitive};
+use burn_nd::{Error, NdElement};
+use burn_tch::{LibTorch, LibTorchDevice, TchElement, TchTensor};
+use ndarray::{ArrayBase, ArrayViewD, Data, Dimension, IxDyn, ShapeBuilder};
+
+pub use burn_nd;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+fn tch_error(e: tch::TchError) -> Error {
+    Error::Backend {
+        source: Box::new(e),
+    }
+}
+
+/// An element type libtorch stores: f32, f64, f16, bf16, i64, i32, i16, i8, u8, bool.
+///
+/// ```
+/// fn stored<E: burn_nd_tch::TorchElement>() {}
+/// stored::<burn_nd::half::bf16>();
+/// ```
+pub trait TorchElement: NdElement + TchElement {}
+impl<E: NdElement + TchElement> TorchElement for E {}
+
+/// How each tensor kind wraps burn-tch's one primitive type.
+pub trait TchKind<F: TchElement>: burn::tensor::BasicOps<LibTorch<F>> + sealed::Sealed {
+    /// The kind's name, as Burn spells it.
+    #[doc(hidden)]
+    const NAME: &'static str;
+    /// The primitive's libtorch tensor.
+    #[doc(hidden)]
+    fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error>;
+    /// Wraps a libtorch tensor as this kind's primitive.
+    #[doc(hidden)]
+    fn wrap(tensor: TchTensor) -> Self::Primitive;
+    /// Whether this kind holds elements of `dtype`.
+    #[doc(hidden)]
+    fn holds(dtype: DType) -> bool;
+}
+
+impl sealed::Sealed for Float {}
+impl sealed::Sealed for Int {}
+impl sealed::Sealed for Bool {}
+
+impl<F: TchElement> TchKind<F> for Float {
+    const NAME: &'static str = "Float";
+    fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
+        match primitive {
+            TensorPrimitive::Float(t) => Ok(t),
+            TensorPrimitive::QFloat(q) => Err(Error::Quantized { dtype: q.dtype() }),
+        }
+    }
+    fn wrap(tensor: TchTensor) -> Self::Primitive {
+        TensorPrimitive::Float(tensor)
+    }
+    fn holds(dtype: DType) -> bool {
+        dtype.is_float()
+    }
+}
+
+macro_rules! plain_kind {
+    ($kind:ty, $name:literal, $holds:expr) => {
+        impl<F: TchElement> TchKind<F> for $kind {
+            const NAME: &'static str = $name;
+            fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
+                Ok(primitive)
+            }
+            fn wrap(tensor: TchTensor) -> Self::Primitive {
+                tensor
+            }
+            fn holds(dtype: DType) -> bool {
+                $holds(dtype)
+            }
+        }
+    };
+}
+plain_kind!(Int, "Int", |d: DType| d.is_int() || d.is_uint());
+plain_kind!(Bool, "Bool", |d: DType| matches!(d, DType::Bool(_)));
+
+/// A read-only `ndarray` view over a libtorch tensor's memory, borrowed from the tensor.
+///
+/// ```no_run
+/// use burn::tensor::{Int, Tensor};
+/// use burn_nd_tch::AsNdarrayView;
+/// use burn_tch::{LibTorch, LibTorchDevice};
+///
+/// let t = Tensor::<LibTorch, 1, Int>::from_ints([1, 2, 3], &LibTorchDevice::Cpu);
+/// let guard = t.as_ndarray_view::<i64>()?;
+/// assert_eq!(guard.view().sum(), 6);
+/// assert!(!guard.copied());
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct TchView<'a, E> {
+    /// A handle on the tensor's storage (or on its host copy), which keeps the memory alive
+    /// and makes Burn treat it as shared, so no in-place operation writes to it.
+    tensor: TchTensor,
+    shape: Vec<usize>,
+    strides: Vec<usize>,
+    copied: bool,
+    _borrow: PhantomData<(&'a (), E)>,
+}
+
+impl<E: TorchElement> TchView<'_, E> {
+    /// The view: shape and strides as libtorch has them.
+    ///
+    /// ```no_run
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_tch::AsNdarrayView;
+    /// use burn_tch::{LibTorch, LibTorchDevice};
+    ///
+    /// let t = Tensor::<LibTorch, 2>::zeros([2, 3], &LibTorchDevice::Cpu).transpose();
+    /// let guard = t.as_ndarray_view::<f32>()?;
+    /// assert_eq!(guard.view().strides(), &[1, 3]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn view(&self) -> ArrayViewD<'_, E> {
+        let shape = IxDyn(&self.shape).strides(IxDyn(&self.strides));
+        if self.shape.contains(&0) {
+            // No element is reachable; a dangling, aligned pointer is what ndarray asks for.
+            let ptr = std::ptr::NonNull::<E>::dangling().as_ptr();
+            // SAFETY: the array has no elements, so nothing is ever read through `ptr`, which
+            // is non-null and aligned for `E`.
+            return unsafe { ArrayViewD::from_shape_ptr(shape, ptr) };
+        }
+        let ptr = self.tensor.tensor.data_ptr() as *const E;
+        // SAFETY: `as_ndarray_view` checked that the tensor lives on the CPU and that its kind
+        // is `E`'s, so `ptr` points at initialised, aligned `E`s, and every offset that
+        // `shape`/`strides` (non-negative, libtorch's own) reach lies inside the tensor's
+        // storage. `self.tensor` keeps that storage alive for the view's lifetime (bounded by
+        // `&self`), and its storage reference makes Burn refuse in-place writes while we live.
+        unsafe { ArrayViewD::from_shape_ptr(shape, ptr) }
+    }
+
+    /// Whether the tensor was on a CUDA/MPS device and had to be copied to the host.
+    ///
+    /// ```no_run
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_tch::AsNdarrayView;
+    /// use burn_tch::{LibTorch, LibTorchDevice};
+    ///
+    /// let t = Tensor::<LibTorch, 1>::ones([4], &LibTorchDevice::Cpu);
+    /// assert!(!t.as_ndarray_view::<f32>()?.copied());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn copied(&self) -> bool {
+        self.copied
+    }
+}
+
+/// Borrowed `ndarray` views over `Tensor<LibTorch, D, K>` (Float, Int or Bool).
+///
+/// ```no_run
+/// use burn::tensor::{Bool, Tensor};
+/// use burn_nd_tch::AsNdarrayView;
+/// use burn_tch::{LibTorch, LibTorchDevice};
+///
+/// let t = Tensor::<LibTorch, 1, Bool>::from_bool([true, false].into(), &LibTorchDevice::Cpu);
+/// assert_eq!(t.as_ndarray_view::<bool>()?.view().to_vec(), vec![true, false]);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait AsNdarrayView: sealed::Sealed {
+    /// A view over the tensor's memory; `E` must be the stored element type
+    /// ([`Error::DtypeMismatch`] otherwise). CPU tensors are not copied; others are copied
+    /// to the host once.
+    ///
+    /// ```no_run
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_tch::AsNdarrayView;
+    /// use burn_tch::{LibTorch, LibTorchDevice};
+    ///
+    /// let t = Tensor::<LibTorch, 1>::ones([2], &LibTorchDevice::Cpu);
+    /// assert!(t.as_ndarray_view::<f64>().is_err()); // stored as f32
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error>;
+}
+
+impl<F: TchElement, const D: usize, K: TchKind<F>> sealed::Sealed for Tensor<LibTorch<F>, D, K> {}
+
+impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibTorch<F>, D, K> {
+    fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
+        // A Burn clone of a tch tensor is a shallow clone plus a storage reference: no data copy.
+        let mut tensor = K::unwrap(self.clone().into_primitive())?;
+        let stored = tensor.dtype();
+        if tensor.tensor.kind() != E::kind() {
+            return Err(Error::DtypeMismatch {
+                stored,
+                requested: E::DTYPE,
+            });
+        }
+        let copied = tensor.tensor.device() != tch::Device::Cpu;
+        if copied {
+            let host = tensor
+                .tensor
+                .f_to_device(tch::Device::Cpu)
+                .map_err(tch_error)?;
+            tensor = TchTensor::new(host);
+        }
+        let shape = tensor
+            .tensor
+            .size()
+            .into_iter()
+            .map(|d| d as usize)
+            .collect();
+        let strides = tensor
+            .tensor
+            .stride()
+            .into_iter()
+            .map(|s| s as usize)
+            .collect();
+        Ok(TchView {
+            tensor,
+            shape,
+            strides,
+            copied,
+            _borrow: PhantomData,
+        })
+    }
+}
+
+/// `ndarray` arrays into burn-tch tensors with a single copy.
+///
+/// ```no_run
+/// use burn::tensor::Tensor;
+/// use burn_nd_tch::FromNdarrayTch;
+/// use burn_tch::{LibTorch, LibTorchDevice};
+/// use ndarray::{array, ShapeBuilder};
+///
+/// let fortran = ndarray::Array::from_shape_vec((2, 2).f(), vec![1.0f64, 2.0, 3.0, 4.0]).unwrap();
+/// let t = Tensor::<LibTorch, 2>::from_ndarray_tch(&fortran, &LibTorchDevice::Cpu)?;
+/// assert_eq!(t.dtype(), burn::tensor::DType::F64); // the array's dtype, not cast
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait FromNdarrayTch: Sized + sealed::Sealed {
+    /// A tensor of the array's own element type holding a copy of its values in logical
+    /// order. One pass over the data for any non-negative strides; arrays with negative
+    /// strides are first made standard (a second copy).
+    ///
+    /// ```no_run
+    /// use burn::tensor::{Int, Tensor};
+    /// use burn_nd_tch::FromNdarrayTch;
+    /// use burn_tch::{LibTorch, LibTorchDevice};
+    ///
+    /// let ok = Tensor::<LibTorch, 1, Int>::from_ndarray_tch(&ndarray::arr1(&[7i32]), &LibTorchDevice::Cpu)?;
+    /// assert_eq!(ok.dtype(), burn::tensor::DType::I32);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn from_ndarray_tch<E, S, Dm>(
+        array: &ArrayBase<S, Dm>,
+        device: &LibTorchDevice,
+    ) -> Result<Self, Error>
+    where
+        E: TorchElement,
+        S: Data<Elem = E>,
+        Dm: Dimension;
+}
+
+impl<F: TchElement, const D: usize, K: TchKind<F>> FromNdarrayTch for Tensor<LibTorch<F>, D, K> {
+    fn from_ndarray_tch<E, S, Dm>(
+        array: &ArrayBase<S, Dm>,
+        device: &LibTorchDevice,
+    ) -> Result<Self, Error>
+    where
+        E: TorchElement,
+        S: Data<Elem = E>,
+        Dm: Dimension,
+    {
+        if array.ndim() != D {
+            return Err(Error::Rank {
+                got: array.ndim(),
+                expected: D,
+            });
+        }
+        if !K::holds(E::DTYPE) {
+            return Err(Error::Unsupported {
+                dtype: E::DTYPE,
+                kind: K::NAME,
+            });
+        }
+        let size: Vec<i64> = array.shape().iter().map(|&d| d as i64).collect();
+        let host = if array.strides().iter().any(|&s| s < 0) {
+            let standard = array.as_standard_layout();
+            copy_strided(&standard.view().into_dyn(), &size)?
+        } else {
+            copy_strided(&array.view().into_dyn(), &size)?
+        };
+        let on_device = host
+            .f_to_device(tch::Device::from(*device))
+            .map_err(tch_error)?;
+        Ok(Tensor::from_primitive(K::wrap(TchTensor::new(on_device))))
+    }
+}
+
+/// Copies `view` (non-negative strides) into a new contiguous CPU tensor in one pass.
+fn copy_strided<E: TorchElement>(
+    view: &ArrayViewD<'_, E>,
+    size: &[i64],
+) -> Result<tch::Tensor, Error> {
+    let mut out = tch::Tensor::f_empty(size, (E::kind(), tch::Device::Cpu)).map_err(tch_error)?;
+    if view.is_empty() {
+        return Ok(out);
+    }
+    let strides: Vec<i64> = view.strides().iter().map(|&s| s as i64).collect();
+    // SAFETY: `view` borrows initialised, aligned `E`s, and its (non-negative) strides and
+    // shape reach only elements of that borrow. The blob tensor is read once by `copy_` and
+    // dropped before this function returns, so libtorch never touches the memory after the
+    // borrow ends, and it never frees it (tch's blob tensors have no deleter).
+    let blob = unsafe {
+        tch::Tensor::f_from_blob(
+            view.as_ptr() as *const u8,
+            size,
+            &strides,
+            E::kind(),
+            tch::Device::Cpu,
+        )
+    }
+    .map_err(tch_error)?;
+    out.f_copy_(&blob).map_err(tch_error)?;
+    drop(blob);
+    Ok(out)
+}
