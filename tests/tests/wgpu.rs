@@ -40,3 +40,104 @@ mod autodiff {
         burn_nd_conformance::gradients::<TestBackend>(&device());
     }
 }
+
+/// burn-nd-wgpu: async, batched and device-narrowed reads agree with the plain conversion.
+mod readback {
+    use burn::tensor::{Bool, DType, Int, Tensor};
+    use burn_nd::half::{bf16, f16};
+    use burn_nd::ndarray::{array, ArrayD};
+    use burn_nd::{Casting, Error, FromNdarray, ToNdarray};
+    use burn_nd_wgpu::{read_batch, NarrowRead, ToNdarrayAsync};
+    use burn_wgpu::{Wgpu, WgpuDevice};
+
+    fn device() -> WgpuDevice {
+        WgpuDevice::DefaultDevice
+    }
+
+    #[test]
+    fn async_read_matches_the_blocking_one() {
+        let t = Tensor::<Wgpu, 2>::from_ndarray(&array![[1.0f32, -2.0], [0.5, 4.0]], &device())
+            .expect("from");
+        let blocking = t.to_ndarray_dyn::<f64>().expect("blocking");
+        let awaited =
+            pollster::block_on(t.clone().into_ndarray_async::<f64>(Casting::Safe)).expect("async");
+        assert_eq!(awaited, blocking);
+        let refused = pollster::block_on(t.into_ndarray_async::<i32>(Casting::Safe));
+        assert!(matches!(refused, Err(Error::Casting { .. })));
+    }
+
+    #[test]
+    fn batched_read_matches_sequential_reads() {
+        let ts: Vec<Tensor<Wgpu, 1, Int>> = (0..5)
+            .map(|i| Tensor::from_ndarray(&array![i, i * 10, -i], &device()).expect("from"))
+            .collect();
+        let sequential: Vec<ArrayD<i64>> = ts
+            .iter()
+            .map(|t| t.to_ndarray_dyn().expect("read"))
+            .collect();
+        let batched = read_batch::<i64, _, 1, _>(ts.clone(), Casting::Safe).expect("batch");
+        assert_eq!(batched, sequential);
+        let empty: Vec<Tensor<Wgpu, 1, Int>> = Vec::new();
+        assert!(read_batch::<i64, _, 1, _>(empty, Casting::Safe)
+            .expect("empty")
+            .is_empty());
+        assert!(matches!(
+            read_batch::<u8, _, 1, _>(ts, Casting::Safe),
+            Err(Error::Casting { .. })
+        ));
+    }
+
+    #[test]
+    fn device_narrowing_gives_the_host_cast_values() {
+        let values = array![
+            0.1f32,
+            -1.5,
+            1e6,
+            -1e6,
+            f32::NAN,
+            65504.0,
+            65520.0,
+            3.0e-5,
+            -0.0
+        ];
+        let t = Tensor::<Wgpu, 1>::from_ndarray_as(&values, &device(), DType::F32, Casting::No)
+            .expect("f32");
+        let host = t
+            .to_ndarray_dyn_with::<f16>(Casting::SameKind)
+            .expect("host");
+        let device_cast = t
+            .clone()
+            .into_ndarray_narrow::<f16>(Casting::SameKind)
+            .expect("narrow");
+        let bits = |a: &ArrayD<f16>| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&device_cast), bits(&host));
+        let bf_bits = |a: &ArrayD<bf16>| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        // bf16 is not supported on lavapipe: the same call falls back to the host cast.
+        let b = t
+            .clone()
+            .into_ndarray_narrow::<bf16>(Casting::SameKind)
+            .expect("bf16");
+        let host_bf16 = t
+            .to_ndarray_dyn_with::<bf16>(Casting::SameKind)
+            .expect("host bf16");
+        assert_eq!(bf_bits(&b), bf_bits(&host_bf16));
+        // Exact keeps the host path, so the first inexact value is still named.
+        assert!(matches!(
+            t.into_ndarray_narrow::<f16>(Casting::Exact),
+            Err(Error::Inexact { .. })
+        ));
+    }
+
+    #[test]
+    fn bool_narrowing_gives_zero_and_one() {
+        let t = Tensor::<Wgpu, 1, Bool>::from_ndarray(&array![true, false, true], &device())
+            .expect("bool");
+        assert_eq!(
+            t.into_ndarray_narrow::<u8>(Casting::Safe)
+                .expect("u8")
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec![1, 0, 1]
+        );
+    }
+}

@@ -279,23 +279,27 @@ mod tests {
         assert_eq!(same_type::<bool, bool>(&b), Some(&b[..]));
     }
 
+    // Exact powers of two as literals: `powi` is not guaranteed exact (Miri perturbs it).
+    const P2_M8: f64 = 1.0 / 256.0;
+    const P2_M45: f64 = 1.0 / 35_184_372_088_832.0;
+
     #[test]
     fn half_rounding_is_correct_where_f64_truncation_is_not() {
         // bf16's ulp at 1 is 2^-7, so 1 + 2^-8 is a tie. 2^-45 above it lies in the low 32
         // mantissa bits of the f64, which `bf16::from_f64` drops before rounding.
-        let x = 1.0 + 2f64.powi(-8) + 2f64.powi(-45);
+        let x = 1.0 + P2_M8 + P2_M45;
         assert_eq!(
             bf16::from_value(Value::Float(x)),
-            bf16::from_f32(1.0 + 2f32.powi(-7))
+            bf16::from_f32(1.0 + (1.0 / 128.0))
         );
         // A plain tie rounds to even (down to 1.0).
-        let tie = 1.0 + 2f64.powi(-8);
+        let tie = 1.0 + P2_M8;
         assert_eq!(bf16::from_value(Value::Float(tie)), bf16::ONE);
         // Integers above 2^53: 2^62 + 2^54 + 1 is above the bf16 tie at 2^62 + 2^54.
         let i: i128 = (1 << 62) + (1 << 54) + 1;
         assert_eq!(
             bf16::from_value(Value::Int(i)).to_f64(),
-            2f64.powi(62) + 2f64.powi(55)
+            (1u64 << 62) as f64 + (1u64 << 55) as f64
         );
         // Overflow and tiny values.
         assert_eq!(f16::from_value(Value::Float(1e300)), f16::INFINITY);
@@ -307,7 +311,10 @@ mod tests {
     #[test]
     fn exact_values_compare_numerically() {
         assert_eq!(Value::Float(-0.0), Value::Int(0));
-        assert_ne!(Value::Float(2f64.powi(64)), Value::Int(u64::MAX as i128));
+        assert_ne!(
+            Value::Float(18_446_744_073_709_551_616.0),
+            Value::Int(u64::MAX as i128)
+        );
         assert_ne!(Value::Float(f64::INFINITY), Value::Int(i64::MAX as i128));
         assert_eq!(Value::Float(f64::NAN), Value::Float(f64::NAN));
         assert_ne!(Value::Float(f64::NAN), Value::Int(0));
@@ -327,9 +334,9 @@ mod tests {
             Err((0, Value::Int(i64::MAX as i128)))
         );
         // 2^31 as f32 saturates to i32::MAX, which is not 2^31.
-        assert!(cast_slice::<f32, i32>(&[2f32.powi(31)], true).is_err());
+        assert!(cast_slice::<f32, i32>(&[2_147_483_648.0f32], true).is_err());
         assert_eq!(
-            cast_slice::<f32, i32>(&[-2f32.powi(31)], true),
+            cast_slice::<f32, i32>(&[-2_147_483_648.0f32], true),
             Ok(vec![i32::MIN])
         );
     }

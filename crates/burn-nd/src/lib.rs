@@ -10,6 +10,7 @@
 //! | control over how values may change | [`Casting`], after NumPy's `casting=`, plus [`Casting::Exact`] |
 //! | to ask whether a cast is allowed | [`can_cast`], which agrees with `numpy.can_cast` |
 //! | the element types and the `as` cast rule | [`NdElement`], [`Value`] |
+//! | to convert data read some other way (async, `Transaction`) | [`ndarray_from_data`] |
 //! | the static dimension of a rank | [`Rank`], [`StaticRank`] |
 //! | what went wrong | [`Error`] |
 //! | everything at once | [`prelude`] |
@@ -61,7 +62,7 @@ pub use element::{NdElement, Value};
 pub use error::Error;
 pub use from::FromNdarray;
 pub use rank::{Rank, StaticRank};
-pub use to::ToNdarray;
+pub use to::{ndarray_from_data, ToNdarray};
 
 pub use half;
 pub use ndarray;

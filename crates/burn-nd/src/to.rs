@@ -6,6 +6,7 @@ use ndarray::{Array, ArrayD, IxDyn};
 
 use crate::data::{check_cast, data_into_vec};
 use crate::{Casting, Error, NdElement, Rank, StaticRank};
+use burn::tensor::{DType, TensorData};
 
 mod sealed {
     pub trait Sealed {}
@@ -201,16 +202,50 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     }
 }
 
+/// Converts data read back from a tensor whose logical dtype is `logical` into an array,
+/// casting under `casting`: the building block for read paths that get their [`TensorData`]
+/// elsewhere (`into_data_async`, a `Transaction`).
+///
+/// `data.dtype` may be a wider storage type than `logical` (tch reads every Int as i64, cube
+/// reads Bool as u32); the cast rules apply to `logical`.
+///
+/// ```
+/// use burn::tensor::{DType, TensorData, Transaction, Tensor};
+/// use burn_nd::{ndarray_from_data, Casting};
+/// use burn_ndarray::NdArray;
+///
+/// let device = Default::default();
+/// let a = Tensor::<NdArray, 1>::from_floats([1.0, 2.0], &device);
+/// let b = Tensor::<NdArray, 1>::from_floats([3.5], &device);
+/// let (da, db) = (a.dtype(), b.dtype());
+/// let mut read = Transaction::default().register(a).register(b).execute().into_iter();
+/// let a = ndarray_from_data::<f64>(read.next().unwrap(), da, Casting::Safe)?;
+/// let b = ndarray_from_data::<f64>(read.next().unwrap(), db, Casting::Safe)?;
+/// assert_eq!((a[1], b[0]), (2.0, 3.5));
+/// let raw = TensorData::new(vec![-1i64, 300], [2]);
+/// assert!(ndarray_from_data::<u8>(raw, DType::I64, Casting::Exact).is_err());
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub fn ndarray_from_data<E: NdElement>(
+    data: TensorData,
+    logical: DType,
+    casting: Casting,
+) -> Result<ArrayD<E>, Error> {
+    check_cast(logical, E::DTYPE, casting)?;
+    let shape = data.shape.to_vec();
+    let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
+    // The backend returned exactly shape.product() elements; a mismatch would be its bug.
+    ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(Error::backend)
+}
+
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K> {
     fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        check_cast(self.dtype(), E::DTYPE, casting)?;
+        let logical = self.dtype();
+        check_cast(logical, E::DTYPE, casting)?;
         let data = self.try_into_data().map_err(Error::backend)?;
-        let shape = data.shape.to_vec();
-        let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
-        // The backend returned exactly shape.product() elements; a mismatch would be its bug.
-        ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(Error::backend)
+        ndarray_from_data(data, logical, casting)
     }
 
     fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
