@@ -602,14 +602,17 @@ fn runner() -> TestRunner {
     })
 }
 
+/// 2^63, the first f32 above every i64.
+const TWO_63: f32 = 9_223_372_036_854_775_808.0;
+
 /// Random shapes and f32 data (NaN and infinities included): Safe, Unsafe and Exact casts
 /// agree with a plain-Rust reference.
 pub fn prop_float_casts<B: Backend>(device: &B::Device, _: &Expect) {
     let strategy = shape_and(prop_oneof![
         any::<f32>(),
         (-300i32..300).prop_map(|x| x as f32 / 4.0),
-        Just(9_223_372_036_854_775_808.0f32),
-        Just(-9_223_372_036_854_775_808.0f32),
+        Just(TWO_63),
+        Just(-TWO_63),
     ]);
     runner()
         .run(&strategy, |(shape, values)| {
@@ -630,11 +633,7 @@ pub fn prop_float_casts<B: Backend>(device: &B::Device, _: &Expect) {
                 .expect("unsafe");
             let want: Vec<i64> = values.iter().map(|&v| v as i64).collect();
             prop_assert_eq!(unsafe_ints.iter().copied().collect::<Vec<_>>(), want);
-            let fits = |v: f32| {
-                v.fract() == 0.0
-                    && v >= -(9_223_372_036_854_775_808.0f32)
-                    && v < 9_223_372_036_854_775_808.0f32
-            };
+            let fits = |v: f32| v.fract() == 0.0 && (-TWO_63..TWO_63).contains(&v);
             match (
                 first_bad(&values, fits),
                 t.to_ndarray_dyn_with::<i64>(Casting::Exact),

@@ -91,18 +91,12 @@ where
     Q: QuantElement,
     NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
 {
-    /// The kind's name, as Burn spells it.
-    #[doc(hidden)]
-    const NAME: &'static str;
     /// The primitive's array, or the quantized dtype that has none.
     #[doc(hidden)]
     fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType>;
     /// Wraps an array as this kind's primitive.
     #[doc(hidden)]
     fn wrap(tensor: NdArrayTensor) -> Self::Primitive;
-    /// Whether this kind holds elements of `dtype`.
-    #[doc(hidden)]
-    fn holds(dtype: DType) -> bool;
 }
 
 impl sealed::Sealed for Float {}
@@ -116,7 +110,6 @@ where
     Q: QuantElement,
     NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
 {
-    const NAME: &'static str = "Float";
     fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
         match primitive {
             TensorPrimitive::Float(t) => Ok(t),
@@ -126,48 +119,28 @@ where
     fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
         TensorPrimitive::Float(tensor)
     }
-    fn holds(dtype: DType) -> bool {
-        dtype.is_float()
-    }
 }
 
-impl<F, I, Q> NdArrayKind<F, I, Q> for Int
-where
-    F: FloatNdArrayElement,
-    I: IntNdArrayElement,
-    Q: QuantElement,
-    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
-{
-    const NAME: &'static str = "Int";
-    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
-        Ok(primitive)
-    }
-    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
-        tensor
-    }
-    fn holds(dtype: DType) -> bool {
-        dtype.is_int() || dtype.is_uint()
-    }
+/// Int and Bool tensors use the array primitive as it is.
+macro_rules! plain_kind {
+    ($($kind:ty),*) => {$(
+        impl<F, I, Q> NdArrayKind<F, I, Q> for $kind
+        where
+            F: FloatNdArrayElement,
+            I: IntNdArrayElement,
+            Q: QuantElement,
+            NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+        {
+            fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
+                Ok(primitive)
+            }
+            fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
+                tensor
+            }
+        }
+    )*};
 }
-
-impl<F, I, Q> NdArrayKind<F, I, Q> for Bool
-where
-    F: FloatNdArrayElement,
-    I: IntNdArrayElement,
-    Q: QuantElement,
-    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
-{
-    const NAME: &'static str = "Bool";
-    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
-        Ok(primitive)
-    }
-    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
-        tensor
-    }
-    fn holds(dtype: DType) -> bool {
-        matches!(dtype, DType::Bool(_))
-    }
-}
+plain_kind!(Int, Bool);
 
 /// Zero-copy conversions of `Tensor<NdArray, D, K>` (Float, Int or Bool) to and from `ndarray`.
 ///
@@ -290,10 +263,10 @@ where
                 expected: D,
             });
         }
-        if !K::holds(E::DTYPE) {
+        if !burn_nd::kind_holds(K::name(), E::DTYPE) {
             return Err(Error::Unsupported {
                 dtype: E::DTYPE,
-                kind: K::NAME,
+                kind: K::name(),
             });
         }
         Ok(Tensor::from_primitive(K::wrap(E::wrap(array.into_dyn()))))

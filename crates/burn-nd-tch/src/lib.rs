@@ -37,7 +37,7 @@
 
 use std::marker::PhantomData;
 
-use burn::tensor::{Bool, DType, Float, Int, Tensor, TensorMetadata, TensorPrimitive};
+use burn::tensor::{Bool, Float, Int, Tensor, TensorMetadata, TensorPrimitive};
 use burn_nd::{Error, NdElement};
 use burn_tch::{LibTorch, LibTorchDevice, TchElement, TchTensor};
 use ndarray::{ArrayBase, ArrayViewD, Data, Dimension, IxDyn, ShapeBuilder};
@@ -65,18 +65,12 @@ impl<E: NdElement + TchElement> TorchElement for E {}
 
 /// How each tensor kind wraps burn-tch's one primitive type.
 pub trait TchKind<F: TchElement>: burn::tensor::BasicOps<LibTorch<F>> + sealed::Sealed {
-    /// The kind's name, as Burn spells it.
-    #[doc(hidden)]
-    const NAME: &'static str;
     /// The primitive's libtorch tensor.
     #[doc(hidden)]
     fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error>;
     /// Wraps a libtorch tensor as this kind's primitive.
     #[doc(hidden)]
     fn wrap(tensor: TchTensor) -> Self::Primitive;
-    /// Whether this kind holds elements of `dtype`.
-    #[doc(hidden)]
-    fn holds(dtype: DType) -> bool;
 }
 
 impl sealed::Sealed for Float {}
@@ -84,7 +78,6 @@ impl sealed::Sealed for Int {}
 impl sealed::Sealed for Bool {}
 
 impl<F: TchElement> TchKind<F> for Float {
-    const NAME: &'static str = "Float";
     fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
         match primitive {
             TensorPrimitive::Float(t) => Ok(t),
@@ -94,29 +87,22 @@ impl<F: TchElement> TchKind<F> for Float {
     fn wrap(tensor: TchTensor) -> Self::Primitive {
         TensorPrimitive::Float(tensor)
     }
-    fn holds(dtype: DType) -> bool {
-        dtype.is_float()
-    }
 }
 
+/// Int and Bool tensors use the libtorch tensor as it is.
 macro_rules! plain_kind {
-    ($kind:ty, $name:literal, $holds:expr) => {
+    ($($kind:ty),*) => {$(
         impl<F: TchElement> TchKind<F> for $kind {
-            const NAME: &'static str = $name;
             fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
                 Ok(primitive)
             }
             fn wrap(tensor: TchTensor) -> Self::Primitive {
                 tensor
             }
-            fn holds(dtype: DType) -> bool {
-                $holds(dtype)
-            }
         }
-    };
+    )*};
 }
-plain_kind!(Int, "Int", |d: DType| d.is_int() || d.is_uint());
-plain_kind!(Bool, "Bool", |d: DType| matches!(d, DType::Bool(_)));
+plain_kind!(Int, Bool);
 
 /// A read-only `ndarray` view over a libtorch tensor's memory, borrowed from the tensor.
 ///
@@ -313,10 +299,10 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> FromNdarrayTch for Tensor<Lib
                 expected: D,
             });
         }
-        if !K::holds(E::DTYPE) {
+        if !burn_nd::kind_holds(K::name(), E::DTYPE) {
             return Err(Error::Unsupported {
                 dtype: E::DTYPE,
-                kind: K::NAME,
+                kind: K::name(),
             });
         }
         let size: Vec<i64> = array.shape().iter().map(|&d| d as i64).collect();

@@ -119,14 +119,15 @@ pub trait NdElement:
     fn from_value(value: Value) -> Self;
 }
 
-macro_rules! int_element {
-    ($($t:ty => $dtype:ident),*) => {$(
+/// Primitive numbers: `as` both ways. `$variant($wide)` is the exact `Value` of the type.
+macro_rules! primitive_element {
+    ($($t:ty => $dtype:ident, $variant:ident($wide:ty)),*) => {$(
         impl sealed::Sealed for $t {}
         impl NdElement for $t {
             const DTYPE: DType = DType::$dtype;
             #[inline(always)]
             fn to_value(self) -> Value {
-                Value::Int(self as i128)
+                Value::$variant(self as $wide)
             }
             #[inline(always)]
             fn from_value(value: Value) -> Self {
@@ -138,28 +139,11 @@ macro_rules! int_element {
         }
     )*};
 }
-int_element!(i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8, u16 => U16, u32 => U32, u64 => U64);
-
-macro_rules! float_element {
-    ($($t:ty => $dtype:ident),*) => {$(
-        impl sealed::Sealed for $t {}
-        impl NdElement for $t {
-            const DTYPE: DType = DType::$dtype;
-            #[inline(always)]
-            fn to_value(self) -> Value {
-                Value::Float(self as f64)
-            }
-            #[inline(always)]
-            fn from_value(value: Value) -> Self {
-                match value {
-                    Value::Int(i) => i as $t,
-                    Value::Float(f) => f as $t,
-                }
-            }
-        }
-    )*};
-}
-float_element!(f32 => F32, f64 => F64);
+primitive_element!(
+    i8 => I8, Int(i128), i16 => I16, Int(i128), i32 => I32, Int(i128), i64 => I64, Int(i128),
+    u8 => U8, Int(i128), u16 => U16, Int(i128), u32 => U32, Int(i128), u64 => U64, Int(i128),
+    f32 => F32, Float(f64), f64 => F64, Float(f64)
+);
 
 macro_rules! half_element {
     ($($t:ident => $dtype:ident),*) => {$(

@@ -94,8 +94,17 @@ pub trait FromNdarray<B: Backend>: sealed::Sealed + Sized {
         Dm: Dimension;
 }
 
-/// Whether `dtype` is a dtype of the tensor kind named `kind`.
-fn kind_holds(kind: &str, dtype: DType) -> bool {
+/// Whether `dtype` is a dtype of the tensor kind named `kind` (Burn's `TensorKind::name()`):
+/// float dtypes for `"Float"`, signed and unsigned integers for `"Int"`, `DType::Bool(_)` for
+/// `"Bool"`. Backend crates use it to refuse an element type that does not fit the kind.
+///
+/// ```
+/// use burn::tensor::DType;
+///
+/// assert!(burn_nd::kind_holds("Int", DType::U16));
+/// assert!(!burn_nd::kind_holds("Float", DType::I32));
+/// ```
+pub fn kind_holds(kind: &str, dtype: DType) -> bool {
     match kind {
         "Float" => dtype.is_float(),
         "Int" => dtype.is_int() || dtype.is_uint(),

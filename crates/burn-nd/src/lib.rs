@@ -60,7 +60,7 @@ mod to;
 pub use casting::{can_cast, Casting};
 pub use element::{NdElement, Value};
 pub use error::Error;
-pub use from::FromNdarray;
+pub use from::{kind_holds, FromNdarray};
 pub use rank::{Rank, StaticRank};
 pub use to::{ndarray_from_data, ToNdarray};
 
