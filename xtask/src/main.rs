@@ -287,31 +287,25 @@ struct Row {
 }
 
 /// Runs a cargo command, echoing its output, and counts `test NAME ... ok|FAILED|ignored`
-/// lines by row: `label(test binary, test name)`.
+/// lines by row: `label(test name)`.
 fn run_tests(
     cmd: &mut Command,
-    label: &dyn Fn(&str, &str) -> String,
+    label: &dyn Fn(&str) -> String,
 ) -> Result<(BTreeMap<String, Counts>, bool), Error> {
     println!("$ {cmd:?}");
     let mut child = cmd.stdout(Stdio::piped()).spawn()?;
     let mut rows: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut binary = String::new();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines() {
             let line = line?;
             println!("{line}");
-            if let Some(rest) = line.trim().strip_prefix("Running ") {
-                binary = rest.split_whitespace().next().unwrap_or("").to_string();
-            } else if line.trim().starts_with("Doc-tests") {
-                binary = "doctests".into();
-            }
             let Some(rest) = line.strip_prefix("test ") else {
                 continue;
             };
             let Some((name, outcome)) = rest.rsplit_once(" ... ") else {
                 continue;
             };
-            let counts = rows.entry(label(&binary, name)).or_default();
+            let counts = rows.entry(label(name)).or_default();
             match outcome.trim() {
                 "ok" => counts.passed += 1,
                 o if o.starts_with("ignored") => counts.skipped += 1,
@@ -381,27 +375,25 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
     }
 
     println!("\n=== unit tests and doctests ===");
-    let label = |binary: &str, _: &str| {
-        if binary == "doctests" {
-            "doctests".to_string()
-        } else if binary.contains("can_cast") {
-            "can_cast vs NumPy table".to_string()
-        } else {
-            "unit tests".to_string()
-        }
-    };
-    for args in [
-        &["test", "-p", "burn-nd"][..],
-        &["test", "--doc"],
-        &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],
+    // cargo announces test binaries on stderr, so each command gets its row by name.
+    for (row, args) in [
+        (
+            "burn-nd unit tests",
+            &["test", "-p", "burn-nd", "--lib"][..],
+        ),
+        ("doctests (README included)", &["test", "--doc"]),
+        (
+            "can_cast vs NumPy table",
+            &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],
+        ),
     ] {
         let mut cmd = cargo();
         cmd.args(args);
-        if args == ["test", "--doc"] {
+        if row.starts_with("doctests") {
             workspace(&mut cmd, &usable)?;
         }
-        let (counts, ok) = run_tests(&mut cmd, &label)?;
-        push_rows(&mut rows, counts, ok, &args.join(" "));
+        let (counts, ok) = run_tests(&mut cmd, &|_| row.to_string())?;
+        push_rows(&mut rows, counts, ok, row);
     }
 
     for &b in &usable {
@@ -411,7 +403,7 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
             .args(["--features", name, "--test", name]);
         backend_env(b, &mut cmd)?;
-        let label = move |_: &str, test: &str| match test.split("::").next().unwrap_or("") {
+        let label = move |test: &str| match test.split("::").next().unwrap_or("") {
             "plain" => name.to_string(),
             "autodiff" => format!("{name} + autodiff"),
             other => format!("{name} ({other})"),

@@ -183,7 +183,7 @@ impl<E: TorchElement> TchView<'_, E> {
 /// use burn_tch::{LibTorch, LibTorchDevice};
 ///
 /// let t = Tensor::<LibTorch, 1, Bool>::from_bool([true, false].into(), &LibTorchDevice::Cpu);
-/// assert_eq!(t.as_ndarray_view::<bool>()?.view().to_vec(), vec![true, false]);
+/// assert_eq!(t.as_ndarray_view::<bool>()?.view().iter().copied().collect::<Vec<_>>(), vec![true, false]);
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait AsNdarrayView: sealed::Sealed {
