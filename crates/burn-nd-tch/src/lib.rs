@@ -48,12 +48,6 @@ mod sealed {
     pub trait Sealed {}
 }
 
-fn tch_error(e: tch::TchError) -> Error {
-    Error::Backend {
-        source: Box::new(e),
-    }
-}
-
 /// An element type libtorch stores: f32, f64, f16, bf16, i64, i32, i16, i8, u8, bool.
 ///
 /// ```
@@ -221,7 +215,7 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibT
             let host = tensor
                 .tensor
                 .f_to_device(tch::Device::Cpu)
-                .map_err(tch_error)?;
+                .map_err(Error::backend)?;
             tensor = TchTensor::new(host);
         }
         let shape = tensor
@@ -314,7 +308,7 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> FromNdarrayTch for Tensor<Lib
         };
         let on_device = host
             .f_to_device(tch::Device::from(*device))
-            .map_err(tch_error)?;
+            .map_err(Error::backend)?;
         Ok(Tensor::from_primitive(K::wrap(TchTensor::new(on_device))))
     }
 }
@@ -324,7 +318,8 @@ fn copy_strided<E: TorchElement>(
     view: &ArrayViewD<'_, E>,
     size: &[i64],
 ) -> Result<tch::Tensor, Error> {
-    let mut out = tch::Tensor::f_empty(size, (E::kind(), tch::Device::Cpu)).map_err(tch_error)?;
+    let mut out =
+        tch::Tensor::f_empty(size, (E::kind(), tch::Device::Cpu)).map_err(Error::backend)?;
     if view.is_empty() {
         return Ok(out);
     }
@@ -342,8 +337,8 @@ fn copy_strided<E: TorchElement>(
             tch::Device::Cpu,
         )
     }
-    .map_err(tch_error)?;
-    out.f_copy_(&blob).map_err(tch_error)?;
+    .map_err(Error::backend)?;
+    out.f_copy_(&blob).map_err(Error::backend)?;
     drop(blob);
     Ok(out)
 }

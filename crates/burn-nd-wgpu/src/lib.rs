@@ -33,28 +33,13 @@ use std::future::Future;
 use burn::tensor::backend::Backend;
 use burn::tensor::{BasicOps, Bool, DType, Float, FloatDType, IntDType, Tensor, Transaction};
 use burn_backend::tensor::TransactionOp;
-use burn_nd::{can_cast, ndarray_from_data, Casting, Error, NdElement, ToNdarray};
+use burn_nd::{check_cast, ndarray_from_data, Casting, Error, NdElement, ToNdarray};
 use ndarray::ArrayD;
 
 pub use burn_nd;
 
 mod sealed {
     pub trait Sealed {}
-}
-
-fn backend_error(e: impl std::error::Error + Send + Sync + 'static) -> Error {
-    Error::Backend {
-        source: Box::new(e),
-    }
-}
-
-/// Fails, before any read-back, when `from` cannot become `to` under `casting`.
-fn check(from: DType, to: DType, casting: Casting) -> Result<(), Error> {
-    match from {
-        DType::QFloat(_) => Err(Error::Quantized { dtype: from }),
-        _ if can_cast(from, to, casting) => Ok(()),
-        _ => Err(Error::Casting { from, to, casting }),
-    }
 }
 
 /// Awaitable conversion of any tensor into an `ArrayD`.
@@ -99,10 +84,10 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarrayAsync for Tensor<B, D,
         casting: Casting,
     ) -> impl Future<Output = Result<ArrayD<E>, Error>> + Send {
         let logical = self.dtype();
-        let checked = check(logical, E::DTYPE, casting);
+        let checked = check_cast(logical, E::DTYPE, casting);
         async move {
             checked?;
-            let data = self.into_data_async().await.map_err(backend_error)?;
+            let data = self.into_data_async().await.map_err(Error::backend)?;
             ndarray_from_data(data, logical, casting)
         }
     }
@@ -137,14 +122,14 @@ where
     let mut dtypes = Vec::new();
     for tensor in tensors {
         let dtype = tensor.dtype();
-        check(dtype, E::DTYPE, casting)?;
+        check_cast(dtype, E::DTYPE, casting)?;
         dtypes.push(dtype);
         transaction = transaction.register(tensor);
     }
     if dtypes.is_empty() {
         return Ok(Vec::new());
     }
-    let data = transaction.try_execute().map_err(backend_error)?;
+    let data = transaction.try_execute().map_err(Error::backend)?;
     dtypes
         .into_iter()
         .zip(data)
@@ -192,7 +177,7 @@ pub trait NarrowRead: sealed::Sealed + Sized {
 impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Float> {
     fn into_ndarray_narrow<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         let from = self.dtype();
-        check(from, E::DTYPE, casting)?;
+        check_cast(from, E::DTYPE, casting)?;
         let target = match E::DTYPE {
             DType::F16 => Some(FloatDType::F16),
             DType::BF16 => Some(FloatDType::BF16),
@@ -205,7 +190,7 @@ impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Float> {
                 let narrow = self.cast(t);
                 let dtype = narrow.dtype();
                 ndarray_from_data(
-                    narrow.try_into_data().map_err(backend_error)?,
+                    narrow.try_into_data().map_err(Error::backend)?,
                     dtype,
                     casting,
                 )
@@ -218,13 +203,13 @@ impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Float> {
 impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Bool> {
     fn into_ndarray_narrow<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         let from = self.dtype();
-        check(from, E::DTYPE, casting)?;
+        check_cast(from, E::DTYPE, casting)?;
         let store_is_wide = matches!(from, DType::Bool(burn::tensor::BoolStore::U32));
         if E::DTYPE == DType::U8 && store_is_wide && B::supports_dtype(&self.device(), DType::U8) {
             // 0/1 values: the integer cast on the device is exact.
             let narrow = self.int().cast(IntDType::U8);
             return ndarray_from_data(
-                narrow.try_into_data().map_err(backend_error)?,
+                narrow.try_into_data().map_err(Error::backend)?,
                 DType::U8,
                 casting,
             );

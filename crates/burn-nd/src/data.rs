@@ -5,8 +5,18 @@ use burn::tensor::{BoolStore, DType, TensorData};
 use crate::element::{cast_slice, Inexact};
 use crate::{can_cast, Casting, Error, NdElement};
 
-/// Fails unless `from` may be cast to `to` under `casting`.
-pub(crate) fn check_cast(from: DType, to: DType, casting: Casting) -> Result<(), Error> {
+/// Fails unless `from` may be cast to `to` under `casting`: [`Error::Quantized`] for a quantized
+/// `from`, [`Error::Casting`] where [`can_cast`] says no. Read paths call it before touching the
+/// device, so a forbidden cast costs no read-back.
+///
+/// ```
+/// use burn::tensor::DType;
+/// use burn_nd::{check_cast, Casting, Error};
+///
+/// assert!(check_cast(DType::I32, DType::I64, Casting::Safe).is_ok());
+/// assert!(matches!(check_cast(DType::F32, DType::I32, Casting::Safe), Err(Error::Casting { .. })));
+/// ```
+pub fn check_cast(from: DType, to: DType, casting: Casting) -> Result<(), Error> {
     if let DType::QFloat(_) = from {
         return Err(Error::Quantized { dtype: from });
     }

@@ -129,7 +129,13 @@ impl std::error::Error for Error {
 }
 
 impl Error {
-    pub(crate) fn backend(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    /// Wraps a backend's own error as [`Error::Backend`] (for backend crates' read paths).
+    ///
+    /// ```
+    /// let err = burn_nd::Error::backend(std::io::Error::other("device lost"));
+    /// assert_eq!(err.to_string(), "backend read failed: device lost");
+    /// ```
+    pub fn backend(source: impl std::error::Error + Send + Sync + 'static) -> Self {
         Error::Backend {
             source: Box::new(source),
         }

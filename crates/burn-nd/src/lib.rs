@@ -58,6 +58,7 @@ mod rank;
 mod to;
 
 pub use casting::{can_cast, Casting};
+pub use data::check_cast;
 pub use element::{NdElement, Value};
 pub use error::Error;
 pub use from::{kind_holds, FromNdarray};
