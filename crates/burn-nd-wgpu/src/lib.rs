@@ -141,7 +141,8 @@ where
 /// bytes cross the bus: f32/f64 → f16 or bf16 (Float tensors), bool → u8 (Bool tensors).
 ///
 /// The device cast is used only where its result is the one the host cast would give:
-/// float → float rounding (round to nearest even, overflow to ±inf, NaN kept) and 0/1 bools,
+/// float → float rounding (round to nearest even, overflow to ±inf, NaN kept as a NaN, though
+/// its payload bits may differ: an H100's Vulkan driver gives `0x7fff` for f16) and 0/1 bools,
 /// only under [`Casting::SameKind`] / [`Casting::Unsafe`] (Exact needs the wide values to
 /// check), and only when the backend supports the narrow dtype on the tensor's device. In
 /// every other case this is [`ToNdarray::into_ndarray_dyn_with`].
