@@ -88,6 +88,17 @@ pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Resu
     }
 }
 
+/// Casts `src` (the row-major values of an array of `shape`) to `E` under `casting`; an
+/// inexact value under [`Casting::Exact`] is named by its multi-index.
+pub(crate) fn cast_to_vec<A: NdElement, E: NdElement>(
+    src: &[A],
+    shape: &[usize],
+    casting: Casting,
+) -> Result<Vec<E>, Error> {
+    check_cast(A::DTYPE, E::DTYPE, casting)?;
+    cast_slice::<A, E>(src, casting == Casting::Exact).map_err(inexact(shape, E::DTYPE))
+}
+
 /// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is exactly
 /// `target`, so Burn's own (panicking) conversion never runs. `Flex32` is built as f32 data.
 pub(crate) fn slice_to_data<A: NdElement>(

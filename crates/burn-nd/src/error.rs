@@ -74,6 +74,49 @@ pub enum Error {
         /// The element type asked for.
         requested: DType,
     },
+    /// An array's shape differs from the shape it must replace (a module parameter's).
+    Shape {
+        /// The shape required.
+        expected: Vec<usize>,
+        /// The shape found.
+        found: Vec<usize>,
+    },
+    /// Reading or loading the module parameter `name` failed with `source`.
+    Param {
+        /// The parameter's dotted path, e.g. `fc1.weight`.
+        name: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
+    /// A module and a set of named arrays do not match: parameters with no array, arrays no
+    /// parameter takes. Every name is listed.
+    Keys {
+        /// Parameters of the module with no array of that name.
+        missing: Vec<String>,
+        /// Arrays whose name is no parameter of the module.
+        unexpected: Vec<String>,
+    },
+    /// `dtype` has no NumPy equivalent (bf16): widen it first, e.g. with
+    /// [`DynArray::cast`](crate::DynArray::cast)`(DType::F32, Casting::Safe)`, which is exact.
+    NotInNumpy {
+        /// The dtype.
+        dtype: DType,
+    },
+    /// A file could not be opened, read or written.
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A `.npy` / `.npz` file (or one entry of an `.npz`) is corrupt, truncated, or holds a
+    /// NumPy dtype with no Burn equivalent.
+    Npy {
+        /// The file, with the entry name for an `.npz` member (`weights.npz:fc1.weight`).
+        file: String,
+        /// What is wrong, with the numbers involved.
+        reason: String,
+    },
     /// The backend failed to read the tensor back; Burn's error is kept as the source.
     Backend {
         /// Burn's own error.
@@ -114,6 +157,24 @@ impl fmt::Display for Error {
                 dtype_name(*stored),
                 dtype_name(*requested)
             ),
+            Error::Shape { expected, found } => {
+                write!(f, "shape mismatch: expected {expected:?}, found {found:?}")
+            }
+            Error::Param { name, source } => write!(f, "parameter `{name}`: {source}"),
+            Error::Keys {
+                missing,
+                unexpected,
+            } => write!(
+                f,
+                "module parameters and arrays differ: missing {missing:?}, unexpected {unexpected:?}"
+            ),
+            Error::NotInNumpy { dtype } => write!(
+                f,
+                "{} has no NumPy dtype: widen it first (DynArray::cast(DType::F32, Casting::Safe) is exact)",
+                dtype_name(*dtype)
+            ),
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Npy { file, reason } => write!(f, "{file}: not a readable .npy: {reason}"),
             Error::Backend { source } => write!(f, "backend read failed: {source}"),
         }
     }
@@ -123,6 +184,8 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Backend { source } => Some(source.as_ref()),
+            Error::Param { source, .. } => Some(source.as_ref()),
+            Error::Io { source, .. } => Some(source),
             _ => None,
         }
     }

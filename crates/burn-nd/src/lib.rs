@@ -11,6 +11,9 @@
 //! | to ask whether a cast is allowed | [`can_cast`], which agrees with `numpy.can_cast` |
 //! | the element types and the `as` cast rule | [`NdElement`], [`Value`] |
 //! | to convert data read some other way (async, `Transaction`) | [`ndarray_from_data`] |
+//! | an array whose dtype is known only at run time | [`DynArray`] |
+//! | every parameter of a `Module` by name, and back | [`module_to_arrays`], [`module_from_arrays`] |
+//! | `.npy` / `.npz` files of tensors, arrays, modules (feature `npy`) | `npy` |
 //! | the static dimension of a rank | [`Rank`], [`StaticRank`] |
 //! | what went wrong | [`Error`] |
 //! | everything at once | [`prelude`] |
@@ -51,17 +54,23 @@
 
 mod casting;
 mod data;
+mod dynarray;
 mod element;
 mod error;
 mod from;
+mod module;
+#[cfg(feature = "npy")]
+pub mod npy;
 mod rank;
 mod to;
 
 pub use casting::{can_cast, Casting};
 pub use data::check_cast;
+pub use dynarray::{DynArray, DynElement};
 pub use element::{NdElement, Value};
 pub use error::Error;
 pub use from::{kind_holds, FromNdarray};
+pub use module::{module_from_arrays, module_to_arrays};
 pub use rank::{Rank, StaticRank};
 pub use to::{ndarray_from_data, ToNdarray};
 
