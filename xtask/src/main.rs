@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `setup` installs what each backend needs when it is missing (Mesa's lavapipe Vulkan driver
-//! for wgpu, a Python venv holding PyPI `torch==2.9.0` for tch) and says what it did; a second
+//! for wgpu, a Python venv holding PyPI `torch==2.9.0` for tch, and a small venv holding
+//! `numpy==2.4.6` that the `.npy` tests check files with) and says what it did; a second
 //! run does nothing. `test-backends` runs the formatting, lint and doc checks, the conformance
 //! suite on each backend and its `Autodiff` form, and the example scripts, then prints a matrix
 //! and exits non-zero if anything failed. A backend that cannot run counts as failed.
@@ -21,6 +22,8 @@ type Error = Box<dyn std::error::Error>;
 
 /// PyPI version of torch that tch 0.22 (burn-tch 0.21) builds against.
 const TORCH_VERSION: &str = "2.9.0";
+/// PyPI version of NumPy the `.npy` tests check files against.
+const NUMPY_VERSION: &str = "2.4.6";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Backend {
@@ -63,7 +66,8 @@ fn print_help() {
     println!(
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\n\
-         The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv."
+         The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv;\n\
+         the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv."
     );
 }
 
@@ -88,13 +92,19 @@ fn try_main() -> Result<bool, Error> {
     backends.sort();
     backends.dedup();
     match task.as_deref() {
-        Some("setup") => Ok(backends.iter().all(|&b| match setup_backend(b) {
-            Ok(()) => true,
-            Err(e) => {
-                eprintln!("setup {}: {e}", b.name());
-                false
-            }
-        })),
+        Some("setup") => {
+            let numpy = pip_setup(&numpy_venv(), "numpy", "numpy", NUMPY_VERSION)
+                .map_err(|e| eprintln!("setup numpy: {e}"))
+                .is_ok();
+            let backends_ok = backends.iter().all(|&b| match setup_backend(b) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!("setup {}: {e}", b.name());
+                    false
+                }
+            });
+            Ok(numpy && backends_ok)
+        }
         Some("test-backends") => test_backends(&backends, setup),
         _ => {
             print_help();
@@ -116,12 +126,48 @@ fn cargo() -> Command {
     cmd
 }
 
-fn torch_venv() -> PathBuf {
-    if let Some(dir) = env::var_os("BURN_ND_TORCH_VENV") {
+/// The venv named by `$var`, default `~/.cache/burn-nd/<name>`.
+fn venv_dir(var: &str, name: &str) -> PathBuf {
+    if let Some(dir) = env::var_os(var) {
         return PathBuf::from(dir);
     }
     let home = env::var_os("HOME").unwrap_or_else(|| "/root".into());
-    Path::new(&home).join(".cache/burn-nd/torch-venv")
+    Path::new(&home).join(".cache/burn-nd").join(name)
+}
+
+fn torch_venv() -> PathBuf {
+    venv_dir("BURN_ND_TORCH_VENV", "torch-venv")
+}
+
+fn numpy_venv() -> PathBuf {
+    venv_dir("BURN_ND_NUMPY_VENV", "numpy-venv")
+}
+
+/// Makes sure `venv` holds PyPI `package==version` (imported as `module`), installing it if
+/// not; says what it did.
+fn pip_setup(venv: &Path, package: &str, module: &str, version: &str) -> Result<(), Error> {
+    if let Some(found) = installed(venv, module) {
+        if found.split('+').next() == Some(version) {
+            println!("setup: {package} {found} already in {}", venv.display());
+            return Ok(());
+        }
+        println!(
+            "setup: {} holds {package} {found}, need {version}",
+            venv.display()
+        );
+    }
+    println!(
+        "setup: installing {package}=={version} into {}",
+        venv.display()
+    );
+    if !venv.join("bin/python").exists() {
+        run_status(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
+    }
+    run_status(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--no-cache-dir", "--quiet"])
+            .arg(format!("{package}=={version}")),
+    )
 }
 
 /// The folder holding libtorch's shared libraries inside the venv.
@@ -138,9 +184,13 @@ fn torch_lib_dir(venv: &Path) -> Result<PathBuf, Error> {
     Ok(PathBuf::from(String::from_utf8(out.stdout)?.trim()))
 }
 
-fn installed_torch(venv: &Path) -> Option<String> {
+/// The version of the Python module `module` importable from `venv`, if any.
+fn installed(venv: &Path, module: &str) -> Option<String> {
     let out = Command::new(venv.join("bin/python"))
-        .args(["-c", "import torch; print(torch.__version__)"])
+        .args([
+            "-c",
+            &format!("import {module}; print({module}.__version__)"),
+        ])
         .stderr(Stdio::null())
         .output()
         .ok()?;
@@ -207,29 +257,8 @@ fn setup_backend(backend: Backend) -> Result<(), Error> {
             run_status(Command::new("sh").args(["-c", &command]))
         }
         Backend::Tch => {
-            let venv = torch_venv();
-            if let Some(version) = installed_torch(&venv) {
-                if version.split('+').next() == Some(TORCH_VERSION) {
-                    println!("setup tch: torch {version} already in {}", venv.display());
-                    return Ok(());
-                }
-                println!(
-                    "setup tch: {} holds torch {version}, need {TORCH_VERSION}",
-                    venv.display()
-                );
-            }
-            println!(
-                "setup tch: installing torch=={TORCH_VERSION} into {} (about 3.8 GB, a few minutes)",
-                venv.display()
-            );
-            if !venv.join("bin/python").exists() {
-                run_status(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-            }
-            run_status(
-                Command::new(venv.join("bin/pip"))
-                    .args(["install", "--no-cache-dir", "--quiet"])
-                    .arg(format!("torch=={TORCH_VERSION}")),
-            )
+            // About 3.8 GB: the wheel pulls CUDA libraries its CPU code also links.
+            pip_setup(&torch_venv(), "torch", "torch", TORCH_VERSION)
         }
     }
 }
@@ -365,6 +394,7 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
                     format!("burn-nd-examples/{0}", b.name()),
                 ]
             })
+            .chain(["burn-nd/npy".to_string()])
             .collect();
         let mut cmd = cargo();
         cmd.args(["clippy", "--all-targets", "--features"])
@@ -374,14 +404,47 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         rows.push(check_step("clippy -D warnings", &mut cmd));
     }
 
+    // The `.npy` tests run real NumPy from its own small venv.
+    let numpy = numpy_venv();
+    let numpy_ready = if setup {
+        pip_setup(&numpy, "numpy", "numpy", NUMPY_VERSION)
+    } else {
+        Ok(())
+    };
+    if let Err(e) = &numpy_ready {
+        rows.push(Row {
+            name: "numpy (setup)".into(),
+            counts: Counts {
+                failed: 1,
+                ..Counts::default()
+            },
+            problem: Some(format!("cannot set up NumPy: {e}")),
+        });
+    }
+
     println!("\n=== unit tests and doctests ===");
     // cargo announces test binaries on stderr, so each command gets its row by name.
     for (row, args) in [
         (
             "burn-nd unit tests",
-            &["test", "-p", "burn-nd", "--lib"][..],
+            &["test", "-p", "burn-nd", "--features", "npy", "--lib"][..],
         ),
-        ("doctests (README included)", &["test", "--doc"]),
+        (
+            "npy files vs NumPy",
+            &[
+                "test",
+                "-p",
+                "burn-nd",
+                "--features",
+                "npy",
+                "--test",
+                "numpy",
+            ],
+        ),
+        (
+            "doctests (README included)",
+            &["test", "--doc", "--features", "burn-nd/npy"],
+        ),
         (
             "can_cast vs NumPy table",
             &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],
@@ -389,6 +452,7 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
     ] {
         let mut cmd = cargo();
         cmd.args(args);
+        cmd.env("BURN_ND_PYTHON", numpy.join("bin/python"));
         if row.starts_with("doctests") {
             workspace(&mut cmd, &usable)?;
         }

@@ -143,7 +143,10 @@ impl DynArray {
     /// ```
     pub fn from_tensor<B: Backend, const D: usize, K: BasicOps<B>>(
         tensor: &Tensor<B, D, K>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, Error>
+    where
+        K::Primitive: 'static,
+    {
         Self::from_owned_tensor(tensor.clone())
     }
 
@@ -161,10 +164,16 @@ impl DynArray {
     /// ```
     pub fn from_owned_tensor<B: Backend, const D: usize, K: BasicOps<B>>(
         tensor: Tensor<B, D, K>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, Error>
+    where
+        K::Primitive: 'static,
+    {
         fn read<E: DynElement, B: Backend, const D: usize, K: BasicOps<B>>(
             tensor: Tensor<B, D, K>,
-        ) -> Result<DynArray, Error> {
+        ) -> Result<DynArray, Error>
+        where
+            K::Primitive: 'static,
+        {
             tensor.into_ndarray_dyn_with::<E>(Casting::No).map(E::wrap)
         }
         let dtype = tensor.dtype();

@@ -213,7 +213,7 @@ fn int_to_f32_round_odd(i: i128) -> f32 {
 }
 
 /// `src` as a slice of `D` when `S` and `D` are the same type.
-fn same_type<S: 'static, D: 'static>(src: &[S]) -> Option<&[D]> {
+pub(crate) fn same_type<S: 'static, D: 'static>(src: &[S]) -> Option<&[D]> {
     if TypeId::of::<S>() == TypeId::of::<D>() {
         // SAFETY: `S` and `D` are the same type, so this reinterprets the slice as itself:
         // same pointer, length, alignment and lifetime.
@@ -233,12 +233,17 @@ pub(crate) fn cast_slice<S: NdElement, D: NdElement>(
     exact: bool,
 ) -> Result<Vec<D>, Inexact> {
     if let Some(same) = same_type::<S, D>(src) {
-        return Ok(same.to_vec());
+        return Ok(crate::fast::copy(same));
     }
     if !exact {
-        return Ok(src.iter().map(|&s| D::from_value(s.to_value())).collect());
+        if let Some(out) = crate::fast::cast::<S, D>(src) {
+            return Ok(out);
+        }
+        let mut out = crate::fast::vec_for(src.len());
+        out.extend(src.iter().map(|&s| D::from_value(s.to_value())));
+        return Ok(out);
     }
-    let mut out = Vec::with_capacity(src.len());
+    let mut out = crate::fast::vec_for(src.len());
     for (i, &s) in src.iter().enumerate() {
         let value = s.to_value();
         let d = D::from_value(value);

@@ -57,8 +57,11 @@ mod data;
 mod dynarray;
 mod element;
 mod error;
+mod fast;
 mod from;
 mod module;
+#[cfg(feature = "ndarray")]
+mod ndarray_backend;
 #[cfg(feature = "npy")]
 pub mod npy;
 mod rank;

@@ -34,7 +34,10 @@ struct Collect {
 }
 
 impl Collect {
-    fn add<B: Backend, const D: usize, K: BasicOps<B>>(&mut self, tensor: Tensor<B, D, K>) {
+    fn add<B: Backend, const D: usize, K: BasicOps<B>>(&mut self, tensor: Tensor<B, D, K>)
+    where
+        K::Primitive: 'static,
+    {
         if self.error.is_some() {
             return;
         }

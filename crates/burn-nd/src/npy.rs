@@ -520,7 +520,10 @@ pub trait NpyTensor<B: Backend>: Sized {
     fn read_npy(path: impl AsRef<Path>, device: &B::Device) -> Result<Self, Error>;
 }
 
-impl<B: Backend, const D: usize, K: BasicOps<B>> NpyTensor<B> for Tensor<B, D, K> {
+impl<B: Backend, const D: usize, K: BasicOps<B>> NpyTensor<B> for Tensor<B, D, K>
+where
+    K::Primitive: 'static,
+{
     fn write_npy(&self, path: impl AsRef<Path>) -> Result<(), Error> {
         write_npy(path, &DynArray::from_tensor(self)?)
     }

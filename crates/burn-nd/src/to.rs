@@ -240,11 +240,26 @@ pub fn ndarray_from_data<E: NdElement>(
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
-impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K> {
+impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K>
+where
+    K::Primitive: 'static,
+{
     fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         let logical = self.dtype();
         check_cast(logical, E::DTYPE, casting)?;
-        let data = self.try_into_data().map_err(Error::backend)?;
+        #[cfg(feature = "ndarray")]
+        let this = {
+            let primitive = self.into_primitive();
+            if !crate::ndarray_backend::hands_over::<B, _>(&primitive) {
+                if let Some(result) = crate::ndarray_backend::read::<B, _, E>(&primitive, casting) {
+                    return result;
+                }
+            }
+            Tensor::<B, D, K>::from_primitive(primitive)
+        };
+        #[cfg(not(feature = "ndarray"))]
+        let this = self;
+        let data = this.try_into_data().map_err(Error::backend)?;
         ndarray_from_data(data, logical, casting)
     }
 

@@ -1,0 +1,189 @@
+//! The hot loops: output buffers written once and backed by huge pages, and casts between
+//! primitive types as plain `as` loops (which the compiler vectorises) instead of the generic
+//! per-element [`Value`](crate::Value) round trip. Each fast loop computes exactly what the
+//! generic path computes (the unit tests compare them on edge values).
+
+use core::any::{Any, TypeId};
+
+use half::slice::HalfFloatSliceExt;
+use half::{bf16, f16};
+
+use crate::element::same_type;
+use crate::NdElement;
+
+/// Below this many bytes huge pages are not worth asking for.
+const HUGE_MIN_BYTES: usize = 4 << 20;
+const HUGE_PAGE: usize = 2 << 20;
+
+/// An empty `Vec` with room for `n` elements. For large buffers the kernel is asked to back
+/// the allocation with transparent huge pages before anything touches it, as NumPy does: a
+/// fresh buffer's cost is its page faults, and a 2 MiB page faults once instead of 512 times.
+pub(crate) fn vec_for<T>(n: usize) -> Vec<T> {
+    let v: Vec<T> = Vec::with_capacity(n);
+    advise_huge_pages(v.as_ptr().cast::<u8>(), n.saturating_mul(size_of::<T>()));
+    v
+}
+
+#[cfg(all(target_os = "linux", not(miri)))]
+fn advise_huge_pages(ptr: *const u8, bytes: usize) {
+    if bytes < HUGE_MIN_BYTES {
+        return;
+    }
+    let start = (ptr as usize).next_multiple_of(HUGE_PAGE);
+    let end = (ptr as usize + bytes) / HUGE_PAGE * HUGE_PAGE;
+    if end > start {
+        // SAFETY: [start, end) lies inside the allocation just made for `bytes` bytes at
+        // `ptr`, which this function neither reads nor writes. MADV_HUGEPAGE is advice only:
+        // it changes neither the contents nor the validity of the pages, and a failure
+        // (no THP support) leaves the ordinary pages, so the result is ignored.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", not(miri))))]
+fn advise_huge_pages(_ptr: *const u8, _bytes: usize) {}
+
+/// A copy of `src` in a fresh buffer (one pass, no zero fill).
+pub(crate) fn copy<T: Copy>(src: &[T]) -> Vec<T> {
+    let mut v = vec_for(src.len());
+    v.extend_from_slice(src);
+    v
+}
+
+/// `v` as a `Vec<D>` when `T` is `D`; no copy.
+fn as_vec<D: 'static, T: 'static>(v: Vec<T>) -> Option<Vec<D>> {
+    let boxed: Box<dyn Any> = Box::new(v);
+    boxed.downcast::<Vec<D>>().ok().map(|b| *b)
+}
+
+fn is<A: 'static, B: 'static>() -> bool {
+    TypeId::of::<A>() == TypeId::of::<B>()
+}
+
+/// `src` mapped element by element into a fresh buffer, written once.
+fn map<S: Copy, D>(src: &[S], f: impl Fn(S) -> D) -> Vec<D> {
+    let mut v = vec_for(src.len());
+    v.extend(src.iter().map(|&x| f(x)));
+    v
+}
+
+/// `src` converted a block at a time by `convert` (half's slice conversions, which use the
+/// CPU's F16C instructions where present) into a fresh buffer, written once.
+fn blocks<S: Copy, D: Copy + Default>(src: &[S], convert: impl Fn(&mut [D], &[S])) -> Vec<D> {
+    const BLOCK: usize = 4096;
+    let mut v = vec_for(src.len());
+    let mut buf = [D::default(); BLOCK];
+    for chunk in src.chunks(BLOCK) {
+        let out = &mut buf[..chunk.len()];
+        convert(out, chunk);
+        v.extend_from_slice(out);
+    }
+    v
+}
+
+/// The `as` cast of `src` to `D` by a specialised loop, where one exists for `(S, D)`: every
+/// pair of primitive numbers, f32 → f16/bf16 and f16/bf16 → f32/f64. `None` otherwise.
+pub(crate) fn cast<S: NdElement, D: NdElement>(src: &[S]) -> Option<Vec<D>> {
+    macro_rules! primitive_pairs {
+        ($($s:ty),*; $ds:tt) => {$( primitive_pairs!(@from $s; $ds); )*};
+        (@from $s:ty; [$($d:ty),*]) => {$(
+            if let (Some(src), true) = (same_type::<S, $s>(src), is::<D, $d>()) {
+                return as_vec(map(src, |x: $s| x as $d));
+            }
+        )*};
+    }
+    primitive_pairs!(f64, f32, i64, i32, i16, i8, u64, u32, u16, u8;
+                     [f64, f32, i64, i32, i16, i8, u64, u32, u16, u8]);
+    if let Some(src) = same_type::<S, f32>(src) {
+        if is::<D, f16>() {
+            return as_vec(blocks(src, <[f16]>::convert_from_f32_slice));
+        }
+        if is::<D, bf16>() {
+            return as_vec(blocks(src, <[bf16]>::convert_from_f32_slice));
+        }
+    }
+    macro_rules! widen_half {
+        ($($h:ty),*) => {$(
+            if let Some(src) = same_type::<S, $h>(src) {
+                if is::<D, f32>() {
+                    return as_vec(blocks(src, |out: &mut [f32], s: &[$h]| s.convert_to_f32_slice(out)));
+                }
+                if is::<D, f64>() {
+                    return as_vec(blocks(src, |out: &mut [f64], s: &[$h]| s.convert_to_f64_slice(out)));
+                }
+            }
+        )*};
+    }
+    widen_half!(f16, bf16);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Value;
+
+    /// Edge values of `S` plus counting values.
+    fn samples<S: NdElement>() -> Vec<S> {
+        let mut v: Vec<S> = [
+            Value::Float(f64::NAN),
+            Value::Float(f64::INFINITY),
+            Value::Float(f64::NEG_INFINITY),
+            Value::Float(-0.0),
+            Value::Float(0.5),
+            Value::Float(-1.5),
+            Value::Float(65519.0),
+            Value::Float(3.0e-8),
+            Value::Float(1e30),
+            Value::Int(i64::MIN.into()),
+            Value::Int(u64::MAX.into()),
+            Value::Int(-129),
+            Value::Int(70000),
+        ]
+        .into_iter()
+        .map(S::from_value)
+        .collect();
+        v.extend((-300..300).map(|i| S::from_value(Value::Float(i as f64 * 0.37))));
+        v
+    }
+
+    fn bits<E: NdElement>(v: &[E]) -> Vec<String> {
+        v.iter().map(|x| format!("{:?}", x.to_value())).collect()
+    }
+
+    fn check<S: NdElement, D: NdElement>() -> bool {
+        let src = samples::<S>();
+        let generic: Vec<D> = src.iter().map(|&s| D::from_value(s.to_value())).collect();
+        match cast::<S, D>(&src) {
+            Some(fast) => {
+                assert_eq!(bits(&fast), bits(&generic), "{:?} -> {:?}", S::DTYPE, D::DTYPE);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn fast_casts_equal_the_generic_cast() {
+        macro_rules! all {
+            ($($s:ty),*; $ds:tt) => {{ let mut n = 0; $( n += all!(@from $s; $ds); )* n }};
+            (@from $s:ty; [$($d:ty),*]) => {{ let mut n = 0; $( n += usize::from(check::<$s, $d>()); )* n }};
+        }
+        let fast = all!(f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool;
+                        [f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool]);
+        // 100 primitive pairs (same-type ones included), f32 → f16/bf16, f16/bf16 → f32/f64.
+        assert_eq!(fast, 106);
+    }
+
+    #[test]
+    fn large_buffers_are_filled_correctly() {
+        let n = if cfg!(miri) { 5000 } else { 3 << 20 };
+        let src: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+        assert_eq!(copy(&src), src);
+        let halves = cast::<f32, f16>(&src).unwrap();
+        assert_eq!(halves.len(), src.len());
+        assert_eq!(halves[1001], f16::from_f32(500.5));
+    }
+}

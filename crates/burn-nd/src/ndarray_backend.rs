@@ -1,0 +1,76 @@
+//! A direct read of burn-ndarray tensors (feature `ndarray`, on by default).
+//!
+//! Burn's own `into_data` hands a unique contiguous buffer over for free, but copies any other
+//! tensor (one whose buffer is shared with a clone, as every `to_ndarray(&self)` is, or one
+//! with permuted strides) element by element through an `IxDyn` iterator: ten times slower
+//! than a copy (`../shared/perf-notes.md`). Here such a tensor is read through a view of its
+//! buffer instead: one `memcpy` (or one cast loop) into a fresh, huge-page-backed array.
+
+use core::any::Any;
+
+use burn::tensor::backend::Backend;
+use burn::tensor::TensorPrimitive;
+use burn_ndarray::NdArrayTensor;
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
+
+use crate::data::cast_to_vec;
+use crate::{Casting, Error, NdElement};
+
+/// The burn-ndarray tensor inside a primitive of any kind, if the backend is burn-ndarray.
+fn as_ndarray<B: Backend, P: 'static>(primitive: &P) -> Option<&NdArrayTensor> {
+    let any: &dyn Any = primitive;
+    if let Some(t) = any.downcast_ref::<NdArrayTensor>() {
+        return Some(t); // Int and Bool primitives
+    }
+    match any.downcast_ref::<TensorPrimitive<B>>()? {
+        TensorPrimitive::Float(t) => (t as &dyn Any).downcast_ref::<NdArrayTensor>(),
+        TensorPrimitive::QFloat(_) => None,
+    }
+}
+
+fn view_to_array<A: NdElement, E: NdElement>(
+    view: ArrayViewD<'_, A>,
+    casting: Casting,
+) -> Result<ArrayD<E>, Error> {
+    let standard = view.as_standard_layout(); // no copy unless the strides are permuted
+    let collected: Vec<A>;
+    let values = match standard.as_slice() {
+        Some(values) => values,
+        None => {
+            // Unreachable for a standard-layout array; kept so no path can panic.
+            collected = standard.iter().copied().collect();
+            &collected
+        }
+    };
+    let out = cast_to_vec::<A, E>(values, view.shape(), casting)?;
+    ArrayD::from_shape_vec(IxDyn(view.shape()), out).map_err(Error::backend)
+}
+
+/// Reads a burn-ndarray primitive straight from its buffer; `None` for other backends.
+pub(crate) fn read<B: Backend, P: 'static, E: NdElement>(
+    primitive: &P,
+    casting: Casting,
+) -> Option<Result<ArrayD<E>, Error>> {
+    macro_rules! each {
+        ($($v:ident),*) => {
+            match as_ndarray::<B, P>(primitive)? {
+                $(NdArrayTensor::$v(storage) => view_to_array(storage.view(), casting),)*
+            }
+        };
+    }
+    Some(each!(F64, F32, I64, I32, I16, I8, U64, U32, U16, U8, Bool))
+}
+
+/// Whether Burn's own read of this primitive hands its buffer over without a copy: a
+/// burn-ndarray tensor whose buffer nothing else shares, in standard layout.
+pub(crate) fn hands_over<B: Backend, P: 'static>(primitive: &P) -> bool {
+    macro_rules! each {
+        ($($v:ident),*) => {
+            match as_ndarray::<B, P>(primitive) {
+                $(Some(NdArrayTensor::$v(s)) => s.is_unique() && s.view().is_standard_layout(),)*
+                None => false,
+            }
+        };
+    }
+    each!(F64, F32, I64, I32, I16, I8, U64, U32, U16, U8, Bool)
+}
