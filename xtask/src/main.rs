@@ -3,6 +3,7 @@
 //! ```text
 //! cargo xtask setup [--backend ndarray|wgpu|tch ...]
 //! cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]
+//! cargo xtask bench [--quick]
 //! ```
 //!
 //! `setup` installs what each backend needs when it is missing (Mesa's lavapipe Vulkan driver
@@ -11,6 +12,8 @@
 //! run does nothing. `test-backends` runs the formatting, lint and doc checks, the conformance
 //! suite on each backend and its `Autodiff` form, and the example scripts, then prints a matrix
 //! and exits non-zero if anything failed. A backend that cannot run counts as failed.
+
+mod bench;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -65,7 +68,8 @@ fn main() -> ExitCode {
 fn print_help() {
     println!(
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
-         cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\n\
+         cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\
+         cargo xtask bench [--quick]   (writes BENCHMARKS.md)\n\n\
          The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv;\n\
          the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv."
     );
@@ -76,6 +80,7 @@ fn try_main() -> Result<bool, Error> {
     let task = args.next();
     let mut backends = Vec::new();
     let mut setup = true;
+    let mut quick = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--backend" => {
@@ -83,6 +88,7 @@ fn try_main() -> Result<bool, Error> {
                 backends.push(Backend::parse(&name)?);
             }
             "--no-setup" => setup = false,
+            "--quick" => quick = true,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -106,6 +112,7 @@ fn try_main() -> Result<bool, Error> {
             Ok(numpy && backends_ok)
         }
         Some("test-backends") => test_backends(&backends, setup),
+        Some("bench") => bench::bench(quick),
         _ => {
             print_help();
             Ok(task.is_none())

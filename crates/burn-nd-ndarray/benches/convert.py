@@ -46,7 +46,7 @@ def run_size(nbytes):
     report("torch_clone_numpy", nbytes, r, bench(r, lambda: t.clone().numpy()))
     report("torch_to_bf16", nbytes, r, bench(r, lambda: t.to(torch.bfloat16)))
     del t, a
-    i = np.arange(nbytes // 8, dtype=np.int64) - 5000
+    i = np.arange(n, dtype=np.int64) - 5000
     report("numpy_astype_i64_i32", nbytes, r, bench(r, lambda: i.astype(np.int32)))
 
 

@@ -7,7 +7,8 @@
 //! cargo bench -p burn-nd-ndarray --bench convert -- --peak  # peak RSS of 1 GiB conversions
 //! ```
 //!
-//! Output lines: `RESULT <case> <source bytes> <median ns> <reps>` and
+//! Sizes are of an f32 source (`bytes / 4` elements in every case, i64 → i32 included).
+//! Output lines: `RESULT <case> <f32 bytes> <median ns> <reps>` and
 //! `PEAK <case> <input bytes> <output bytes> <max RSS bytes>`.
 
 use std::hint::black_box;
@@ -58,7 +59,11 @@ fn f32_tensor(n: usize, device: &NdArrayDevice) -> Tensor<NdArray, 1> {
 
 fn cast_case<E: NdElement>(name: &str, t: &Tensor<NdArray, 1>, bytes: usize) {
     let r = reps(bytes);
-    let time = bench(r, || (), |()| t.to_ndarray_dyn_with::<E>(Casting::Unsafe).expect("cast"));
+    let time = bench(
+        r,
+        || (),
+        |()| t.to_ndarray_dyn_with::<E>(Casting::Unsafe).expect("cast"),
+    );
     report(name, bytes, r, time);
 }
 
@@ -77,7 +82,8 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
         |()| {
             let data = t.to_data();
             let shape = data.shape.to_vec();
-            ArrayD::from_shape_vec(IxDyn(&shape), data.to_vec::<f32>().expect("vec")).expect("shape")
+            ArrayD::from_shape_vec(IxDyn(&shape), data.to_vec::<f32>().expect("vec"))
+                .expect("shape")
         },
     );
     report("naive_to_data", bytes, r, time);
@@ -91,7 +97,11 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
         "into_ndarray_unique",
         bytes,
         r,
-        bench(r, || f32_tensor(n, device), |u| u.into_ndarray_dyn::<f32>().expect("into")),
+        bench(
+            r,
+            || f32_tensor(n, device),
+            |u| u.into_ndarray_dyn::<f32>().expect("into"),
+        ),
     );
     report(
         "into_arcarray_zero_copy",
@@ -104,7 +114,11 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
         "from_arcarray_zero_copy",
         bytes,
         r,
-        bench(r, || arc.clone(), |a| Tensor::<NdArray, 1>::from_arcarray(a).expect("from")),
+        bench(
+            r,
+            || arc.clone(),
+            |a| Tensor::<NdArray, 1>::from_arcarray(a).expect("from"),
+        ),
     );
     let array = arc.to_owned();
     drop(arc);
@@ -112,7 +126,11 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
         "from_ndarray",
         bytes,
         r,
-        bench(r, || (), |()| Tensor::<NdArray, 1>::from_ndarray(&array, device).expect("from")),
+        bench(
+            r,
+            || (),
+            |()| Tensor::<NdArray, 1>::from_ndarray(&array, device).expect("from"),
+        ),
     );
     drop(array);
 
@@ -122,11 +140,18 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
     cast_case::<f64>("cast_f32_f64", &t, bytes);
     drop(t);
 
-    // i64 → i32: the source holds `bytes` bytes of i64.
-    let ints: Vec<i64> = (0..bytes / 8).map(|i| i as i64 - 5000).collect();
+    // i64 → i32 over as many elements as the f32 cases (the i64 source is twice the bytes).
+    let ints: Vec<i64> = (0..n).map(|i| i as i64 - 5000).collect();
     let len = ints.len();
     let ti = Tensor::<NdArray, 1, Int>::from_data(TensorData::new(ints, [len]), device);
-    let time = bench(r, || (), |()| ti.to_ndarray_dyn_with::<i32>(Casting::Unsafe).expect("cast"));
+    let time = bench(
+        r,
+        || (),
+        |()| {
+            ti.to_ndarray_dyn_with::<i32>(Casting::Unsafe)
+                .expect("cast")
+        },
+    );
     report("cast_i64_i32", bytes, r, time);
 }
 
@@ -137,8 +162,18 @@ fn peak_child(case: &str, device: &NdArrayDevice) {
     let out_bytes = match case {
         "to_ndarray_shared" => t.to_ndarray_dyn::<f32>().expect("to").len() * 4,
         "into_ndarray_unique" => t.into_ndarray_dyn::<f32>().expect("into").len() * 4,
-        "cast_f32_f16" => t.to_ndarray_dyn_with::<f16>(Casting::Unsafe).expect("cast").len() * 2,
-        "cast_f32_f64" => t.to_ndarray_dyn_with::<f64>(Casting::Unsafe).expect("cast").len() * 8,
+        "cast_f32_f16" => {
+            t.to_ndarray_dyn_with::<f16>(Casting::Unsafe)
+                .expect("cast")
+                .len()
+                * 2
+        }
+        "cast_f32_f64" => {
+            t.to_ndarray_dyn_with::<f64>(Casting::Unsafe)
+                .expect("cast")
+                .len()
+                * 8
+        }
         other => panic!("unknown peak case {other}"),
     };
     eprintln!("PEAK_OUT {out_bytes}");
@@ -147,7 +182,12 @@ fn peak_child(case: &str, device: &NdArrayDevice) {
 /// Runs each peak case in a child under `/usr/bin/time -v` and reports its max RSS.
 fn peak_all() {
     let exe = std::env::current_exe().expect("exe");
-    for case in ["to_ndarray_shared", "into_ndarray_unique", "cast_f32_f16", "cast_f32_f64"] {
+    for case in [
+        "to_ndarray_shared",
+        "into_ndarray_unique",
+        "cast_f32_f16",
+        "cast_f32_f64",
+    ] {
         let out = std::process::Command::new("/usr/bin/time")
             .arg("-v")
             .arg(&exe)
@@ -164,7 +204,11 @@ fn peak_all() {
         let rss_kb = field("Maximum resident set size (kbytes):").expect("max RSS");
         let out_bytes = field("PEAK_OUT").expect("child output size");
         // A unique tensor's buffer becomes the array: the output is the input.
-        let output = if case == "into_ndarray_unique" { 0 } else { out_bytes };
+        let output = if case == "into_ndarray_unique" {
+            0
+        } else {
+            out_bytes
+        };
         println!("PEAK {case} {} {output} {}", 1usize << 30, rss_kb * 1024);
     }
 }
