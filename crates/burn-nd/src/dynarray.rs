@@ -3,9 +3,9 @@
 
 use burn::tensor::backend::Backend;
 use burn::tensor::{BasicOps, DType, Tensor};
-use ndarray::{ArrayD, IxDyn};
+use ndarray::ArrayD;
 
-use crate::data::cast_to_vec;
+use crate::data::cast_array;
 use crate::{Casting, Error, FromNdarray, NdElement, ToNdarray};
 
 /// Expands `$body` once per element type, with `$a` bound to the array and `E` to its element
@@ -221,24 +221,7 @@ impl DynArray {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn to_ndarray<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        fn cast<A: NdElement, E: NdElement>(
-            a: &ArrayD<A>,
-            casting: Casting,
-        ) -> Result<ArrayD<E>, Error> {
-            let standard = a.as_standard_layout();
-            let values: Vec<A>;
-            let slice = match standard.as_slice() {
-                Some(s) => s,
-                None => {
-                    // Unreachable for a standard-layout array; kept so no path can panic.
-                    values = standard.iter().copied().collect();
-                    &values
-                }
-            };
-            let out = cast_to_vec::<A, E>(slice, a.shape(), casting)?;
-            ArrayD::from_shape_vec(IxDyn(a.shape()), out).map_err(Error::backend)
-        }
-        each_variant!(self, a => cast(a, casting))
+        each_variant!(self, a => cast_array(a, casting))
     }
 
     /// The same values as another element type, under `casting`: how a bf16 array is widened

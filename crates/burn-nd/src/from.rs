@@ -4,7 +4,7 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{get_device_settings, BasicOps, DType, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
-use crate::data::slice_to_data;
+use crate::data::{logical_values, slice_to_data};
 use crate::{Casting, Error, NdElement};
 
 mod sealed {
@@ -154,17 +154,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray<B> for Tensor<B, D,
                 kind: K::name(),
             });
         }
-        let standard = array.as_standard_layout();
-        let collected: Vec<A>;
-        let values = match standard.as_slice() {
-            Some(values) => values,
-            None => {
-                // Unreachable for a standard-layout array; kept so no path can panic.
-                collected = standard.iter().copied().collect();
-                &collected
-            }
-        };
-        let data = slice_to_data(values, array.shape(), dtype, casting)?;
+        let data = slice_to_data(&logical_values(array), array.shape(), dtype, casting)?;
         // `data.dtype` is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.
         Ok(Tensor::from_data(data, (device, dtype)))

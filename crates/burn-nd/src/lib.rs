@@ -38,7 +38,10 @@
 //!
 //! Reading a tensor goes through the backend's own read-back (`Tensor::try_into_data`), then
 //! at most one pass to cast. `into_ndarray` of a unique, contiguous burn-ndarray tensor read
-//! as its own dtype reuses the tensor's buffer: no copy at all. `from_ndarray` copies once
+//! as its own dtype reuses the tensor's buffer: no copy at all. Any other burn-ndarray tensor
+//! (shared, as every `to_ndarray(&self)` is, or strided) is read through a view of its buffer
+//! with one `memcpy` or cast loop (feature `ndarray`, default), not Burn's element-by-element
+//! walk. Casts between primitive types are vectorised loops; large outputs ask for huge pages. `from_ndarray` copies once
 //! (casting on the way) and hands that buffer to the backend.
 //!
 //! # Limits
@@ -98,5 +101,5 @@ pub mod prelude {
 
 /// The README's examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "npy"))]
 pub struct ReadmeDoctests;

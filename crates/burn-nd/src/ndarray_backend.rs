@@ -11,9 +11,9 @@ use core::any::Any;
 use burn::tensor::backend::Backend;
 use burn::tensor::TensorPrimitive;
 use burn_ndarray::NdArrayTensor;
-use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use ndarray::ArrayD;
 
-use crate::data::cast_to_vec;
+use crate::data::cast_array;
 use crate::{Casting, Error, NdElement};
 
 /// The burn-ndarray tensor inside a primitive of any kind, if the backend is burn-ndarray.
@@ -28,24 +28,6 @@ fn as_ndarray<B: Backend, P: 'static>(primitive: &P) -> Option<&NdArrayTensor> {
     }
 }
 
-fn view_to_array<A: NdElement, E: NdElement>(
-    view: ArrayViewD<'_, A>,
-    casting: Casting,
-) -> Result<ArrayD<E>, Error> {
-    let standard = view.as_standard_layout(); // no copy unless the strides are permuted
-    let collected: Vec<A>;
-    let values = match standard.as_slice() {
-        Some(values) => values,
-        None => {
-            // Unreachable for a standard-layout array; kept so no path can panic.
-            collected = standard.iter().copied().collect();
-            &collected
-        }
-    };
-    let out = cast_to_vec::<A, E>(values, view.shape(), casting)?;
-    ArrayD::from_shape_vec(IxDyn(view.shape()), out).map_err(Error::backend)
-}
-
 /// Reads a burn-ndarray primitive straight from its buffer; `None` for other backends.
 pub(crate) fn read<B: Backend, P: 'static, E: NdElement>(
     primitive: &P,
@@ -54,7 +36,7 @@ pub(crate) fn read<B: Backend, P: 'static, E: NdElement>(
     macro_rules! each {
         ($($v:ident),*) => {
             match as_ndarray::<B, P>(primitive)? {
-                $(NdArrayTensor::$v(storage) => view_to_array(storage.view(), casting),)*
+                $(NdArrayTensor::$v(storage) => cast_array(&storage.view(), casting),)*
             }
         };
     }

@@ -29,6 +29,9 @@ type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 /// - The plain forms use [`Casting::Safe`]; the `_with` forms take any [`Casting`]. A cast that
 ///   is not allowed fails before anything is read from the device.
 /// - Values come out in logical (row-major) order, whatever the tensor's strides.
+/// - Code generic over the tensor kind `K` adds `K::Primitive: 'static` (true of Float, Int and
+///   Bool on every backend); it lets the crate recognise burn-ndarray tensors and read them
+///   with one `memcpy` where Burn's own read walks them element by element.
 ///
 /// ```
 /// use burn_nd::prelude::*;
