@@ -410,12 +410,11 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
 
 /// Why a cast may trail its NumPy / PyTorch counterpart, printed only where it does.
 fn cast_why(_case: &str) -> &'static str {
-    "two causes, both visible in the NumPy table of this run. (1) The source: a Burn tensor's \
-     buffer lies in 4 KiB pages, NumPy's own arrays in huge pages; compare the `_4k` rows, where \
-     NumPy reads the same values from 4 KiB pages. (2) The loop: burn-nd is compiled for the \
-     x86-64 baseline (SSE2) and its loops vectorise to 128-bit instructions, while NumPy picks \
-     AVX2/AVX-512 loops at run time; burn-nd does no run-time CPU dispatch (it would need \
-     `unsafe` `target_feature` calls per loop)."
+    "not established. The source's page size (a Burn tensor's buffer lies in 4 KiB pages, \
+     NumPy's arrays in huge pages) accounts for part at most: compare the `_4k` rows, where \
+     NumPy reads from 4 KiB pages. The remaining suspect, unmeasured: burn-nd is compiled for \
+     the x86-64 baseline (SSE2, 128-bit vectors; checked in the assembly), while NumPy picks \
+     AVX2/AVX-512 loops at run time; burn-nd does no run-time CPU dispatch."
 }
 
 fn write_report(path: &Path, md: &str) -> Result<(), Error> {
