@@ -16,6 +16,13 @@ const SIZES: [u64; 4] = [1 << 10, 1 << 20, 64 << 20, 1 << 30];
 /// Median nanoseconds by (case, size).
 type Results = BTreeMap<(String, u64), u64>;
 
+/// `cargo bench` of burn-nd-ndarray's `convert` benchmark; callers add the rest.
+fn convert_bench() -> Command {
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "burn-nd-ndarray", "--bench", "convert"]);
+    cmd
+}
+
 fn capture(cmd: &mut Command) -> Result<String, Error> {
     println!("$ {cmd:?}");
     let out = cmd.stderr(Stdio::inherit()).output()?;
@@ -122,28 +129,9 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
     let quick_arg: &[&str] = if quick { &["--quick"] } else { &[] };
 
     // Build first so compile time never overlaps a measurement.
-    run_status(cargo().args([
-        "bench",
-        "-p",
-        "burn-nd-ndarray",
-        "--bench",
-        "convert",
-        "--no-run",
-    ]))?;
+    run_status(convert_bench().arg("--no-run"))?;
     let mut results = Results::new();
-    let rust = capture(
-        cargo()
-            .args([
-                "bench",
-                "-q",
-                "-p",
-                "burn-nd-ndarray",
-                "--bench",
-                "convert",
-                "--",
-            ])
-            .args(quick_arg),
-    )?;
+    let rust = capture(convert_bench().args(["-q", "--"]).args(quick_arg))?;
     parse(&rust, &mut results);
     let py = capture(
         Command::new(&python)
@@ -159,16 +147,7 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
     let peaks = if quick {
         String::new()
     } else {
-        capture(cargo().args([
-            "bench",
-            "-q",
-            "-p",
-            "burn-nd-ndarray",
-            "--bench",
-            "convert",
-            "--",
-            "--peak",
-        ]))?
+        capture(convert_bench().args(["-q", "--", "--peak"]))?
     };
 
     let mut md = String::new();
