@@ -602,6 +602,19 @@ mod tests {
         out
     }
 
+    /// A standard-layout `.npy` header for `descr` and `shape`, no data.
+    fn header(descr: &str, shape: Vec<usize>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        Header {
+            type_descriptor: PyValue::String(descr.into()),
+            layout: Layout::Standard,
+            shape,
+        }
+        .write(&mut bytes)
+        .unwrap();
+        bytes
+    }
+
     fn read(bytes: &[u8], exact_len: bool) -> Result<DynArray, Error> {
         read_npy_from(bytes, exact_len.then_some(bytes.len() as u64), "memory")
     }
@@ -644,14 +657,7 @@ mod tests {
 
     #[test]
     fn big_endian_files_read_as_the_same_values() {
-        let mut header = Vec::new();
-        Header {
-            type_descriptor: PyValue::String(">f2".into()),
-            layout: Layout::Standard,
-            shape: vec![2],
-        }
-        .write(&mut header)
-        .unwrap();
+        let mut header = header(">f2", vec![2]);
         header.extend([0x3c, 0x00, 0xc0, 0x00]); // 1.0, -2.0 as big-endian f16
         let a = read(&header, true).unwrap();
         assert_eq!(
@@ -672,14 +678,7 @@ mod tests {
         long.push(0);
         assert!(msg(read(&long, false)).contains("extra bytes"));
         assert!(msg(read(b"PK\x03\x04", false)).contains("bad header"));
-        let mut complex = Vec::new();
-        Header {
-            type_descriptor: PyValue::String("<c8".into()),
-            layout: Layout::Standard,
-            shape: vec![1],
-        }
-        .write(&mut complex)
-        .unwrap();
+        let complex = header("<c8", vec![1]);
         assert!(msg(read(&complex, false)).contains("unsupported NumPy dtype '<c8'"));
         let mut bad_bool = bytes_of(&arr1(&[true, false]).into_dyn().into());
         *bad_bool.last_mut().unwrap() = 2;
@@ -696,14 +695,7 @@ mod tests {
 
     #[test]
     fn a_huge_shape_is_refused_before_allocating() {
-        let mut bytes = Vec::new();
-        Header {
-            type_descriptor: PyValue::String("<f8".into()),
-            layout: Layout::Standard,
-            shape: vec![1 << 40, 1 << 20],
-        }
-        .write(&mut bytes)
-        .unwrap();
+        let bytes = header("<f8", vec![1 << 40, 1 << 20]);
         // Known length: refused from the header alone.
         assert!(read(&bytes, true).is_err());
         // Unknown length (an .npz member): at most 64 MiB reserved, then truncated.
@@ -711,13 +703,7 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("truncated"));
-        let overflow = Header {
-            type_descriptor: PyValue::String("<f8".into()),
-            layout: Layout::Standard,
-            shape: vec![usize::MAX, 2],
-        };
-        let mut bytes = Vec::new();
-        overflow.write(&mut bytes).unwrap();
+        let bytes = header("<f8", vec![usize::MAX, 2]);
         assert!(read(&bytes, false)
             .unwrap_err()
             .to_string()
