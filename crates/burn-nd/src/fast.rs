@@ -3,7 +3,9 @@
 //! per-element [`Value`](crate::Value) round trip. Each fast loop computes exactly what the
 //! generic path computes (the unit tests compare them on edge values).
 
-use core::any::{Any, TypeId};
+use core::any::Any;
+
+use burn::tensor::DType;
 
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
@@ -52,18 +54,35 @@ pub(crate) fn copy<T: Copy>(src: &[T]) -> Vec<T> {
     v
 }
 
-/// `v` as a `Vec<D>` when `T` is `D`; no copy.
+/// `v` as a `Vec<D>` when `T` is `D`; no copy, no allocation.
 fn as_vec<D: 'static, T: 'static>(v: Vec<T>) -> Option<Vec<D>> {
-    let boxed: Box<dyn Any> = Box::new(v);
-    boxed.downcast::<Vec<D>>().ok().map(|b| *b)
+    let mut v = Some(v);
+    (&mut v as &mut dyn Any)
+        .downcast_mut::<Option<Vec<D>>>()?
+        .take()
 }
 
-fn is<A: 'static, B: 'static>() -> bool {
-    TypeId::of::<A>() == TypeId::of::<B>()
-}
-
-/// `src` mapped element by element into a fresh buffer, written once.
+/// `src` mapped element by element into a fresh buffer, written once. On x86-64 CPUs with
+/// AVX2 the loop is compiled a second time for 256-bit vectors and that copy runs: NumPy
+/// dispatches its casts the same way, and the baseline x86-64 target has only SSE2.
 fn map<S: Copy, D>(src: &[S], f: impl Fn(S) -> D) -> Vec<D> {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `map_avx2` only requires that the CPU supports AVX2, checked just above.
+        return unsafe { map_avx2(src, f) };
+    }
+    map_loop(src, f)
+}
+
+/// [`map_loop`] compiled for AVX2 (its body and `f` are inlined here).
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+#[target_feature(enable = "avx2")]
+fn map_avx2<S: Copy, D>(src: &[S], f: impl Fn(S) -> D) -> Vec<D> {
+    map_loop(src, f)
+}
+
+#[inline(always)]
+fn map_loop<S: Copy, D>(src: &[S], f: impl Fn(S) -> D) -> Vec<D> {
     let mut v = vec_for(src.len());
     v.extend(src.iter().map(|&x| f(x)));
     v
@@ -117,44 +136,91 @@ fn f32_to_bf16(x: f32) -> bf16 {
     })
 }
 
+macro_rules! slice_enums {
+    ($($v:ident: $t:ty),*) => {
+        /// A borrowed source slice of one numeric type.
+        enum Src<'a> { $($v(&'a [$t]),)* }
+        /// A cast's output buffer.
+        enum Out { $($v(Vec<$t>),)* }
+
+        impl<'a> Src<'a> {
+            fn of<S: NdElement>(src: &'a [S]) -> Option<Self> {
+                $(if let Some(s) = same_type::<S, $t>(src) {
+                    return Some(Src::$v(s));
+                })*
+                None
+            }
+        }
+
+        impl Out {
+            fn into_vec<D: 'static>(self) -> Option<Vec<D>> {
+                match self { $(Out::$v(v) => as_vec(v),)* }
+            }
+        }
+    };
+}
+// The element types the fast loops read and write; `bool` has no fast loop.
+slice_enums!(F64: f64, F32: f32, F16: f16, BF16: bf16, I64: i64, I32: i32, I16: i16, I8: i8,
+             U64: u64, U32: u32, U16: u16, U8: u8);
+
 /// The `as` cast of `src` to `D` by a specialised loop, where one exists for `(S, D)`: every
 /// pair of primitive numbers, f32 → f16/bf16 and f16/bf16 → f32/f64. `None` otherwise.
+///
+/// Generic code only picks the types; the loops live in the non-generic [`cast_to`], so each
+/// is compiled once, not once per `(S, D)` instantiation of every caller.
 pub(crate) fn cast<S: NdElement, D: NdElement>(src: &[S]) -> Option<Vec<D>> {
-    if let (Some(src), true) = (same_type::<S, f32>(src), is::<D, i32>()) {
-        return as_vec(map(src, f32_to_i32));
-    }
-    if let (Some(src), true) = (same_type::<S, f32>(src), is::<D, bf16>()) {
-        return as_vec(map(src, f32_to_bf16));
-    }
-    macro_rules! primitive_pairs {
-        ($($s:ty),*; $ds:tt) => {$( primitive_pairs!(@from $s; $ds); )*};
-        (@from $s:ty; [$($d:ty),*]) => {$(
-            if let (Some(src), true) = (same_type::<S, $s>(src), is::<D, $d>()) {
-                return as_vec(map(src, |x: $s| x as $d));
-            }
-        )*};
-    }
-    primitive_pairs!(f64, f32, i64, i32, i16, i8, u64, u32, u16, u8;
-                     [f64, f32, i64, i32, i16, i8, u64, u32, u16, u8]);
-    if let Some(src) = same_type::<S, f32>(src) {
-        if is::<D, f16>() {
-            return as_vec(blocks(src, <[f16]>::convert_from_f32_slice));
+    cast_to(Src::of(src)?, D::DTYPE)?.into_vec()
+}
+
+fn cast_to(src: Src<'_>, to: DType) -> Option<Out> {
+    Some(match (src, to) {
+        (Src::F32(s), DType::I32) => Out::I32(map(s, f32_to_i32)),
+        (Src::F32(s), DType::BF16) => Out::BF16(map(s, f32_to_bf16)),
+        (Src::F32(s), DType::F16) => Out::F16(blocks(s, <[f16]>::convert_from_f32_slice)),
+        (Src::F16(s), DType::F32) => Out::F32(blocks(s, |o, s: &[f16]| s.convert_to_f32_slice(o))),
+        (Src::F16(s), DType::F64) => Out::F64(blocks(s, |o, s: &[f16]| s.convert_to_f64_slice(o))),
+        (Src::BF16(s), DType::F32) => {
+            Out::F32(blocks(s, |o, s: &[bf16]| s.convert_to_f32_slice(o)))
         }
-    }
-    macro_rules! widen_half {
-        ($($h:ty),*) => {$(
-            if let Some(src) = same_type::<S, $h>(src) {
-                if is::<D, f32>() {
-                    return as_vec(blocks(src, |out: &mut [f32], s: &[$h]| s.convert_to_f32_slice(out)));
-                }
-                if is::<D, f64>() {
-                    return as_vec(blocks(src, |out: &mut [f64], s: &[$h]| s.convert_to_f64_slice(out)));
-                }
+        (Src::BF16(s), DType::F64) => {
+            Out::F64(blocks(s, |o, s: &[bf16]| s.convert_to_f64_slice(o)))
+        }
+        (src, to) => return primitive_cast(src, to),
+    })
+}
+
+/// `as` between the ten primitive number types.
+fn primitive_cast(src: Src<'_>, to: DType) -> Option<Out> {
+    macro_rules! to_each {
+        ($s:expr) => {
+            match to {
+                DType::F64 => Out::F64(map($s, |x| x as f64)),
+                DType::F32 => Out::F32(map($s, |x| x as f32)),
+                DType::I64 => Out::I64(map($s, |x| x as i64)),
+                DType::I32 => Out::I32(map($s, |x| x as i32)),
+                DType::I16 => Out::I16(map($s, |x| x as i16)),
+                DType::I8 => Out::I8(map($s, |x| x as i8)),
+                DType::U64 => Out::U64(map($s, |x| x as u64)),
+                DType::U32 => Out::U32(map($s, |x| x as u32)),
+                DType::U16 => Out::U16(map($s, |x| x as u16)),
+                DType::U8 => Out::U8(map($s, |x| x as u8)),
+                _ => return None,
             }
-        )*};
+        };
     }
-    widen_half!(f16, bf16);
-    None
+    Some(match src {
+        Src::F64(s) => to_each!(s),
+        Src::F32(s) => to_each!(s),
+        Src::I64(s) => to_each!(s),
+        Src::I32(s) => to_each!(s),
+        Src::I16(s) => to_each!(s),
+        Src::I8(s) => to_each!(s),
+        Src::U64(s) => to_each!(s),
+        Src::U32(s) => to_each!(s),
+        Src::U16(s) => to_each!(s),
+        Src::U8(s) => to_each!(s),
+        Src::F16(_) | Src::BF16(_) => return None,
+    })
 }
 
 #[cfg(test)]
@@ -257,6 +323,24 @@ mod tests {
                 "{bits:#x}"
             );
         }
+    }
+
+    #[test]
+    fn the_dispatched_loop_equals_the_baseline_loop() {
+        let xs: Vec<f32> = (0..=u32::MAX)
+            .step_by(if cfg!(miri) { 40_000_037 } else { 997 })
+            .map(f32::from_bits)
+            .collect();
+        let ints: Vec<i64> = xs.iter().map(|x| x.to_bits() as i64 * -99_991).collect();
+        assert_eq!(map(&xs, f32_to_i32), map_loop(&xs, f32_to_i32));
+        let bf = |v: Vec<bf16>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bf(map(&xs, f32_to_bf16)), bf(map_loop(&xs, f32_to_bf16)));
+        let f64_bits = |v: Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            f64_bits(map(&xs, |x| x as f64)),
+            f64_bits(map_loop(&xs, |x| x as f64))
+        );
+        assert_eq!(map(&ints, |x| x as i32), map_loop(&ints, |x| x as i32));
     }
 
     #[test]
