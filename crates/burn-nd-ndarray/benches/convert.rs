@@ -77,6 +77,14 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
     let r = reps(bytes);
     let src: Vec<f32> = (0..n).map(|i| i as f32).collect();
     report("memcpy", bytes, r, bench(r, || (), |()| src.to_vec()));
+    // The floor for any conversion that returns an `ArrayD`: the memcpy plus ndarray's own
+    // construction of the array around it.
+    let time = bench(
+        r,
+        || (),
+        |()| ArrayD::from_shape_vec(IxDyn(&[n]), src.to_vec()).expect("shape"),
+    );
+    report("memcpy_arrayd", bytes, r, time);
     drop(src);
 
     let t = f32_tensor(n, device);

@@ -13,10 +13,6 @@ use half::{bf16, f16};
 use crate::element::same_type;
 use crate::NdElement;
 
-/// Below this many bytes huge pages are not worth asking for.
-const HUGE_MIN_BYTES: usize = 4 << 20;
-const HUGE_PAGE: usize = 2 << 20;
-
 /// An empty `Vec` with room for `n` elements. For large buffers the kernel is asked to back
 /// the allocation with transparent huge pages before anything touches it, as NumPy does: a
 /// fresh buffer's cost is its page faults, and a 2 MiB page faults once instead of 512 times.
@@ -28,6 +24,9 @@ pub(crate) fn vec_for<T>(n: usize) -> Vec<T> {
 
 #[cfg(all(target_os = "linux", not(miri)))]
 fn advise_huge_pages(ptr: *const u8, bytes: usize) {
+    /// Below this many bytes huge pages are not worth asking for.
+    const HUGE_MIN_BYTES: usize = 4 << 20;
+    const HUGE_PAGE: usize = 2 << 20;
     if bytes < HUGE_MIN_BYTES {
         return;
     }
