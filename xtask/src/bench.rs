@@ -348,9 +348,9 @@ pub fn bench(quick: bool) -> Result<bool, Error> {
             "",
         );
     }
-    let at = 64 << 20; // 16 Mi elements
-                       // Like with like: a source in huge pages (NumPy's default, burn-nd's `from_ndarray`)
-                       // and one in 4 KiB pages (Burn's `from_data(Vec)`, NumPy's `_4k` rows).
+    // At 16 Mi elements, like with like: a source in huge pages (NumPy's default, burn-nd's
+    // `from_ndarray`) and one in 4 KiB pages (Burn's `from_data(Vec)`, NumPy's `_4k` rows).
+    let at = 64 << 20;
     for (ours, theirs) in [
         ("cast_f32_i32_hp", "numpy_astype_i32"),
         ("cast_f32_i32", "numpy_astype_i32_4k"),

@@ -72,6 +72,19 @@ where
     report(name, bytes, r, time);
 }
 
+/// `t` rebuilt by burn-nd's `from_ndarray`, whose buffer lies in huge pages from 4 MiB on, as
+/// a NumPy array's does; Burn's `from_data(Vec)` keeps the Vec's 4 KiB pages, and reading
+/// those costs more page walks. `E` is `t`'s element type.
+fn in_huge_pages<K, E>(t: Tensor<NdArray, 1, K>, device: &NdArrayDevice) -> Tensor<NdArray, 1, K>
+where
+    K: BasicOps<NdArray>,
+    K::Primitive: 'static,
+    E: NdElement,
+{
+    let array = t.into_ndarray_dyn::<E>().expect("to");
+    Tensor::from_ndarray(&array, device).expect("from")
+}
+
 fn run_size(bytes: usize, device: &NdArrayDevice) {
     let n = bytes / 4;
     let r = reps(bytes);
@@ -151,13 +164,7 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
     cast_case::<_, f16>("cast_f32_f16", &t, bytes);
     cast_case::<_, bf16>("cast_f32_bf16", &t, bytes);
     cast_case::<_, f64>("cast_f32_f64", &t, bytes);
-    // The same casts from a tensor that burn-nd's `from_ndarray` made: its buffer lies in huge
-    // pages from 4 MiB on, as a NumPy array's does; Burn's `from_data(Vec)` keeps the Vec's
-    // 4 KiB pages, and reading those costs more page walks.
-    let array = t.to_ndarray_dyn::<f32>().expect("to");
-    drop(t);
-    let t = Tensor::<NdArray, 1>::from_ndarray(&array, device).expect("from");
-    drop(array);
+    let t = in_huge_pages::<_, f32>(t, device);
     cast_case::<_, i32>("cast_f32_i32_hp", &t, bytes);
     cast_case::<_, f64>("cast_f32_f64_hp", &t, bytes);
     drop(t);
@@ -167,10 +174,7 @@ fn run_size(bytes: usize, device: &NdArrayDevice) {
     let len = ints.len();
     let ti = Tensor::<NdArray, 1, Int>::from_data(TensorData::new(ints, [len]), device);
     cast_case::<_, i32>("cast_i64_i32", &ti, bytes);
-    let array = ti.to_ndarray_dyn::<i64>().expect("to");
-    drop(ti);
-    let ti = Tensor::<NdArray, 1, Int>::from_ndarray(&array, device).expect("from");
-    drop(array);
+    let ti = in_huge_pages::<_, i64>(ti, device);
     cast_case::<_, i32>("cast_i64_i32_hp", &ti, bytes);
 }
 

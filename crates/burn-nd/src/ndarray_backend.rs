@@ -28,31 +28,25 @@ fn as_ndarray<B: Backend, P: 'static>(primitive: &P) -> Option<&NdArrayTensor> {
     }
 }
 
-/// Reads a burn-ndarray primitive straight from its buffer; `None` for other backends.
-pub(crate) fn read<B: Backend, P: 'static, E: NdElement>(
+/// Reads a burn-ndarray primitive straight from its buffer. `None` for other backends, and
+/// for a buffer that Burn's own read hands over without any copy (one nothing else shares,
+/// in standard layout), which the caller should take that way instead.
+pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement>(
     primitive: &P,
     casting: Casting,
 ) -> Option<Result<ArrayD<E>, Error>> {
     macro_rules! each {
         ($($v:ident),*) => {
             match as_ndarray::<B, P>(primitive)? {
-                $(NdArrayTensor::$v(storage) => cast_array(&storage.view(), casting),)*
+                $(NdArrayTensor::$v(storage) => {
+                    let view = storage.view();
+                    if storage.is_unique() && view.is_standard_layout() {
+                        return None;
+                    }
+                    cast_array(&view, casting)
+                })*
             }
         };
     }
     Some(each!(F64, F32, I64, I32, I16, I8, U64, U32, U16, U8, Bool))
-}
-
-/// Whether Burn's own read of this primitive hands its buffer over without a copy: a
-/// burn-ndarray tensor whose buffer nothing else shares, in standard layout.
-pub(crate) fn hands_over<B: Backend, P: 'static>(primitive: &P) -> bool {
-    macro_rules! each {
-        ($($v:ident),*) => {
-            match as_ndarray::<B, P>(primitive) {
-                $(Some(NdArrayTensor::$v(s)) => s.is_unique() && s.view().is_standard_layout(),)*
-                None => false,
-            }
-        };
-    }
-    each!(F64, F32, I64, I32, I16, I8, U64, U32, U16, U8, Bool)
 }

@@ -253,10 +253,9 @@ where
         #[cfg(feature = "ndarray")]
         let this = {
             let primitive = self.into_primitive();
-            if !crate::ndarray_backend::hands_over::<B, _>(&primitive) {
-                if let Some(result) = crate::ndarray_backend::read::<B, _, E>(&primitive, casting) {
-                    return result;
-                }
+            if let Some(result) = crate::ndarray_backend::read_copy::<B, _, E>(&primitive, casting)
+            {
+                return result;
             }
             Tensor::<B, D, K>::from_primitive(primitive)
         };
@@ -267,8 +266,8 @@ where
     }
 
     fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        // Checked here too so a forbidden cast does not even clone the handle.
-        check_cast(self.dtype(), E::DTYPE, casting)?;
+        // A clone is one reference count; `into_ndarray_dyn_with` checks the cast before any
+        // read, so a forbidden cast costs no copy either way.
         self.clone().into_ndarray_dyn_with(casting)
     }
 }
