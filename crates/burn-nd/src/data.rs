@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use burn::tensor::{BoolStore, DType, TensorData};
-use ndarray::{ArrayBase, ArrayD, Data, Dimension, IxDyn};
+use ndarray::{Array, ArrayBase, Data, Dimension, IxDyn};
 
 use crate::element::{cast_slice, Inexact};
 use crate::{can_cast, Casting, Error, NdElement};
@@ -23,7 +23,8 @@ pub fn check_cast(from: DType, to: DType, casting: Casting) -> Result<(), Error>
     if let DType::QFloat(_) = from {
         return Err(Error::Quantized { dtype: from });
     }
-    if can_cast(from, to, casting) {
+    // Every mode allows a dtype to itself; the shortcut keeps the common read cheap.
+    if from == to || can_cast(from, to, casting) {
         Ok(())
     } else {
         Err(Error::Casting { from, to, casting })
@@ -57,8 +58,23 @@ fn inexact(shape: &[usize], to: DType) -> impl FnOnce(Inexact) -> Error + '_ {
 /// dtype; under `Exact` every stored value is checked.
 pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Result<Vec<E>, Error> {
     if data.dtype == E::DTYPE {
-        // Same type: hands the buffer over when the backend allows it, else one memcpy.
-        return data.into_vec::<E>().map_err(Error::backend);
+        // Same type: the buffer is handed over when the backend allows it (burn-ndarray, tch).
+        // Otherwise (wgpu's read-back) one copy by `fast::copy`, whose large buffers use huge
+        // pages, not by Burn's `into_vec`, whose `to_vec` faults in every 4 KiB page.
+        let TensorData {
+            bytes,
+            shape,
+            dtype,
+        } = data;
+        return match bytes.try_into_vec::<E>() {
+            Ok(values) => Ok(values),
+            Err(bytes) => {
+                let data = TensorData::from_bytes(bytes, shape, dtype);
+                Ok(crate::fast::copy(
+                    data.as_slice::<E>().map_err(Error::backend)?,
+                ))
+            }
+        };
     }
     let shape = data.shape.to_vec();
     let err = inexact(&shape, E::DTYPE);
@@ -113,13 +129,38 @@ pub(crate) fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
     }
 }
 
-/// `array` as an `ArrayD<E>` in standard layout, cast under `casting`.
-pub(crate) fn cast_array<A: NdElement, E: NdElement, S: Data<Elem = A>>(
+/// `values` (row-major) as an array of `shape` with dimension type `Dm`: [`Error::Rank`] when
+/// `Dm` is a static dimension of another rank. A static `Dm` spares the cost of an `IxDyn`
+/// (about as much as a 1 KiB memcpy) for callers that want `Array2` and the like.
+pub(crate) fn shaped<E, Dm: Dimension>(
+    shape: &[usize],
+    values: Vec<E>,
+) -> Result<Array<E, Dm>, Error> {
+    if let Some(expected) = Dm::NDIM.filter(|&n| n != shape.len()) {
+        return Err(Error::Rank {
+            got: shape.len(),
+            expected,
+        });
+    }
+    let mut dim = Dm::zeros(shape.len());
+    dim.slice_mut().copy_from_slice(shape);
+    // The reader produced exactly shape.product() values; a mismatch would be its bug.
+    Array::from_shape_vec(dim, values).map_err(Error::backend)
+}
+
+/// `array` as an array of dimension `Dm` in standard layout, cast under `casting`.
+pub(crate) fn cast_array<A, E, S, Dm>(
     array: &ArrayBase<S, IxDyn>,
     casting: Casting,
-) -> Result<ArrayD<E>, Error> {
+) -> Result<Array<E, Dm>, Error>
+where
+    A: NdElement,
+    E: NdElement,
+    S: Data<Elem = A>,
+    Dm: Dimension,
+{
     let out = cast_to_vec::<A, E>(&logical_values(array), array.shape(), casting)?;
-    ArrayD::from_shape_vec(IxDyn(array.shape()), out).map_err(Error::backend)
+    shaped(array.shape(), out)
 }
 
 /// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is exactly
@@ -191,6 +232,38 @@ mod tests {
             data_into_vec::<bool>(bools, false).unwrap(),
             vec![false, true, true]
         );
+    }
+
+    #[test]
+    fn same_dtype_data_that_cannot_be_handed_over_is_copied() {
+        let values = [1.5f32, -2.0, 3.25];
+        let bytes: Vec<u8> = bytemuck::cast_slice(&values).to_vec();
+        let data = TensorData::from_bytes_vec(bytes, [3], DType::F32);
+        // A buffer allocated as bytes cannot become a Vec<f32>: the copy path runs.
+        assert!(data.bytes.clone().try_into_vec::<f32>().is_err());
+        assert_eq!(data_into_vec::<f32>(data, false).unwrap(), values);
+        let bools = TensorData::from_bytes_vec(vec![1, 0, 1], [3], DType::Bool(BoolStore::Native));
+        assert_eq!(
+            data_into_vec::<bool>(bools, false).unwrap(),
+            [true, false, true]
+        );
+        // A Vec-backed buffer is handed over as it is.
+        let data = TensorData::new(values.to_vec(), [3]);
+        let ptr = data.as_bytes().as_ptr();
+        let out = data_into_vec::<f32>(data, false).unwrap();
+        assert_eq!(out.as_ptr().cast::<u8>(), ptr);
+    }
+
+    #[test]
+    fn static_shapes_check_the_rank() {
+        let a: Array<i32, ndarray::Ix2> = shaped(&[2, 1], vec![1, 2]).unwrap();
+        assert_eq!(a, ndarray::array![[1], [2]]);
+        match shaped::<i32, ndarray::Ix2>(&[2], vec![1, 2]) {
+            Err(Error::Rank { got, expected }) => assert_eq!((got, expected), (1, 2)),
+            other => panic!("unexpected {other:?}"),
+        }
+        let d: Array<i32, IxDyn> = shaped(&[1, 2, 1], vec![1, 2]).unwrap();
+        assert_eq!(d.shape(), &[1, 2, 1]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use core::any::Any;
 use burn::tensor::backend::Backend;
 use burn::tensor::TensorPrimitive;
 use burn_ndarray::NdArrayTensor;
-use ndarray::ArrayD;
+use ndarray::{Array, Dimension};
 
 use crate::data::cast_array;
 use crate::{Casting, Error, NdElement};
@@ -31,10 +31,10 @@ fn as_ndarray<B: Backend, P: 'static>(primitive: &P) -> Option<&NdArrayTensor> {
 /// Reads a burn-ndarray primitive straight from its buffer. `None` for other backends, and
 /// for a buffer that Burn's own read hands over without any copy (one nothing else shares,
 /// in standard layout), which the caller should take that way instead.
-pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement>(
+pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement, Dm: Dimension>(
     primitive: &P,
     casting: Casting,
-) -> Option<Result<ArrayD<E>, Error>> {
+) -> Option<Result<Array<E, Dm>, Error>> {
     macro_rules! each {
         ($($v:ident),*) => {
             match as_ndarray::<B, P>(primitive)? {

@@ -2,9 +2,9 @@
 
 use burn::tensor::backend::Backend;
 use burn::tensor::{BasicOps, Tensor};
-use ndarray::{Array, ArrayD, IxDyn};
+use ndarray::{Array, ArrayD, Dimension};
 
-use crate::data::{check_cast, data_into_vec};
+use crate::data::{check_cast, data_into_vec, shaped};
 use crate::{Casting, Error, NdElement, Rank, StaticRank};
 use burn::tensor::{DType, TensorData};
 
@@ -130,14 +130,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// ```
     fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
     where
-        Rank<D>: StaticRank,
-    {
-        let array = self.into_ndarray_dyn_with(casting)?;
-        let got = array.ndim();
-        array
-            .into_dimensionality()
-            .map_err(|_| Error::Rank { got, expected: D })
-    }
+        Rank<D>: StaticRank;
 
     /// Copies the tensor into an array of static dimension, casting under `casting`.
     ///
@@ -155,14 +148,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// ```
     fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
     where
-        Rank<D>: StaticRank,
-    {
-        let array = self.to_ndarray_dyn_with(casting)?;
-        let got = array.ndim();
-        array
-            .into_dimensionality()
-            .map_err(|_| Error::Rank { got, expected: D })
-    }
+        Rank<D>: StaticRank;
 
     /// Consumes the tensor into an array of static dimension under [`Casting::Safe`].
     ///
@@ -234,40 +220,76 @@ pub fn ndarray_from_data<E: NdElement>(
     logical: DType,
     casting: Casting,
 ) -> Result<ArrayD<E>, Error> {
+    array_from_data(data, logical, casting)
+}
+
+/// [`ndarray_from_data`] for any dimension type.
+fn array_from_data<E: NdElement, Dm: Dimension>(
+    data: TensorData,
+    logical: DType,
+    casting: Casting,
+) -> Result<Array<E, Dm>, Error> {
     check_cast(logical, E::DTYPE, casting)?;
     let shape = data.shape.to_vec();
     let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
-    // The backend returned exactly shape.product() elements; a mismatch would be its bug.
-    ArrayD::from_shape_vec(IxDyn(&shape), values).map_err(Error::backend)
+    shaped(&shape, values)
+}
+
+/// Reads `tensor` into an array of dimension `Dm` (`IxDyn` or the tensor's static one),
+/// casting under `casting`: the one read path behind every method of [`ToNdarray`].
+fn read<B, const D: usize, K, E, Dm>(
+    tensor: Tensor<B, D, K>,
+    casting: Casting,
+) -> Result<Array<E, Dm>, Error>
+where
+    B: Backend,
+    K: BasicOps<B>,
+    K::Primitive: 'static,
+    E: NdElement,
+    Dm: Dimension,
+{
+    let logical = tensor.dtype();
+    check_cast(logical, E::DTYPE, casting)?;
+    #[cfg(feature = "ndarray")]
+    let tensor = {
+        let primitive = tensor.into_primitive();
+        if let Some(result) = crate::ndarray_backend::read_copy::<B, _, E, Dm>(&primitive, casting)
+        {
+            return result;
+        }
+        Tensor::<B, D, K>::from_primitive(primitive)
+    };
+    let data = tensor.try_into_data().map_err(Error::backend)?;
+    array_from_data(data, logical, casting)
 }
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
+// The `&self` forms read a clone: one reference count. `read` checks the cast before any
+// read, so a forbidden cast costs no copy either way.
 impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K>
 where
     K::Primitive: 'static,
 {
     fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        let logical = self.dtype();
-        check_cast(logical, E::DTYPE, casting)?;
-        #[cfg(feature = "ndarray")]
-        let this = {
-            let primitive = self.into_primitive();
-            if let Some(result) = crate::ndarray_backend::read_copy::<B, _, E>(&primitive, casting)
-            {
-                return result;
-            }
-            Tensor::<B, D, K>::from_primitive(primitive)
-        };
-        #[cfg(not(feature = "ndarray"))]
-        let this = self;
-        let data = this.try_into_data().map_err(Error::backend)?;
-        ndarray_from_data(data, logical, casting)
+        read(self, casting)
     }
 
     fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        // A clone is one reference count; `into_ndarray_dyn_with` checks the cast before any
-        // read, so a forbidden cast costs no copy either way.
-        self.clone().into_ndarray_dyn_with(casting)
+        read(self.clone(), casting)
+    }
+
+    fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        read(self, casting)
+    }
+
+    fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        read(self.clone(), casting)
     }
 }
