@@ -3,7 +3,7 @@
 //! ```text
 //! cargo xtask setup [--backend ndarray|wgpu|tch ...]
 //! cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]
-//! cargo xtask bench [--quick]
+//! cargo xtask bench [--quick] [--backend ndarray|wgpu|tch ...]
 //! ```
 //!
 //! `setup` installs what each backend needs when it is missing (Mesa's lavapipe Vulkan driver
@@ -69,7 +69,7 @@ fn print_help() {
     println!(
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\
-         cargo xtask bench [--quick]   (writes BENCHMARKS.md)\n\n\
+         cargo xtask bench [--quick] [--backend ndarray|wgpu|tch ...]   (writes BENCHMARKS.md)\n\n\
          The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv;\n\
          the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv."
     );
@@ -112,7 +112,7 @@ fn try_main() -> Result<bool, Error> {
             Ok(numpy && backends_ok)
         }
         Some("test-backends") => test_backends(&backends, setup),
-        Some("bench") => bench::bench(quick),
+        Some("bench") => bench::bench(quick, &backends),
         _ => {
             print_help();
             Ok(task.is_none())
