@@ -562,10 +562,10 @@ fn shared_why(
     memcpy_ns: u64,
 ) -> String {
     if b == Backend::Tch && case.starts_with("to_ndarray") {
-        return "`to_ndarray` on burn-tch reads through Burn's own tch read, which runs two \
-                libtorch operations: a reshape, then a copy into a `Vec` that tch first fills \
-                with zeros (two passes over the output); each libtorch call also costs about \
-                a microsecond whatever the size. burn-nd-tch's `as_ndarray_view` + \
+        return "`to_ndarray` on burn-tch reads through Burn's own tch read, which calls \
+                libtorch three times: a reshape, a kind conversion, then a copy into a `Vec` \
+                that tch first fills with zeros (two passes over the output); the calls cost \
+                about a microsecond together whatever the size. burn-nd-tch's `as_ndarray_view` + \
                 `to_owned` is the one-copy read on this backend (its own row)."
             .into();
     }
