@@ -101,8 +101,10 @@ impl Bencher {
         );
     }
 
-    /// The cases every backend has: naive code, the read and write paths of burn-nd, casts.
+    /// The cases every backend has: the floors, naive code, the read and write paths of
+    /// burn-nd, casts.
     fn common<B: Backend>(&self, device: &B::Device) {
+        self.floors();
         let n = self.bytes / 4;
         let t = f32_tensor::<B>(n, device);
         // What a `&self` read pays before it reads anything: a handle clone, dropped after.
@@ -200,7 +202,6 @@ mod on_ndarray {
             bytes,
         };
         let device = NdArrayDevice::Cpu;
-        b.floors();
         b.common::<NdArray>(&device);
         let n = bytes / 4;
         let t = f32_tensor::<NdArray>(n, &device);
@@ -296,7 +297,6 @@ mod on_tch {
             bytes,
         };
         let device = LibTorchDevice::Cpu;
-        b.floors();
         b.common::<LibTorch>(&device);
         let t = f32_tensor::<LibTorch>(bytes / 4, &device);
         b.case(
@@ -331,7 +331,6 @@ mod on_wgpu {
             backend: "wgpu",
             bytes,
         };
-        b.floors();
         b.common::<Wgpu>(&WgpuDevice::default());
     }
 }

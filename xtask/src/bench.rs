@@ -228,6 +228,7 @@ fn base_case(backend: Backend) -> &'static str {
     }
 }
 
+/// The results key of a Rust case on `backend`, as the bench prints it: `<backend>/<case>`.
 fn key_of(backend: Backend, case: &str) -> String {
     format!("{}/{case}", backend.name())
 }
@@ -347,7 +348,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
         let prefixed: Vec<(String, &str)> = COMMON_ROWS
             .iter()
             .chain(&extra)
-            .map(|&(case, label)| (format!("{}/{case}", b.name()), label))
+            .map(|&(case, label)| (key_of(b, case), label))
             .collect();
         let rows: Vec<(&str, &str)> = prefixed.iter().map(|(c, l)| (c.as_str(), *l)).collect();
         table(&mut md, &results, &sizes, &rows, &key_of(b, base_case(b)));
@@ -423,7 +424,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
         if !usable.contains(&b) {
             continue;
         }
-        let key = |case: &str| format!("{}/{case}", b.name());
+        let key = |case: &str| key_of(b, case);
         for &s in &sizes {
             let get = |c: &str| ratio(&results, &key(c), &key("memcpy"), s);
             let r = get(case);
@@ -460,9 +461,9 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
         if !usable.contains(&b) {
             continue;
         }
-        let key = format!("{}/{case}", b.name());
+        let key = key_of(b, case);
         let get = |s: u64| results.get(&(key.clone(), s)).copied();
-        let memcpy = results.get(&(format!("{}/memcpy", b.name()), large));
+        let memcpy = results.get(&(key_of(b, "memcpy"), large));
         let flat = match (get(small), get(prev), get(large), memcpy) {
             (Some(a), Some(b), Some(c), Some(&m)) => Some((a, b, c, m)),
             _ => None,
@@ -496,7 +497,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
             ("cast_f32_f64_hp", "numpy_astype_f64"),
             ("cast_f32_f64", "numpy_astype_f64_4k"),
         ] {
-            let ours = format!("ndarray/{ours}");
+            let ours = key_of(Backend::Ndarray, ours);
             let r = ratio(&results, &ours, theirs, at);
             target(
                 &mut md,

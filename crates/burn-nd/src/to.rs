@@ -220,16 +220,15 @@ pub fn ndarray_from_data<E: NdElement>(
     logical: DType,
     casting: Casting,
 ) -> Result<ArrayD<E>, Error> {
-    array_from_data(data, logical, casting)
+    check_cast(logical, E::DTYPE, casting)?;
+    array_from_data(data, casting)
 }
 
-/// [`ndarray_from_data`] for any dimension type.
+/// [`ndarray_from_data`] for any dimension type, for a caller that has checked the cast.
 fn array_from_data<E: NdElement, Dm: Dimension>(
     data: TensorData,
-    logical: DType,
     casting: Casting,
 ) -> Result<Array<E, Dm>, Error> {
-    check_cast(logical, E::DTYPE, casting)?;
     let shape = data.shape.to_vec();
     let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
     shaped(&shape, values)
@@ -260,7 +259,7 @@ where
         Tensor::<B, D, K>::from_primitive(primitive)
     };
     let data = tensor.try_into_data().map_err(Error::backend)?;
-    array_from_data(data, logical, casting)
+    array_from_data(data, casting)
 }
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
