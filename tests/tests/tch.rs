@@ -161,6 +161,52 @@ mod zero_copy {
         );
     }
 
+    /// burn-nd's own view of libtorch memory, which `ToNdarray` reads burn-tch tensors through.
+    #[test]
+    fn the_core_view_reads_libtorch_memory_in_place() {
+        use burn_nd::prelude::*;
+        let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
+        let permuted = t.clone().permute([2, 0, 1]);
+        let primitive = permuted.clone().into_primitive().tensor();
+        let view = burn_nd::tch_cpu_view::<f32>(&primitive.tensor).expect("view");
+        assert_eq!(view.strides(), &[1, 12, 4]);
+        assert_eq!(view.as_ptr(), t.as_ndarray_view::<f32>().expect("v").view().as_ptr());
+        let expected = cube().permuted_axes([2, 0, 1]);
+        assert_eq!(view, expected.view().into_dyn());
+        // ToNdarray reads the same memory in logical order, for the static and dyn forms.
+        assert_eq!(permuted.to_ndarray::<f32>().expect("read"), expected);
+        assert_eq!(
+            permuted.to_ndarray_dyn_with::<i8>(Casting::Unsafe).expect("cast"),
+            expected.mapv(|v| v as i8).into_dyn()
+        );
+        match burn_nd::tch_cpu_view::<f64>(&primitive.tensor) {
+            Err(Error::DtypeMismatch { stored, requested }) => {
+                assert_eq!((stored, requested), (DType::F32, DType::F64))
+            }
+            other => panic!("{other:?}"),
+        }
+        // A Bool tensor views as bool, or as its bytes.
+        let bools = Tensor::<LibTorch, 1, Bool>::from_bool([true, false].into(), &CPU);
+        let bools = bools.into_primitive();
+        assert_eq!(
+            burn_nd::tch_cpu_view::<u8>(&bools.tensor).expect("bytes").as_slice(),
+            Some(&[1u8, 0][..])
+        );
+        assert_eq!(
+            burn_nd::tch_cpu_view::<bool>(&bools.tensor).expect("bools").as_slice(),
+            Some(&[true, false][..])
+        );
+        // A kind Burn has no dtype for is an error, not a panic.
+        let complex = tch::Tensor::zeros([2], (tch::Kind::ComplexFloat, tch::Device::Cpu));
+        assert!(matches!(
+            burn_nd::tch_cpu_view::<f32>(&complex),
+            Err(Error::Backend { .. })
+        ));
+        // Empty tensors view without touching memory.
+        let empty = tch::Tensor::zeros([0, 3], (tch::Kind::Float, tch::Device::Cpu));
+        assert_eq!(burn_nd::tch_cpu_view::<f32>(&empty).expect("empty").shape(), &[0, 3]);
+    }
+
     #[test]
     fn mismatches_are_clear_errors() {
         let t = Tensor::<LibTorch, 1>::from_floats([1.0], &CPU);

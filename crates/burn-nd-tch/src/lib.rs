@@ -40,7 +40,7 @@ use std::marker::PhantomData;
 use burn::tensor::{Bool, Float, Int, Tensor, TensorMetadata, TensorPrimitive};
 use burn_nd::{Error, NdElement};
 use burn_tch::{LibTorch, LibTorchDevice, TchElement, TchTensor};
-use ndarray::{ArrayBase, ArrayViewD, Data, Dimension, IxDyn, ShapeBuilder};
+use ndarray::{ArrayBase, ArrayViewD, Data, Dimension};
 
 pub use burn_nd;
 
@@ -116,8 +116,6 @@ pub struct TchView<'a, E> {
     /// A handle on the tensor's storage (or on its host copy), which keeps the memory alive
     /// and makes Burn treat it as shared, so no in-place operation writes to it.
     tensor: TchTensor,
-    shape: Vec<usize>,
-    strides: Vec<usize>,
     copied: bool,
     _borrow: PhantomData<(&'a (), E)>,
 }
@@ -136,21 +134,9 @@ impl<E: TorchElement> TchView<'_, E> {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn view(&self) -> ArrayViewD<'_, E> {
-        let shape = IxDyn(&self.shape).strides(IxDyn(&self.strides));
-        if self.shape.contains(&0) {
-            // No element is reachable; a dangling, aligned pointer is what ndarray asks for.
-            let ptr = std::ptr::NonNull::<E>::dangling().as_ptr();
-            // SAFETY: the array has no elements, so nothing is ever read through `ptr`, which
-            // is non-null and aligned for `E`.
-            return unsafe { ArrayViewD::from_shape_ptr(shape, ptr) };
-        }
-        let ptr = self.tensor.tensor.data_ptr() as *const E;
-        // SAFETY: `as_ndarray_view` checked that the tensor lives on the CPU and that its kind
-        // is `E`'s, so `ptr` points at initialised, aligned `E`s, and every offset that
-        // `shape`/`strides` (non-negative, libtorch's own) reach lies inside the tensor's
-        // storage. `self.tensor` keeps that storage alive for the view's lifetime (bounded by
-        // `&self`), and its storage reference makes Burn refuse in-place writes while we live.
-        unsafe { ArrayViewD::from_shape_ptr(shape, ptr) }
+        // `as_ndarray_view` made the tensor a CPU one of `E`'s kind, so the view cannot fail.
+        burn_nd::tch_cpu_view(&self.tensor.tensor)
+            .expect("as_ndarray_view checked the device and the kind")
     }
 
     /// Whether the tensor was on a CUDA/MPS device and had to be copied to the host.
@@ -218,22 +204,8 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibT
                 .map_err(Error::backend)?;
             tensor = TchTensor::new(host);
         }
-        let shape = tensor
-            .tensor
-            .size()
-            .into_iter()
-            .map(|d| d as usize)
-            .collect();
-        let strides = tensor
-            .tensor
-            .stride()
-            .into_iter()
-            .map(|s| s as usize)
-            .collect();
         Ok(TchView {
             tensor,
-            shape,
-            strides,
             copied,
             _borrow: PhantomData,
         })

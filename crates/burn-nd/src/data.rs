@@ -107,17 +107,6 @@ pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Resu
     }
 }
 
-/// Casts `src` (the row-major values of an array of `shape`) to `E` under `casting`; an
-/// inexact value under [`Casting::Exact`] is named by its multi-index.
-pub(crate) fn cast_to_vec<A: NdElement, E: NdElement>(
-    src: &[A],
-    shape: &[usize],
-    casting: Casting,
-) -> Result<Vec<E>, Error> {
-    check_cast(A::DTYPE, E::DTYPE, casting)?;
-    cast_slice::<A, E>(src, casting == Casting::Exact).map_err(inexact(shape, E::DTYPE))
-}
-
 /// The elements of `array` in logical (row-major) order: borrowed when it is in standard
 /// layout, else gathered once.
 pub(crate) fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
@@ -159,7 +148,25 @@ where
     S: Data<Elem = A>,
     Dm: Dimension,
 {
-    let out = cast_to_vec::<A, E>(&logical_values(array), array.shape(), casting)?;
+    check_cast(A::DTYPE, E::DTYPE, casting)?;
+    read_array(array, casting == Casting::Exact)
+}
+
+/// `array` (a backend tensor's memory) as an array of dimension `Dm` in standard layout, its
+/// values cast with `as` semantics, each checked when `exact`. The caller has checked the cast
+/// on the tensor's logical dtype, which `A` may store wider (a Bool tensor read as bytes).
+pub(crate) fn read_array<A, E, S, Dm>(
+    array: &ArrayBase<S, IxDyn>,
+    exact: bool,
+) -> Result<Array<E, Dm>, Error>
+where
+    A: NdElement,
+    E: NdElement,
+    S: Data<Elem = A>,
+    Dm: Dimension,
+{
+    let out = cast_slice::<A, E>(&logical_values(array), exact)
+        .map_err(inexact(array.shape(), E::DTYPE))?;
     shaped(array.shape(), out)
 }
 

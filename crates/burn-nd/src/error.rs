@@ -74,6 +74,12 @@ pub enum Error {
         /// The element type asked for.
         requested: DType,
     },
+    /// A view of a tensor's memory was asked for, but the tensor lives on `device`, not in
+    /// host memory; copy it to the CPU first (burn-nd-tch's `as_ndarray_view` does).
+    NotOnHost {
+        /// The device the tensor lives on, as the backend names it.
+        device: String,
+    },
     /// An array's shape differs from the shape it must replace (a module parameter's).
     Shape {
         /// The shape required.
@@ -156,6 +162,10 @@ impl fmt::Display for Error {
                 "tensor stores {}, not {}: zero-copy cannot cast; use to_ndarray_with to cast (one copy)",
                 dtype_name(*stored),
                 dtype_name(*requested)
+            ),
+            Error::NotOnHost { device } => write!(
+                f,
+                "tensor lives on {device}, not in host memory: copy it to the CPU to view it"
             ),
             Error::Shape { expected, found } => {
                 write!(f, "shape mismatch: expected {expected:?}, found {found:?}")

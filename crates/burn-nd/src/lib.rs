@@ -57,6 +57,8 @@
 
 mod casting;
 mod data;
+#[cfg(any(feature = "ndarray", feature = "tch"))]
+mod direct;
 mod dynarray;
 mod element;
 mod error;
@@ -68,6 +70,8 @@ mod ndarray_backend;
 #[cfg(feature = "npy")]
 pub mod npy;
 mod rank;
+#[cfg(feature = "tch")]
+mod tch_backend;
 mod to;
 
 pub use casting::{can_cast, Casting};
@@ -78,6 +82,8 @@ pub use error::Error;
 pub use from::{kind_holds, FromNdarray};
 pub use module::{module_from_arrays, module_to_arrays};
 pub use rank::{Rank, StaticRank};
+#[cfg(feature = "tch")]
+pub use tch_backend::tch_cpu_view;
 pub use to::{ndarray_from_data, ToNdarray};
 
 pub use half;

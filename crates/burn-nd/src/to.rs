@@ -249,11 +249,10 @@ where
 {
     let logical = tensor.dtype();
     check_cast(logical, E::DTYPE, casting)?;
-    #[cfg(feature = "ndarray")]
+    #[cfg(any(feature = "ndarray", feature = "tch"))]
     let tensor = {
         let primitive = tensor.into_primitive();
-        if let Some(result) = crate::ndarray_backend::read_copy::<B, _, E, Dm>(&primitive, casting)
-        {
+        if let Some(result) = crate::direct::read_copy::<B, _, E, Dm>(&primitive, casting) {
             return result;
         }
         Tensor::<B, D, K>::from_primitive(primitive)
