@@ -170,13 +170,18 @@ mod zero_copy {
         let primitive = permuted.clone().into_primitive().tensor();
         let view = burn_nd::tch_cpu_view::<f32>(&primitive.tensor).expect("view");
         assert_eq!(view.strides(), &[1, 12, 4]);
-        assert_eq!(view.as_ptr(), t.as_ndarray_view::<f32>().expect("v").view().as_ptr());
+        assert_eq!(
+            view.as_ptr(),
+            t.as_ndarray_view::<f32>().expect("v").view().as_ptr()
+        );
         let expected = cube().permuted_axes([2, 0, 1]);
         assert_eq!(view, expected.view().into_dyn());
         // ToNdarray reads the same memory in logical order, for the static and dyn forms.
         assert_eq!(permuted.to_ndarray::<f32>().expect("read"), expected);
         assert_eq!(
-            permuted.to_ndarray_dyn_with::<i8>(Casting::Unsafe).expect("cast"),
+            permuted
+                .to_ndarray_dyn_with::<i8>(Casting::Unsafe)
+                .expect("cast"),
             expected.mapv(|v| v as i8).into_dyn()
         );
         match burn_nd::tch_cpu_view::<f64>(&primitive.tensor) {
@@ -189,11 +194,15 @@ mod zero_copy {
         let bools = Tensor::<LibTorch, 1, Bool>::from_bool([true, false].into(), &CPU);
         let bools = bools.into_primitive();
         assert_eq!(
-            burn_nd::tch_cpu_view::<u8>(&bools.tensor).expect("bytes").as_slice(),
+            burn_nd::tch_cpu_view::<u8>(&bools.tensor)
+                .expect("bytes")
+                .as_slice(),
             Some(&[1u8, 0][..])
         );
         assert_eq!(
-            burn_nd::tch_cpu_view::<bool>(&bools.tensor).expect("bools").as_slice(),
+            burn_nd::tch_cpu_view::<bool>(&bools.tensor)
+                .expect("bools")
+                .as_slice(),
             Some(&[true, false][..])
         );
         // A kind Burn has no dtype for is an error, not a panic.
@@ -204,7 +213,10 @@ mod zero_copy {
         ));
         // Empty tensors view without touching memory.
         let empty = tch::Tensor::zeros([0, 3], (tch::Kind::Float, tch::Device::Cpu));
-        assert_eq!(burn_nd::tch_cpu_view::<f32>(&empty).expect("empty").shape(), &[0, 3]);
+        assert_eq!(
+            burn_nd::tch_cpu_view::<f32>(&empty).expect("empty").shape(),
+            &[0, 3]
+        );
     }
 
     #[test]

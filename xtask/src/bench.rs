@@ -189,9 +189,9 @@ fn backend_rows(backend: Backend) -> (&'static str, Vec<(&'static str, &'static 
         ),
         Backend::Tch => (
             "burn-tch on the CPU (libtorch 2.9.0 from the torch wheel), `OMP_NUM_THREADS=1`. \
-             `to_ndarray` and the casts go through Burn's own tch read (a `Vec` that burn-nd \
-             then hands to the array, or casts from); burn-nd-tch's view reads the tensor's \
-             memory in place.",
+             `to_ndarray` and the casts read the tensor's memory in place through burn-nd's \
+             libtorch view (feature `tch`) and copy or cast it once; the naive row is Burn's \
+             own tch read (three libtorch calls and a zero-filled `Vec`).",
             vec![
                 (
                     "as_ndarray_view_zero_copy",
@@ -431,7 +431,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
             let why = match (r, get(floor_case), get("tensor_clone")) {
                 (Some(r), Some(floor), Some(clone)) => {
                     let memcpy = results.get(&(key("memcpy"), s)).copied().unwrap_or(0);
-                    shared_why(b, case, floor_case, s, [r, floor, clone], memcpy)
+                    shared_why(b, floor_case, s, [r, floor, clone], memcpy)
                 }
                 _ => String::new(),
             };
@@ -556,20 +556,11 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
 /// ratios `[read, floor, tensor clone]` to that memcpy (`memcpy_ns`) in this run.
 fn shared_why(
     b: Backend,
-    case: &str,
     floor_case: &str,
     size: u64,
     [r, floor, clone]: [f64; 3],
     memcpy_ns: u64,
 ) -> String {
-    if b == Backend::Tch && case.starts_with("to_ndarray") {
-        return "`to_ndarray` on burn-tch reads through Burn's own tch read, which calls \
-                libtorch three times: a reshape, a kind conversion, then a copy into a `Vec` \
-                that tch first fills with zeros (two passes over the output); the calls cost \
-                about a microsecond together whatever the size. burn-nd-tch's `as_ndarray_view` + \
-                `to_owned` is the one-copy read on this backend (its own row)."
-            .into();
-    }
     if size > 1 << 10 {
         return format!(
             "at this size the fixed costs are negligible (the tensor clone is {clone:.3}×) \
@@ -580,8 +571,9 @@ fn shared_why(
         );
     }
     let rest = r - floor - clone;
-    let what = if case.starts_with("as_ndarray_view") {
-        "the view's own work: libtorch calls for the tensor's dtype, device, shape and strides"
+    let what = if b == Backend::Tch {
+        "the view's own work: libtorch calls (each one a call into C++) for the tensor's \
+         dtype, device, shape, strides and data pointer"
     } else {
         "burn-nd's own work: the cast check, finding the backend's buffer, a view of it and \
          its layout check"

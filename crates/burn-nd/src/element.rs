@@ -56,7 +56,7 @@ impl fmt::Display for Value {
     }
 }
 
-/// An element type that converts to and from Burn tensors: `f32`, `f64`, [`f16`], [`bf16`],
+/// An element type that converts to and from Burn tensors: `f32`, `f64`, [`f16`](half::f16), [`bf16`](half::bf16),
 /// `i8`, `i16`, `i32`, `i64`, `u8`, `u16`, `u32`, `u64` and `bool`.
 ///
 /// The trait is sealed. Its two methods define the one cast rule this crate uses for

@@ -41,8 +41,11 @@
 //! as its own dtype reuses the tensor's buffer: no copy at all. Any other burn-ndarray tensor
 //! (shared, as every `to_ndarray(&self)` is, or strided) is read through a view of its buffer
 //! with one `memcpy` or cast loop (feature `ndarray`, default), not Burn's element-by-element
-//! walk. Casts between primitive types are vectorised loops; large outputs ask for huge pages. `from_ndarray` copies once
-//! (casting on the way) and hands that buffer to the backend.
+//! walk. A burn-tch tensor on the CPU is read the same way through a view of libtorch's memory
+//! (feature `tch`, which burn-nd-tch turns on; `tch_cpu_view` is that view), not Burn's
+//! three-call read. Casts between primitive types are vectorised loops; large outputs ask for
+//! huge pages. `from_ndarray` copies once (casting on the way) and hands that buffer to the
+//! backend.
 //!
 //! # Limits
 //!
