@@ -578,11 +578,21 @@ fn shared_why(
         "burn-nd's own work: the cast check, finding the backend's buffer, a view of it and \
          its layout check"
     };
+    let fixed = floor + clone;
+    let verdict = if fixed > 1.2 {
+        format!(
+            "Those two alone make {fixed:.2}×, over the target before any work of the read's \
+             own: Burn 0.21 gives no borrowed access to a tensor's primitive \
+             (`Tensor::primitive` is `pub(crate)`), so a `&self` read must clone the handle."
+        )
+    } else {
+        format!("Those two alone make {fixed:.2}×, which leaves the read's own work little room.")
+    };
     format!(
         "a call has fixed costs that a {} memcpy does not pay: building the array around the \
          same memcpy already makes {floor:.2}× (`{floor_case}`), and cloning the tensor \
-         handle {clone:.2}× more (`tensor_clone`). The remaining {rest:.2}× (about {} ns) is \
-         {what}. From 1 MiB on the copy itself dominates.",
+         handle {clone:.2}× more (`tensor_clone`). {verdict} The remaining {rest:.2}× (about \
+         {} ns) is {what}. From 1 MiB on the copy itself dominates.",
         human_size(size),
         (rest * memcpy_ns as f64).round()
     )
