@@ -1,7 +1,10 @@
 """The NumPy / PyTorch side of benches/convert.rs: the same cases, sizes and repetition
 counts, the same `RESULT <case> <source bytes> <median ns per call> <calls>` lines.
 
-    python convert.py [--quick]
+    python convert.py [--quick | --casts-only]
+
+`--casts-only` runs the cast cases alone at 64 MiB, for `cargo xtask bench`'s rounds that
+alternate them with the Rust side's.
 """
 import mmap
 import sys
@@ -50,35 +53,40 @@ def report(case, nbytes, timing):
     print(f"RESULT {case} {nbytes} {ns} {calls}", flush=True)
 
 
-def run_size(nbytes):
+def run_size(nbytes, casts_only=False):
+    def case(name, run):
+        if casts_only and "astype" not in name and name != "torch_to_bf16":
+            return
+        report(name, nbytes, bench(nbytes, run))
+
     n = nbytes // 4
     a = (np.arange(n, dtype=np.float32) % 1000) * np.float32(0.25) - np.float32(100)
-    report("numpy_copy", nbytes, bench(nbytes, lambda: a.copy()))
-    report("numpy_astype_i32", nbytes, bench(nbytes, lambda: a.astype(np.int32)))
-    report("numpy_astype_f16", nbytes, bench(nbytes, lambda: a.astype(np.float16)))
-    report("numpy_astype_f64", nbytes, bench(nbytes, lambda: a.astype(np.float64)))
+    case("numpy_copy", lambda: a.copy())
+    case("numpy_astype_i32", lambda: a.astype(np.int32))
+    case("numpy_astype_f16", lambda: a.astype(np.float16))
+    case("numpy_astype_f64", lambda: a.astype(np.float64))
     # The same values in 4 KiB pages (an anonymous mmap without MADV_HUGEPAGE), as a Burn
     # tensor's buffer is: NumPy's own allocations use huge pages, which makes reading faster.
     m = mmap.mmap(-1, nbytes)
     b = np.frombuffer(m, dtype=np.float32)
     b[:] = a
-    report("numpy_copy_4k", nbytes, bench(nbytes, lambda: b.copy()))
-    report("numpy_astype_i32_4k", nbytes, bench(nbytes, lambda: b.astype(np.int32)))
-    report("numpy_astype_f64_4k", nbytes, bench(nbytes, lambda: b.astype(np.float64)))
+    case("numpy_copy_4k", lambda: b.copy())
+    case("numpy_astype_i32_4k", lambda: b.astype(np.int32))
+    case("numpy_astype_f64_4k", lambda: b.astype(np.float64))
     del b
     m.close()
     t = torch.from_numpy(a)
-    report("torch_numpy_view", nbytes, bench(nbytes, lambda: t.numpy()))
-    report("torch_from_numpy", nbytes, bench(nbytes, lambda: torch.from_numpy(a)))
-    report("torch_clone_numpy", nbytes, bench(nbytes, lambda: t.clone().numpy()))
-    report("torch_to_bf16", nbytes, bench(nbytes, lambda: t.to(torch.bfloat16)))
+    case("torch_numpy_view", lambda: t.numpy())
+    case("torch_from_numpy", lambda: torch.from_numpy(a))
+    case("torch_clone_numpy", lambda: t.clone().numpy())
+    case("torch_to_bf16", lambda: t.to(torch.bfloat16))
     del t, a
     i = np.arange(n, dtype=np.int64) - 5000
-    report("numpy_astype_i64_i32", nbytes, bench(nbytes, lambda: i.astype(np.int32)))
+    case("numpy_astype_i64_i32", lambda: i.astype(np.int32))
     m = mmap.mmap(-1, i.nbytes)
     j = np.frombuffer(m, dtype=np.int64)
     j[:] = i
-    report("numpy_astype_i64_i32_4k", nbytes, bench(nbytes, lambda: j.astype(np.int32)))
+    case("numpy_astype_i64_i32_4k", lambda: j.astype(np.int32))
     del j
     m.close()
 
@@ -87,6 +95,9 @@ if __name__ == "__main__":
     torch.set_num_threads(1)  # the Rust side is single-threaded
     quick = "--quick" in sys.argv
     print(f"VERSION numpy {np.__version__} torch {torch.__version__}", flush=True)
+    if "--casts-only" in sys.argv:
+        run_size(64 << 20, casts_only=True)
+        sys.exit(0)
     for nbytes in SIZES:
         if quick and nbytes > 1 << 20:
             continue

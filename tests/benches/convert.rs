@@ -9,6 +9,7 @@
 //!     ... -- --quick   # 1 KiB and 1 MiB only
 //!     ... -- --max-bytes 67108864   # sizes up to 64 MiB (lavapipe cannot hold 1 GiB)
 //!     ... -- --peak    # peak RSS of 1 GiB conversions (burn-ndarray)
+//!     ... -- --casts-only   # the cast cases alone, at 64 MiB (burn-ndarray)
 //! ```
 //!
 //! (tch needs libtorch and wgpu a Vulkan driver: `cargo xtask setup` installs both, and the
@@ -19,6 +20,7 @@
 //! `PEAK <case> <input bytes> <output bytes> <max RSS bytes>`.
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use burn::tensor::backend::Backend;
@@ -49,6 +51,11 @@ fn calls_per_sample(bytes: usize, once: Duration) -> usize {
     (10_000 / once.as_nanos().max(1)).clamp(1, 100) as usize
 }
 
+/// Set by `--casts-only`: every case but the casts is skipped. `cargo xtask bench` runs the
+/// casts alone in rounds that alternate with NumPy's, so that a change in this shared
+/// machine's load between the two processes cannot decide a cast's verdict.
+static CASTS_ONLY: AtomicBool = AtomicBool::new(false);
+
 /// Times cases for one backend at one size.
 struct Bencher {
     backend: &'static str,
@@ -59,6 +66,9 @@ impl Bencher {
     /// Reports the median time per call of `run`, each call with a fresh input from `setup`
     /// (made before the clock starts); outputs are dropped after it stops.
     fn case<I, O>(&self, case: &str, mut setup: impl FnMut() -> I, mut run: impl FnMut(I) -> O) {
+        if CASTS_ONLY.load(Ordering::Relaxed) && !case.starts_with("cast_") {
+            return;
+        }
         drop(black_box(run(setup()))); // warm-up
         let input = setup();
         let start = Instant::now();
@@ -304,8 +314,7 @@ mod on_tch {
             || (),
             |()| t.as_ndarray_view::<f32>().expect("view"),
         );
-        // The one-copy read on tch: Burn's own read (behind `to_ndarray`) zero-fills a Vec
-        // and copies into it.
+        // The same view copied by ndarray's `to_owned`, beside `to_ndarray`'s own one-copy read.
         b.case(
             "as_ndarray_view_to_owned",
             || (),
@@ -347,6 +356,12 @@ fn main() {
             on_ndarray::peak_all();
             return;
         }
+    }
+    #[cfg(feature = "ndarray")]
+    if args.iter().any(|a| a == "--casts-only") {
+        CASTS_ONLY.store(true, Ordering::Relaxed);
+        on_ndarray::run(64 << 20);
+        return;
     }
     let quick = args.iter().any(|a| a == "--quick");
     let max_bytes = match args.iter().position(|a| a == "--max-bytes") {
