@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use burn::tensor::{BoolStore, DType, TensorData};
-use ndarray::{Array, ArrayBase, Data, Dimension, IxDyn};
+use ndarray::{Array, ArrayBase, ArrayViewD, Data, Dimension};
 
 use crate::element::{cast_slice, Inexact};
 use crate::{can_cast, Casting, Error, NdElement};
@@ -138,33 +138,21 @@ pub(crate) fn shaped<E, Dm: Dimension>(
 }
 
 /// `array` as an array of dimension `Dm` in standard layout, cast under `casting`.
-pub(crate) fn cast_array<A, E, S, Dm>(
-    array: &ArrayBase<S, IxDyn>,
+pub(crate) fn cast_array<A: NdElement, E: NdElement, Dm: Dimension>(
+    array: &ArrayViewD<'_, A>,
     casting: Casting,
-) -> Result<Array<E, Dm>, Error>
-where
-    A: NdElement,
-    E: NdElement,
-    S: Data<Elem = A>,
-    Dm: Dimension,
-{
+) -> Result<Array<E, Dm>, Error> {
     check_cast(A::DTYPE, E::DTYPE, casting)?;
     read_array(array, casting == Casting::Exact)
 }
 
 /// `array` (a backend tensor's memory) as an array of dimension `Dm` in standard layout, its
 /// values cast with `as` semantics, each checked when `exact`. The caller has checked the cast
-/// on the tensor's logical dtype, which `A` may store wider (a Bool tensor read as bytes).
-pub(crate) fn read_array<A, E, S, Dm>(
-    array: &ArrayBase<S, IxDyn>,
+/// on the tensor's logical dtype.
+pub(crate) fn read_array<A: NdElement, E: NdElement, Dm: Dimension>(
+    array: &ArrayViewD<'_, A>,
     exact: bool,
-) -> Result<Array<E, Dm>, Error>
-where
-    A: NdElement,
-    E: NdElement,
-    S: Data<Elem = A>,
-    Dm: Dimension,
-{
+) -> Result<Array<E, Dm>, Error> {
     let out = cast_slice::<A, E>(&logical_values(array), exact)
         .map_err(inexact(array.shape(), E::DTYPE))?;
     shaped(array.shape(), out)
@@ -219,6 +207,7 @@ pub(crate) fn slice_to_data<A: NdElement>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::IxDyn;
 
     #[test]
     fn unravel_is_row_major() {

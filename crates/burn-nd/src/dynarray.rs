@@ -221,7 +221,7 @@ impl DynArray {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn to_ndarray<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        each_variant!(self, a => cast_array(a, casting))
+        each_variant!(self, a => cast_array(&a.view(), casting))
     }
 
     /// The same values as another element type, under `casting`: how a bf16 array is widened
