@@ -34,6 +34,14 @@ fn convert_bench(backend: Backend) -> Result<Command, Error> {
     Ok(cmd)
 }
 
+/// The NumPy / PyTorch side, `tests/benches/convert.py`, run by the torch venv's `python`;
+/// callers add its arguments.
+fn numpy_bench(python: &Path) -> Command {
+    let mut cmd = Command::new(python);
+    cmd.arg(project_root().join("tests/benches/convert.py"));
+    cmd
+}
+
 fn capture(cmd: &mut Command) -> Result<String, Error> {
     println!("$ {cmd:?}");
     let out = cmd.stderr(Stdio::inherit()).output()?;
@@ -270,11 +278,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
         let out = capture(&mut cmd)?;
         parse(&out, &mut results);
     }
-    let py = capture(
-        Command::new(&python)
-            .arg(root.join("tests/benches/convert.py"))
-            .args(quick_arg),
-    )?;
+    let py = capture(numpy_bench(&python).args(quick_arg))?;
     parse(&py, &mut results);
     let versions = py
         .lines()
@@ -290,11 +294,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
             let ours =
                 capture(convert_bench(Backend::Ndarray)?.args(["-q", "--", "--casts-only"]))?;
             parse(&ours, &mut round);
-            let theirs = capture(
-                Command::new(&python)
-                    .arg(root.join("tests/benches/convert.py"))
-                    .arg("--casts-only"),
-            )?;
+            let theirs = capture(numpy_bench(&python).arg("--casts-only"))?;
             parse(&theirs, &mut round);
             rounds.push(round);
         }
@@ -679,9 +679,8 @@ fn cast_why(results: &Results, ours: &str, theirs: &str, size: u64) -> String {
         ratio(results, &pages[2], &pages[3], size),
     ) {
         (Some(a), Some(b)) => format!(
-            "{loops} In this run a source in 4 KiB pages instead of huge pages costs burn-nd's \
-             loop {a:.2}× and NumPy's {b:.2}× (`{}` / `{}`, `{}` / `{}`); run-to-run spread on \
-             this shared machine is of the order of a few percent.",
+            "{loops} In the tables' run a source in 4 KiB pages instead of huge pages costs \
+             burn-nd's loop {a:.2}× and NumPy's {b:.2}× (`{}` / `{}`, `{}` / `{}`).",
             pages[0], pages[1], pages[2], pages[3]
         ),
         _ => loops.to_string(),
