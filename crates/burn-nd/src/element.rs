@@ -56,8 +56,9 @@ impl fmt::Display for Value {
     }
 }
 
-/// An element type that converts to and from Burn tensors: `f32`, `f64`, [`f16`](half::f16), [`bf16`](half::bf16),
-/// `i8`, `i16`, `i32`, `i64`, `u8`, `u16`, `u32`, `u64` and `bool`.
+/// An element type that converts to and from Burn tensors: `f32`, `f64`,
+/// [`f16`](half::f16), [`bf16`](half::bf16), `i8`, `i16`, `i32`, `i64`, `u8`, `u16`, `u32`,
+/// `u64` and `bool`.
 ///
 /// The trait is sealed. Its two methods define the one cast rule this crate uses for
 /// [`Casting::Unsafe`](crate::Casting::Unsafe), which is Rust's `as` for every pair:

@@ -36,10 +36,11 @@ fn stored_dtype(kind: tch::Kind) -> Option<DType> {
 /// of burn-tch tensors.
 ///
 /// `A` must be the element type the tensor's kind stores ([`Error::DtypeMismatch`] otherwise;
-/// a Bool tensor may also be read as its `u8` bytes, which trusts nothing about them). A tensor on another device gives
-/// [`Error::NotOnHost`]: copy it to the CPU first. The view borrows the tensor handle, which
-/// keeps the memory alive; it does not stop libtorch from writing through another handle to
-/// the same storage, so hold no other mutable handle while the view lives.
+/// a Bool tensor may also be read as its `u8` bytes, which trusts nothing about them). A
+/// tensor on another device gives [`Error::NotOnHost`]: copy it to the CPU first. The view
+/// borrows the tensor handle, which keeps the memory alive; it does not stop libtorch from
+/// writing through another handle to the same storage, so hold no other mutable handle while
+/// the view lives.
 ///
 /// ```no_run
 /// let t = tch::Tensor::from_slice(&[1.0f32, 2.0, 3.0, 4.0]).view([2, 2]).tr();
