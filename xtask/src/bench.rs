@@ -15,7 +15,7 @@ use crate::{
 const SIZES: [u64; 4] = [1 << 10, 1 << 20, 64 << 20, 1 << 30];
 
 /// Rounds of the casts alone, each burn-nd's then NumPy's, that decide the cast targets.
-const CAST_ROUNDS: usize = 5;
+const CAST_ROUNDS: usize = 9;
 
 /// Median nanoseconds per call by (case, size); Rust cases are named `<backend>/<case>`.
 type Results = BTreeMap<(String, u64), u64>;
@@ -522,18 +522,14 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
         ] {
             let ours = key_of(Backend::Ndarray, ours);
             let single = ratio(&results, &ours, theirs, at);
-            let mut each: Vec<f64> = rounds
-                .iter()
-                .filter_map(|round| ratio(round, &ours, theirs, at))
-                .collect();
+            let each = per_round(&rounds, &ours, theirs, at);
             let listed = each
                 .iter()
                 .map(|r| format!("{r:.2}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            each.sort_by(f64::total_cmp);
             // The median of the alternating rounds where they ran (`--quick` has none).
-            let r = each.get(each.len() / 2).copied().or(single);
+            let r = median(&each).or(single);
             let how = if each.is_empty() {
                 "in the tables' run".to_string()
             } else {
@@ -551,7 +547,7 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
                     r.map_or("—".into(), |r| format!("{r:.2}×"))
                 ),
                 r.map(|r| r <= 1.0),
-                &cast_why(&results, &ours, theirs, at),
+                &cast_why(&results, &rounds, &ours, theirs, at),
             );
         }
     }
@@ -646,18 +642,23 @@ fn shared_why(
 /// Why a cast may trail its NumPy / PyTorch counterpart at `size`, printed only where it
 /// does: what is known of the loops, and this run's cost of a source in 4 KiB pages on each
 /// side.
-fn cast_why(results: &Results, ours: &str, theirs: &str, size: u64) -> String {
-    let loops = if ours.starts_with("ndarray/cast_f32_i32") {
-        "the two loops do different work. burn-nd gives Rust's `as` result (NaN → 0, values \
-         out of range saturate to i32::MIN / i32::MAX), which takes a clamp, a NaN select and \
-         a compare around the conversion instruction; NumPy's loop is the bare instruction, \
-         whose answer for NaN and out-of-range values is i32::MIN (`np.float32([nan, 3e9]) \
-         .astype(np.int32)` gives `[-2147483648, -2147483648]` with a RuntimeWarning). Both \
-         loops are vectorised (burn-nd picks AVX2 at run time)."
-    } else {
-        "not established: both loops are plain vectorised conversions (burn-nd picks AVX2 at \
-         run time)."
-    };
+/// The ratio `a / b` at `size` in each round where both ran.
+fn per_round(rounds: &[Results], a: &str, b: &str, size: u64) -> Vec<f64> {
+    rounds
+        .iter()
+        .filter_map(|round| ratio(round, a, b, size))
+        .collect()
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied()
+}
+
+/// Why a cast at `size` trails NumPy's, from what the run measured: the same pair with the
+/// source in the other page size, on both sides, from the rounds where they ran.
+fn cast_why(results: &Results, rounds: &[Results], ours: &str, theirs: &str, size: u64) -> String {
     // The same pair with the other page size, on both sides.
     let (ours_4k, ours_hp, theirs_4k, theirs_hp) = match ours.strip_suffix("_hp") {
         Some(base) => (
@@ -674,16 +675,38 @@ fn cast_why(results: &Results, ours: &str, theirs: &str, size: u64) -> String {
         ),
     };
     let pages: [String; 4] = [ours_4k, ours_hp, theirs_4k, theirs_hp];
+    // Medians over the rounds; the tables' run where there are none (`--quick`).
+    let measured =
+        |a: &str, b: &str| median(&per_round(rounds, a, b, size)).or(ratio(results, a, b, size));
+    let source = if rounds.is_empty() {
+        "in the tables' run".to_string()
+    } else {
+        format!("medians over the {} rounds", rounds.len())
+    };
+    let mut why =
+        "Not established. Both loops are vectorised (burn-nd picks AVX2 at run time).".to_string();
+    if ours.starts_with("ndarray/cast_f32_i32") {
+        why.push_str(
+            " burn-nd's f32 → i32 gives Rust's `as` result (NaN → 0, values out of range \
+             saturate to i32::MIN / i32::MAX), which takes a few more instructions than \
+             NumPy's bare conversion, whose answer for NaN and out-of-range values is \
+             i32::MIN (`np.float32([nan, 3e9]).astype(np.int32)` gives \
+             `[-2147483648, -2147483648]` with a RuntimeWarning); that work is the same \
+             whatever the source's pages.",
+        );
+    }
     match (
-        ratio(results, &pages[0], &pages[1], size),
-        ratio(results, &pages[2], &pages[3], size),
+        measured(&pages[1], &pages[3]),
+        measured(&pages[0], &pages[1]),
+        measured(&pages[2], &pages[3]),
     ) {
-        (Some(a), Some(b)) => format!(
-            "{loops} In the tables' run a source in 4 KiB pages instead of huge pages costs \
-             burn-nd's loop {a:.2}× and NumPy's {b:.2}× (`{}` / `{}`, `{}` / `{}`).",
+        (Some(hp), Some(a), Some(b)) => format!(
+            "{why} With a source in huge pages the same cast is {hp:.2}× NumPy's; a source in \
+             4 KiB pages instead costs burn-nd's loop {a:.2}× and NumPy's {b:.2}× ({source}: \
+             `{}` / `{}`, `{}` / `{}`).",
             pages[0], pages[1], pages[2], pages[3]
         ),
-        _ => loops.to_string(),
+        _ => why,
     }
 }
 
