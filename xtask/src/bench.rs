@@ -650,9 +650,6 @@ fn shared_why(
     )
 }
 
-/// Why a cast may trail its NumPy / PyTorch counterpart at `size`, printed only where it
-/// does: what is known of the loops, and this run's cost of a source in 4 KiB pages on each
-/// side.
 /// The ratio `a / b` at `size` in each round where both ran.
 fn per_round(rounds: &[Results], a: &str, b: &str, size: u64) -> Vec<f64> {
     rounds
@@ -661,6 +658,7 @@ fn per_round(rounds: &[Results], a: &str, b: &str, size: u64) -> Vec<f64> {
         .collect()
 }
 
+/// The median of `values` (the upper one of an even count); `None` when there are none.
 fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -670,7 +668,6 @@ fn median(values: &[f64]) -> Option<f64> {
 /// Why a cast at `size` trails NumPy's, from what the run measured: the same pair with the
 /// source in the other page size, on both sides, from the rounds where they ran.
 fn cast_why(results: &Results, rounds: &[Results], ours: &str, theirs: &str, size: u64) -> String {
-    // The same pair with the other page size, on both sides.
     let (ours_4k, ours_hp, theirs_4k, theirs_hp) = match ours.strip_suffix("_hp") {
         Some(base) => (
             base.into(),
