@@ -241,7 +241,7 @@ impl DynArray {
         fn to<E: DynElement>(a: &DynArray, casting: Casting) -> Result<DynArray, Error> {
             a.to_ndarray::<E>(casting).map(E::wrap)
         }
-        for_dtype!(dtype, to[](self, casting), Err(Error::Quantized { dtype }))
+        for_dtype!(dtype, to[](self, casting), Err(Error::QuantizedTarget { dtype }))
     }
 
     /// A tensor with this array's dtype on `device`. The tensor kind must hold the dtype and

@@ -25,6 +25,10 @@ mod sealed {
 /// assert_ne!(2.5f64.to_value(), Value::Int(2));
 /// assert_eq!(f32::NAN.to_value(), Value::Float(f64::NAN));
 /// assert_eq!(Value::Float(2.5).to_string(), "2.5");
+/// assert_eq!(Value::Float(1e300).to_string(), "1e+300");
+/// assert_eq!(Value::Float(f32::from_bits(1).into()).to_string(), "1.401298464324817e-45");
+/// assert_eq!(Value::Float(0.0001).to_string(), "0.0001");
+/// assert_eq!(Value::Float(1e-5).to_string(), "1e-05");
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub enum Value {
@@ -51,7 +55,18 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Int(i) => write!(f, "{i}"),
-            Value::Float(x) => write!(f, "{x}"),
+            Value::Float(x) => {
+                // Shortest round-trip digits, positional or with an exponent by Python's
+                // `repr` rule (an exponent below -4 or from 16 up): `1e+300`, not 301 digits.
+                let sci = format!("{x:e}");
+                match sci.split_once('e').map(|(m, e)| (m, e.parse::<i32>())) {
+                    Some((mantissa, Ok(exp))) if x.is_finite() && !(-4..16).contains(&exp) => {
+                        let sign = if exp < 0 { '-' } else { '+' };
+                        write!(f, "{mantissa}e{sign}{:02}", exp.unsigned_abs())
+                    }
+                    _ => write!(f, "{x}"),
+                }
+            }
         }
     }
 }

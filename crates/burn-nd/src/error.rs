@@ -5,7 +5,7 @@ use core::fmt;
 use burn::tensor::DType;
 
 use crate::casting::dtype_name;
-use crate::{Casting, Value};
+use crate::{kind_holds, Casting, Value};
 
 /// Everything that can go wrong converting between a Burn tensor and an ndarray array.
 ///
@@ -52,13 +52,23 @@ pub enum Error {
         /// The number of dimensions the tensor type requires.
         expected: usize,
     },
+    /// Burn has no rank-0 tensors, so a 0-dimensional array cannot become one; give the
+    /// tensor rank 1 (`array.insert_axis(Axis(0))` makes a one-element array of rank 1).
+    RankZero,
     /// The tensor is quantized; call `dequantize()` on it before converting.
     Quantized {
         /// The quantized dtype.
         dtype: DType,
     },
-    /// The backend cannot hold a tensor of `dtype` for this kind of tensor
-    /// (for example an f16 tensor on burn-ndarray, or a Float tensor of an integer dtype).
+    /// A quantized dtype was asked for as the target of a cast; burn-nd converts between
+    /// plain dtypes only. Convert to a float dtype, then quantize with Burn.
+    QuantizedTarget {
+        /// The quantized dtype asked for.
+        dtype: DType,
+    },
+    /// A tensor of this kind cannot hold `dtype`: either the kind never holds it (a Float
+    /// tensor of an integer dtype; the message says so), or the backend cannot (an f16
+    /// tensor on burn-ndarray).
     Unsupported {
         /// The requested dtype.
         dtype: DType,
@@ -95,16 +105,27 @@ pub enum Error {
         source: Box<Error>,
     },
     /// A module and a set of named arrays do not match: parameters with no array, arrays no
-    /// parameter takes. Every name is listed.
+    /// parameter takes. Every name is listed, and so is every parameter that failed to load
+    /// in the same pass (a wrong shape, a forbidden cast), each an [`Error::Param`].
     Keys {
         /// Parameters of the module with no array of that name.
         missing: Vec<String>,
         /// Arrays whose name is no parameter of the module.
         unexpected: Vec<String>,
+        /// The parameters whose arrays were found but could not be loaded.
+        failed: Vec<Error>,
     },
     /// `dtype` has no NumPy equivalent (bf16): widen it first, e.g. with
     /// [`DynArray::cast`](crate::DynArray::cast)`(DType::F32, Casting::Safe)`, which is exact.
     NotInNumpy {
+        /// The dtype.
+        dtype: DType,
+    },
+    /// The array's shape is too big for NumPy, which refuses to load it: the product of its
+    /// non-zero axes, times the item size, must fit in `isize` (even when an axis is 0).
+    TooBigForNumpy {
+        /// The shape.
+        shape: Vec<usize>,
         /// The dtype.
         dtype: DType,
     },
@@ -148,9 +169,29 @@ impl fmt::Display for Error {
                 f,
                 "rank mismatch: got {got} dimensions, expected {expected}"
             ),
+            Error::RankZero => write!(
+                f,
+                "Burn has no rank-0 tensors: give the array rank 1 first \
+                 (insert_axis(Axis(0)) makes a one-element array of rank 1)"
+            ),
             Error::Quantized { dtype } => write!(
                 f,
                 "quantized tensor ({dtype:?}): call dequantize() before converting"
+            ),
+            Error::QuantizedTarget { dtype } => write!(
+                f,
+                "cannot convert to the quantized dtype {dtype:?}: convert to a float dtype, \
+                 then quantize with Burn"
+            ),
+            Error::Unsupported { dtype, kind } if !kind_holds(kind, *dtype) => write!(
+                f,
+                "a {kind} tensor cannot hold {}: {kind} tensors hold {} dtypes",
+                dtype_name(*dtype),
+                match *kind {
+                    "Float" => "float",
+                    "Int" => "integer",
+                    _ => "bool",
+                }
             ),
             Error::Unsupported { dtype, kind } => write!(
                 f,
@@ -174,13 +215,23 @@ impl fmt::Display for Error {
             Error::Keys {
                 missing,
                 unexpected,
-            } => write!(
-                f,
-                "module parameters and arrays differ: missing {missing:?}, unexpected {unexpected:?}"
-            ),
+                failed,
+            } => {
+                write!(
+                    f,
+                    "module parameters and arrays differ: missing {missing:?}, unexpected {unexpected:?}"
+                )?;
+                failed.iter().try_for_each(|e| write!(f, "; and {e}"))
+            }
             Error::NotInNumpy { dtype } => write!(
                 f,
                 "{} has no NumPy dtype: widen it first (DynArray::cast(DType::F32, Casting::Safe) is exact)",
+                dtype_name(*dtype)
+            ),
+            Error::TooBigForNumpy { shape, dtype } => write!(
+                f,
+                "shape {shape:?} of {} is too big for NumPy, which would refuse to load it: \
+                 the product of the non-zero axes, in bytes, must fit in isize",
                 dtype_name(*dtype)
             ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),

@@ -142,6 +142,9 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray<B> for Tensor<B, D,
         S: Data<Elem = A>,
         Dm: Dimension,
     {
+        if D == 0 {
+            return Err(Error::RankZero);
+        }
         if array.ndim() != D {
             return Err(Error::Rank {
                 got: array.ndim(),

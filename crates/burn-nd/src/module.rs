@@ -127,7 +127,7 @@ struct Load<'a> {
     casting: Casting,
     missing: Vec<String>,
     used: BTreeSet<&'a str>,
-    error: Option<Error>,
+    errors: Vec<Error>,
 }
 
 impl Load<'_> {
@@ -154,7 +154,7 @@ impl Load<'_> {
         match loaded {
             Ok(tensor) => tensor,
             Err(source) => {
-                self.error.get_or_insert(Error::Param {
+                self.errors.push(Error::Param {
                     name,
                     source: Box::new(source),
                 });
@@ -202,8 +202,9 @@ impl<B: Backend> ModuleMapper<B> for Load<'_> {
 /// parameters that required gradients still do.
 ///
 /// Strict, like PyTorch's `load_state_dict`: a parameter with no array, or an array no
-/// parameter takes, is an [`Error::Keys`] listing all of them; an array of the wrong shape or
-/// a cast that `casting` forbids is an [`Error::Param`] naming the parameter.
+/// parameter takes, is an [`Error::Keys`] listing all of them (and every parameter that failed
+/// to load besides); otherwise an array of the wrong shape or a cast that `casting` forbids is
+/// an [`Error::Param`] naming the first such parameter.
 ///
 /// ```
 /// use burn::module::Module;
@@ -235,7 +236,7 @@ pub fn module_from_arrays<B: Backend, M: Module<B>>(
         casting,
         missing: Vec::new(),
         used: BTreeSet::new(),
-        error: None,
+        errors: Vec::new(),
     };
     let module = module.map(&mut load);
     let unexpected: Vec<String> = arrays
@@ -247,9 +248,10 @@ pub fn module_from_arrays<B: Backend, M: Module<B>>(
         return Err(Error::Keys {
             missing: load.missing,
             unexpected,
+            failed: load.errors,
         });
     }
-    match load.error {
+    match load.errors.into_iter().next() {
         Some(error) => Err(error),
         None => Ok(module),
     }

@@ -13,10 +13,29 @@
 //! Fortran-contiguous array is written as `fortran_order: True` without a copy, as `np.save`
 //! does. Any other NumPy dtype (complex, strings, structured, …) is an [`Error::Npy`] naming it.
 //!
-//! The reader never trusts the header: the data size is checked against the file before any
-//! large allocation, and a truncated, padded or corrupt file is an [`Error::Npy`], never a panic.
-//! Headers are parsed and written by the `ndarray-npy` crate; `.npz` files are zip archives of
-//! `.npy` members (read: stored or deflated, as `np.savez` / `np.savez_compressed` write them).
+//! Reading accepts every `descr` spelling `numpy.dtype` accepts for these dtypes (`'<f8'`,
+//! `'f8'`, `'float64'`, `'d'`).
+//!
+//! # Reliability
+//!
+//! - **Hostile files.** The reader never trusts a file. A header longer than
+//!   [`ReadOptions::max_header_size`] (NumPy's default, 10,000 bytes) is refused before it is
+//!   read; the header is parsed in time linear in its length, with containers nested at most
+//!   32 deep. The data size the header claims is checked against the file's length (for an
+//!   `.npz` member, the size the archive's directory declares, which must be one deflate can
+//!   produce from the stored bytes) before anything is allocated or inflated, and a shape
+//!   NumPy would refuse as too big is refused too. A truncated, padded or corrupt file is an
+//!   [`Error::Npy`], never a panic, a hang or a large allocation.
+//! - **Atomic writes.** Every writer checks what it can first (dtypes, sizes) and then writes
+//!   a temporary file in the destination's folder, syncs it and renames it over the
+//!   destination. On any error the destination is exactly as it was and the temporary file is
+//!   removed; a failure to finish an archive is an `Err`, never a message on stderr.
+//!
+//! `.npz` files are zip archives of `.npy` members (read: stored or deflated, as `np.savez` /
+//! `np.savez_compressed` write them).
+
+mod atomic;
+mod header;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -27,8 +46,6 @@ use burn::module::Module;
 use burn::tensor::backend::Backend;
 use burn::tensor::{BasicOps, DType, Tensor};
 use ndarray::{ArrayD, ArrayViewD, IxDyn, ShapeBuilder};
-use ndarray_npy::npy::header::{Header, Layout};
-use py_literal::Value as PyValue;
 
 use crate::{module_from_arrays, module_to_arrays, Casting, DynArray, Error, NdElement};
 
@@ -101,55 +118,17 @@ fn descr<E: NpyElement>() -> String {
     format!("{order}{}{size}", E::KIND)
 }
 
-/// The Burn dtype and byte order (`true` = differs from this machine's) of a `descr`.
-fn parse_descr(descr: &PyValue) -> Result<(DType, bool), String> {
-    let PyValue::String(s) = descr else {
-        return Err(format!(
-            "unsupported NumPy dtype {descr} (structured or not a string)"
-        ));
-    };
-    let unsupported = || format!("unsupported NumPy dtype '{s}'");
-    let mut chars = s.chars();
-    let (order, kind) = match (chars.next(), chars.next()) {
-        (Some(o @ ('<' | '>' | '=' | '|')), Some(k)) => (o, k),
-        _ => return Err(unsupported()),
-    };
-    let size: usize = chars.as_str().parse().map_err(|_| unsupported())?;
-    let dtype = match (kind, size) {
-        ('f', 8) => DType::F64,
-        ('f', 4) => DType::F32,
-        ('f', 2) => DType::F16,
-        ('i', 8) => DType::I64,
-        ('i', 4) => DType::I32,
-        ('i', 2) => DType::I16,
-        ('i', 1) => DType::I8,
-        ('u', 8) => DType::U64,
-        ('u', 4) => DType::U32,
-        ('u', 2) => DType::U16,
-        ('u', 1) => DType::U8,
-        ('b', 1) => <bool as NdElement>::DTYPE,
-        _ => return Err(unsupported()),
-    };
-    let swap = size > 1 && matches!(order, '<' | '>') && order != NATIVE;
-    Ok((dtype, swap))
-}
-
 /// Writes `array` in `.npy` format: standard or Fortran layout straight from memory, any
 /// other layout through one standard-layout copy.
 fn write_array<E: NpyElement, W: Write>(array: &ArrayD<E>, w: &mut W) -> io::Result<()> {
     let transposed = array.view().reversed_axes();
-    let (layout, view): (Layout, ArrayViewD<E>) =
+    let (fortran, view): (bool, ArrayViewD<E>) =
         if array.is_standard_layout() || !transposed.is_standard_layout() {
-            (Layout::Standard, array.view())
+            (false, array.view())
         } else {
-            (Layout::Fortran, transposed)
+            (true, transposed)
         };
-    let header = Header {
-        type_descriptor: PyValue::String(descr::<E>()),
-        layout,
-        shape: array.shape().to_vec(),
-    };
-    header.write(&mut *w).map_err(io::Error::other)?;
+    header::write(w, &descr::<E>(), fortran, array.shape())?;
     let standard = view.as_standard_layout();
     match standard.as_slice() {
         Some(values) => w.write_all(bytemuck::cast_slice(values)),
@@ -173,6 +152,7 @@ fn write_array<E: NpyElement, W: Write>(array: &ArrayD<E>, w: &mut W) -> io::Res
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub fn write_npy_to<W: Write>(array: &DynArray, mut w: W, name: &str) -> Result<(), Error> {
+    check_writable(array)?;
     let io = |source| Error::Io {
         path: name.into(),
         source,
@@ -181,6 +161,7 @@ pub fn write_npy_to<W: Write>(array: &DynArray, mut w: W, name: &str) -> Result<
         DynArray::F64(a) => write_array(a, &mut w),
         DynArray::F32(a) => write_array(a, &mut w),
         DynArray::F16(a) => write_array(a, &mut w),
+        // Refused by `check_writable` above.
         DynArray::BF16(_) => return Err(Error::NotInNumpy { dtype: DType::BF16 }),
         DynArray::I64(a) => write_array(a, &mut w),
         DynArray::I32(a) => write_array(a, &mut w),
@@ -194,6 +175,21 @@ pub fn write_npy_to<W: Write>(array: &DynArray, mut w: W, name: &str) -> Result<
     }
     .and_then(|()| w.flush())
     .map_err(io)
+}
+
+/// Everything that can make `array` unwritable, found before a byte is written: bf16 (no
+/// NumPy dtype) and a shape NumPy would refuse to load as too big.
+fn check_writable(array: &DynArray) -> Result<(), Error> {
+    let dtype = array.dtype();
+    if dtype == DType::BF16 {
+        return Err(Error::NotInNumpy { dtype });
+    }
+    header::numpy_nbytes(array.shape(), dtype.size())
+        .map(drop)
+        .map_err(|_| Error::TooBigForNumpy {
+            shape: array.shape().to_vec(),
+            dtype,
+        })
 }
 
 /// Elements read per chunk, and the most preallocated before the data proves it exists.
@@ -259,31 +255,34 @@ impl<R: Read> Read for Counted<R> {
 }
 
 /// Reads an `.npy` stream. `remaining`, if known, is the stream's length: a header that
-/// disagrees with it is refused before anything is allocated, and it sizes the allocation.
-fn read_npy_impl<R: Read>(r: R, remaining: Option<u64>) -> Result<DynArray, String> {
+/// disagrees with it is refused before anything is allocated. `trusted` says whether that
+/// length is the real one (a file's) rather than a claim (an archive's directory), and so may
+/// size the allocation.
+fn read_npy_impl<R: Read>(
+    r: R,
+    remaining: Option<u64>,
+    trusted: bool,
+    options: &ReadOptions,
+) -> Result<DynArray, String> {
     let mut r = Counted { inner: r, count: 0 };
-    let header = Header::from_reader(&mut r).map_err(|e| format!("bad header: {e}"))?;
-    let (dtype, swap) = parse_descr(&header.type_descriptor)?;
+    let (header, _) = header::read(&mut r, options.max_header_size)?;
+    let (dtype, swap) = header::parse_descr(&header.descr)?;
     let shape = header.shape;
-    let size = dtype.size();
-    let len = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
-    let bytes = len.and_then(|n| n.checked_mul(size));
-    let (Some(len), Some(bytes)) = (len, bytes) else {
-        return Err(format!("shape {shape:?} overflows the address space"));
-    };
-    let mut trusted = false;
+    let bytes = header::numpy_nbytes(&shape, dtype.size())?;
+    let len = bytes / dtype.size();
     if let Some(remaining) = remaining {
         let data = remaining.checked_sub(r.count);
         if data != Some(bytes as u64) {
             return Err(format!(
-                "the header says shape {shape:?} of {} ({bytes} data bytes), the file holds {}",
-                header.type_descriptor,
+                "the header says shape {shape:?} of '{}' ({bytes} data bytes), the {} holds {}",
+                header.descr,
+                if trusted { "file" } else { "archive member" },
                 data.map_or("less than a header".into(), |d| format!("{d}"))
             ));
         }
-        trusted = true;
     }
-    let ix = IxDyn(&shape).set_f(header.layout.is_fortran());
+    let trusted = trusted && remaining.is_some();
+    let ix = IxDyn(&shape).set_f(header.fortran);
     macro_rules! read {
         ($t:ty) => {{
             let values = read_elements::<$t, _>(&mut r, len, swap, trusted)?;
@@ -318,10 +317,115 @@ fn read_npy_impl<R: Read>(r: R, remaining: Option<u64>) -> Result<DynArray, Stri
 /// assert!(matches!(err, Error::Npy { .. }));
 /// ```
 pub fn read_npy_from<R: Read>(r: R, len: Option<u64>, name: &str) -> Result<DynArray, Error> {
-    read_npy_impl(r, len).map_err(|reason| Error::Npy {
-        file: name.to_owned(),
-        reason,
-    })
+    ReadOptions::default().read_npy_from(r, len, name)
+}
+
+/// Limits on what the readers accept, for files that need more than NumPy's defaults.
+///
+/// ```
+/// use burn_nd::{npy::{self, ReadOptions}, DynArray};
+/// use burn_nd::ndarray::ArrayD;
+///
+/// let a = DynArray::from(ArrayD::<u8>::zeros(vec![1; 32]));
+/// let mut bytes = Vec::new();
+/// npy::write_npy_to(&a, &mut bytes, "memory")?;
+/// // A 32-axis header is 256 bytes: over a 200-byte bound, under the default one.
+/// assert!(ReadOptions::default().max_header_size(200).read_npy_from(&bytes[..], None, "m").is_err());
+/// assert_eq!(ReadOptions::default().read_npy_from(&bytes[..], None, "m")?, a);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions {
+    max_header_size: usize,
+}
+
+impl Default for ReadOptions {
+    /// NumPy's defaults: `max_header_size` 10,000 bytes.
+    fn default() -> Self {
+        ReadOptions {
+            max_header_size: header::DEFAULT_MAX_HEADER_SIZE,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The longest `.npy` header accepted, in bytes (NumPy's `max_header_size`; default
+    /// 10,000). Longer headers are refused before they are read. Raise it only for trusted
+    /// files: the parse is linear in the header's length, but the header is held in memory.
+    ///
+    /// ```
+    /// let options = burn_nd::npy::ReadOptions::default().max_header_size(1 << 20);
+    /// # let _ = options;
+    /// ```
+    pub fn max_header_size(mut self, bytes: usize) -> Self {
+        self.max_header_size = bytes;
+        self
+    }
+
+    /// [`read_npy_from`] under these limits.
+    ///
+    /// ```
+    /// use burn_nd::npy::ReadOptions;
+    ///
+    /// assert!(ReadOptions::default().read_npy_from(&b"not npy"[..], None, "m").is_err());
+    /// ```
+    pub fn read_npy_from<R: Read>(
+        &self,
+        r: R,
+        len: Option<u64>,
+        name: &str,
+    ) -> Result<DynArray, Error> {
+        read_npy_impl(r, len, true, self).map_err(|reason| Error::Npy {
+            file: name.to_owned(),
+            reason,
+        })
+    }
+
+    /// [`read_npy`] under these limits.
+    ///
+    /// ```
+    /// use burn_nd::npy::ReadOptions;
+    ///
+    /// assert!(ReadOptions::default().read_npy("/no/such/file.npy").is_err());
+    /// ```
+    pub fn read_npy(&self, path: impl AsRef<Path>) -> Result<DynArray, Error> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(io_err(path))?;
+        let len = file.metadata().map_err(io_err(path))?.len();
+        self.read_npy_from(BufReader::new(file), Some(len), &path.display().to_string())
+    }
+
+    /// [`read_npz`] under these limits.
+    ///
+    /// ```
+    /// use burn_nd::npy::ReadOptions;
+    ///
+    /// assert!(ReadOptions::default().read_npz("/no/such/file.npz").is_err());
+    /// ```
+    pub fn read_npz(&self, path: impl AsRef<Path>) -> Result<BTreeMap<String, DynArray>, Error> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(io_err(path))?;
+        self.read_npz_from(BufReader::new(file), &path.display().to_string())
+    }
+
+    /// [`read_npz_from`] under these limits.
+    ///
+    /// ```
+    /// use burn_nd::npy::ReadOptions;
+    ///
+    /// // The smallest zip archive: an end-of-directory record and no members.
+    /// let mut empty = b"PK\x05\x06".to_vec();
+    /// empty.extend([0u8; 18]);
+    /// assert!(ReadOptions::default().read_npz_from(std::io::Cursor::new(empty), "m")?.is_empty());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn read_npz_from<R: Read + Seek>(
+        &self,
+        r: R,
+        name: &str,
+    ) -> Result<BTreeMap<String, DynArray>, Error> {
+        read_npz_impl(r, name, self)
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
@@ -344,12 +448,19 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub fn write_npy(path: impl AsRef<Path>, array: &DynArray) -> Result<(), Error> {
-    let path = path.as_ref();
-    if let DynArray::BF16(_) = array {
-        return Err(Error::NotInNumpy { dtype: DType::BF16 });
-    }
-    let file = File::create(path).map_err(io_err(path))?;
-    write_npy_to(array, BufWriter::new(file), &path.display().to_string())
+    write_npy_via(path.as_ref(), array, |f| f)
+}
+
+/// [`write_npy`] through `wrap` around the temporary file (tests inject failures there).
+fn write_npy_via<W: Write + Seek>(
+    path: &Path,
+    array: &DynArray,
+    wrap: impl FnOnce(File) -> W,
+) -> Result<(), Error> {
+    check_writable(array)?;
+    atomic::replace(path, wrap, |w| {
+        write_npy_to(array, BufWriter::new(w), &path.display().to_string())
+    })
 }
 
 /// Reads the `.npy` file `path` (any dtype in the table above, either byte order, C or
@@ -361,10 +472,7 @@ pub fn write_npy(path: impl AsRef<Path>, array: &DynArray) -> Result<(), Error> 
 /// assert!(matches!(npy::read_npy("/no/such/file.npy"), Err(burn_nd::Error::Io { .. })));
 /// ```
 pub fn read_npy(path: impl AsRef<Path>) -> Result<DynArray, Error> {
-    let path = path.as_ref();
-    let file = File::open(path).map_err(io_err(path))?;
-    let len = file.metadata().map_err(io_err(path))?.len();
-    read_npy_from(BufReader::new(file), Some(len), &path.display().to_string())
+    ReadOptions::default().read_npy(path)
 }
 
 /// Writes named arrays to the `.npz` file `path`, one `<name>.npy` member each, as
@@ -388,36 +496,63 @@ pub fn write_npz<'a, N: AsRef<str> + 'a>(
     arrays: impl IntoIterator<Item = (N, &'a DynArray)>,
     compress: bool,
 ) -> Result<(), Error> {
+    write_npz_via(path.as_ref(), arrays, compress, |f| f)
+}
+
+/// [`write_npz`] through `wrap` around the temporary file (tests inject failures there).
+fn write_npz_via<'a, N: AsRef<str> + 'a, W: Write + Seek>(
+    path: &Path,
+    arrays: impl IntoIterator<Item = (N, &'a DynArray)>,
+    compress: bool,
+    wrap: impl FnOnce(File) -> W,
+) -> Result<(), Error> {
     use zip::write::SimpleFileOptions;
-    let path = path.as_ref();
+    let arrays: Vec<(N, &DynArray)> = arrays.into_iter().collect();
+    for (name, array) in &arrays {
+        check_writable(array).map_err(|source| Error::Param {
+            name: name.as_ref().to_owned(),
+            source: Box::new(source),
+        })?;
+    }
     let zip_err = |e: zip::result::ZipError| Error::Io {
         path: path.to_owned(),
-        source: io::Error::other(e),
+        source: match e {
+            zip::result::ZipError::Io(e) => e,
+            other => io::Error::other(other),
+        },
     };
-    let file = File::create(path).map_err(io_err(path))?;
-    let mut zip = zip::ZipWriter::new(BufWriter::new(file));
     let method = if compress {
         zip::CompressionMethod::Deflated
     } else {
         zip::CompressionMethod::Stored
     };
-    for (name, array) in arrays {
-        let name = name.as_ref();
-        if let DynArray::BF16(_) = array {
-            return Err(Error::Param {
-                name: name.to_owned(),
-                source: Box::new(Error::NotInNumpy { dtype: DType::BF16 }),
-            });
+    atomic::replace(path, wrap, |file| {
+        let mut zip = zip::ZipWriter::new(atomic::Poison::new(BufWriter::new(file)));
+        let mut members = || -> Result<(), Error> {
+            for (name, array) in &arrays {
+                let name = name.as_ref();
+                let bytes = array.shape().iter().product::<usize>() * array.dtype().size();
+                let options = SimpleFileOptions::default()
+                    .compression_method(method)
+                    .large_file(bytes >= u32::MAX as usize / 2);
+                zip.start_file(format!("{name}.npy"), options)
+                    .map_err(zip_err)?;
+                write_npy_to(array, &mut zip, &format!("{}:{name}", path.display()))?;
+            }
+            Ok(())
+        };
+        if let Err(e) = members() {
+            // Drop the member left half-written, so that the finalising drop (into the
+            // poisoned writer, which discards it) does not account for it.
+            let _ = zip.abort_file();
+            return Err(e);
         }
-        let bytes = array.shape().iter().product::<usize>() * array.dtype().size();
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .large_file(bytes >= u32::MAX as usize / 2);
-        zip.start_file(format!("{name}.npy"), options)
-            .map_err(zip_err)?;
-        write_npy_to(array, &mut zip, &format!("{}:{name}", path.display()))?;
-    }
-    zip.finish().map_err(zip_err)?.flush().map_err(io_err(path))
+        let inner = zip.finish().map_err(zip_err)?;
+        inner
+            .into_inner()
+            .and_then(|mut w| w.flush())
+            .map_err(io_err(path))
+    })
 }
 
 /// Reads every member of the `.npz` file `path` into a map from name (without `.npy`) to
@@ -432,9 +567,7 @@ pub fn write_npz<'a, N: AsRef<str> + 'a>(
 /// # Ok::<_, Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_npz(path: impl AsRef<Path>) -> Result<BTreeMap<String, DynArray>, Error> {
-    let path = path.as_ref();
-    let file = File::open(path).map_err(io_err(path))?;
-    read_npz_from(BufReader::new(file), &path.display().to_string())
+    ReadOptions::default().read_npz(path)
 }
 
 /// [`read_npz`] from any seekable reader; `name` names the source in errors.
@@ -448,6 +581,18 @@ pub fn read_npz_from<R: Read + Seek>(
     r: R,
     name: &str,
 ) -> Result<BTreeMap<String, DynArray>, Error> {
+    ReadOptions::default().read_npz_from(r, name)
+}
+
+/// Deflate turns at most 1032 output bytes out of one input byte (its longest back-reference
+/// per bit); an archive member that declares more is lying about its size.
+const DEFLATE_MAX_RATIO: u64 = 1032;
+
+fn read_npz_impl<R: Read + Seek>(
+    r: R,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<BTreeMap<String, DynArray>, Error> {
     let bad = |member: &str, reason: String| Error::Npy {
         file: if member.is_empty() {
             name.to_owned()
@@ -458,15 +603,56 @@ pub fn read_npz_from<R: Read + Seek>(
     };
     let mut zip =
         zip::ZipArchive::new(r).map_err(|e| bad("", format!("not a zip archive: {e}")))?;
-    let mut arrays = BTreeMap::new();
+    // Directory entries (`zip -r`, `zipfile.mkdir`) hold no array: NumPy skips them too.
+    let mut members = Vec::new();
     for i in 0..zip.len() {
         let member = zip
-            .by_index(i)
+            .by_index_raw(i)
             .map_err(|e| bad("", format!("member {i}: {e}")))?;
-        let full = member.name().to_owned();
-        let key = full.strip_suffix(".npy").unwrap_or(&full).to_owned();
-        // The declared size is only a check here: a corrupt archive can declare anything.
-        let array = read_npy_impl(member, None).map_err(|reason| bad(&key, reason))?;
+        if !member.is_dir() {
+            members.push((i, member.name().to_owned()));
+        }
+    }
+    let mut arrays = BTreeMap::new();
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    for (i, full) in &members {
+        // NumPy's keys: a member loads under its name without `.npy`, unless another member
+        // has exactly that name; then it keeps its full name (`a` and `a.npy` stay apart).
+        let key = match full.strip_suffix(".npy") {
+            Some(s) if !members.iter().any(|(_, other)| other == s) => s.to_owned(),
+            _ => full.clone(),
+        };
+        if let Some(first) = sources.get(&key) {
+            return Err(bad(
+                full,
+                format!("members '{first}' and '{full}' would both load as '{key}'"),
+            ));
+        }
+        let member = zip
+            .by_index(*i)
+            .map_err(|e| bad(full, format!("cannot open: {e}")))?;
+        let declared = member.size();
+        let limit = match member.compression() {
+            zip::CompressionMethod::Stored => member.compressed_size(),
+            _ => member
+                .compressed_size()
+                .saturating_mul(DEFLATE_MAX_RATIO)
+                .saturating_add(64),
+        };
+        if declared > limit {
+            return Err(bad(
+                full,
+                format!(
+                    "the archive declares {declared} bytes from {} stored bytes, more than \
+                     its compression can produce",
+                    member.compressed_size()
+                ),
+            ));
+        }
+        // The declared size bounds what is inflated: one byte more shows a lie.
+        let array = read_npy_impl(member.take(declared + 1), Some(declared), false, options)
+            .map_err(|reason| bad(full, reason))?;
+        sources.insert(key.clone(), full.clone());
         arrays.insert(key, array);
     }
     Ok(arrays)
@@ -605,13 +791,7 @@ mod tests {
     /// A standard-layout `.npy` header for `descr` and `shape`, no data.
     fn header(descr: &str, shape: Vec<usize>) -> Vec<u8> {
         let mut bytes = Vec::new();
-        Header {
-            type_descriptor: PyValue::String(descr.into()),
-            layout: Layout::Standard,
-            shape,
-        }
-        .write(&mut bytes)
-        .unwrap();
+        header::write(&mut bytes, descr, false, &shape).unwrap();
         bytes
     }
 
@@ -677,7 +857,8 @@ mod tests {
         let mut long = good.clone();
         long.push(0);
         assert!(msg(read(&long, false)).contains("extra bytes"));
-        assert!(msg(read(b"PK\x03\x04", false)).contains("bad header"));
+        assert!(msg(read(b"PK\x03\x04", false)).contains("truncated in the header"));
+        assert!(msg(read(b"PK\x03\x04\0\0\0\0\0\0", false)).contains("not an .npy file"));
         let complex = header("<c8", vec![1]);
         assert!(msg(read(&complex, false)).contains("unsupported NumPy dtype '<c8'"));
         let mut bad_bool = bytes_of(&arr1(&[true, false]).into_dyn().into());
@@ -695,7 +876,7 @@ mod tests {
 
     #[test]
     fn a_huge_shape_is_refused_before_allocating() {
-        let bytes = header("<f8", vec![1 << 40, 1 << 20]);
+        let bytes = header("<f8", vec![1 << 30, 1 << 20]);
         // Known length: refused from the header alone.
         assert!(read(&bytes, true).is_err());
         // Unknown length (an .npz member): at most 64 MiB reserved, then truncated.
@@ -707,7 +888,141 @@ mod tests {
         assert!(read(&bytes, false)
             .unwrap_err()
             .to_string()
-            .contains("overflows"));
+            .contains("too big for NumPy"));
+    }
+
+    /// The destination after a failed write: the same bytes, and nothing else in the folder.
+    fn unchanged(dir: &std::path::Path, path: &std::path::Path, before: &[u8], names: &[String]) {
+        assert_eq!(std::fs::read(path).unwrap(), before, "{}", path.display());
+        assert_eq!(atomic::tests::listing(dir), names);
+    }
+
+    #[test]
+    fn failed_writes_leave_the_destination_as_it_was() {
+        use atomic::tests::FailAfter;
+        let dir = std::env::temp_dir().join(format!("burn_nd_failed_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (npy_path, npz_path) = (dir.join("old.npy"), dir.join("old.npz"));
+        let old = DynArray::from(arr1(&[1u8, 2, 3]).into_dyn());
+        write_npy(&npy_path, &old).unwrap();
+        write_npz(&npz_path, [("old", &old)], false).unwrap();
+        let (npy_before, npz_before) = (
+            std::fs::read(&npy_path).unwrap(),
+            std::fs::read(&npz_path).unwrap(),
+        );
+        let names = atomic::tests::listing(&dir);
+
+        // Checked before anything is written: a bf16 member among good ones, a shape NumPy
+        // would refuse.
+        let good = samples();
+        let bf16 = DynArray::from(arr1(&[half::bf16::ONE]).into_dyn());
+        let members = [("a", &good[0]), ("b", &bf16), ("c", &good[1])];
+        let err = write_npz(&npz_path, members, false).unwrap_err();
+        assert!(
+            matches!(&err, Error::Param { name, source } if name == "b"
+            && matches!(**source, Error::NotInNumpy { .. })),
+            "{err}"
+        );
+        let too_big = DynArray::from(ArrayD::<f32>::zeros(vec![0, 1 << 61]));
+        let err = write_npy(&npy_path, &too_big).unwrap_err();
+        assert!(matches!(err, Error::TooBigForNumpy { .. }), "{err}");
+        assert!(matches!(
+            write_npy(&npy_path, &bf16),
+            Err(Error::NotInNumpy { .. })
+        ));
+        unchanged(&dir, &npy_path, &npy_before, &names);
+        unchanged(&dir, &npz_path, &npz_before, &names);
+
+        // A write that fails after any number of bytes: an `Err`, the old file intact.
+        let new: BTreeMap<String, DynArray> = good
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("m{i}"), a.clone()))
+            .collect();
+        for compress in [false, true] {
+            let sizes = dir.join("sizes.npz");
+            write_npz(&sizes, &new, compress).unwrap();
+            let full = std::fs::metadata(&sizes).unwrap().len() as usize;
+            std::fs::remove_file(&sizes).unwrap();
+            for budget in (0..full).step_by(37).chain([full - 1]) {
+                let fail = |file| FailAfter { file, budget };
+                let err = write_npz_via(&npz_path, &new, compress, fail).unwrap_err();
+                assert!(err.to_string().contains("injected"), "{budget}: {err}");
+                unchanged(&dir, &npz_path, &npz_before, &names);
+            }
+        }
+        let full = bytes_of(&good[0]).len();
+        for budget in 0..full {
+            let err = write_npy_via(&npy_path, &good[0], |file| FailAfter { file, budget });
+            assert!(
+                err.unwrap_err().to_string().contains("injected"),
+                "{budget}"
+            );
+            unchanged(&dir, &npy_path, &npy_before, &names);
+        }
+        // With room for every byte, the same calls replace the files.
+        write_npz_via(&npz_path, &new, true, |file| FailAfter {
+            file,
+            budget: usize::MAX,
+        })
+        .unwrap();
+        assert_eq!(
+            format!("{:?}", read_npz(&npz_path).unwrap()),
+            format!("{new:?}")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A device is written in place (it cannot be replaced by a rename), and its write error
+    /// is an `Err`: `/dev/full` fails every write.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_device_that_fails_is_an_error_and_stays_a_device() {
+        let a = DynArray::from(arr1(&[1.5f64; 1000]).into_dyn());
+        let err = write_npy("/dev/full", &a).unwrap_err();
+        assert!(
+            matches!(&err, Error::Io { source, .. } if source.raw_os_error() == Some(28)),
+            "{err}"
+        );
+        let err = write_npz("/dev/full", [("a", &a)], true).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+
+    /// A zip writer dropped unfinished prints its failure to stderr; a failed `.npz` write must
+    /// not. This test runs itself again as a child process to capture that stderr.
+    #[test]
+    fn a_failed_archive_prints_nothing() {
+        const CHILD: &str = "BURN_ND_FAILED_ARCHIVE_CHILD";
+        if let Some(dir) = std::env::var_os(CHILD) {
+            let path = std::path::Path::new(&dir).join("x.npz");
+            let a = DynArray::from(ArrayD::<f64>::zeros(vec![64, 64]));
+            for budget in [0, 100, 5000, 30000] {
+                let fail = |file| atomic::tests::FailAfter { file, budget };
+                assert!(write_npz_via(&path, [("a", &a), ("b", &a)], false, fail).is_err());
+            }
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("burn_nd_quiet_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "npy::tests::a_failed_archive_prints_nothing",
+                "--nocapture",
+            ])
+            .env(CHILD, &dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains("ZipWriter"), "{stderr}");
+        assert!(atomic::tests::listing(&dir).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     proptest! {
