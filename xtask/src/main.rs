@@ -10,8 +10,10 @@
 //! for wgpu, a Python venv holding PyPI `torch==2.9.0` for tch, and a small venv holding
 //! `numpy==2.4.6` that the `.npy` tests check files with) and says what it did; a second
 //! run does nothing. `test-backends` runs the formatting, lint and doc checks, the conformance
-//! suite on each backend and its `Autodiff` form, and the example scripts, then prints a matrix
-//! and exits non-zero if anything failed. A backend that cannot run counts as failed.
+//! suite on each backend and its `Autodiff` form, the example scripts, and the `.npy` / `.npz`
+//! fuzz targets for a few seconds each (cargo-fuzz, installed from crates.io if missing), then
+//! prints a matrix and exits non-zero if anything failed. A backend that cannot run counts as
+//! failed.
 
 mod bench;
 
@@ -27,6 +29,11 @@ type Error = Box<dyn std::error::Error>;
 const TORCH_VERSION: &str = "2.9.0";
 /// PyPI version of NumPy the `.npy` tests check files against.
 const NUMPY_VERSION: &str = "2.4.6";
+/// crates.io version of cargo-fuzz that runs the `.npy` / `.npz` fuzz targets.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// The fuzz targets in `crates/burn-nd/fuzz`, and how long the test run gives each.
+const FUZZ_TARGETS: [&str; 2] = ["npy_reader", "npz_reader"];
+const FUZZ_SMOKE_SECONDS: u32 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Backend {
@@ -230,6 +237,56 @@ fn is_root() -> bool {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
+}
+
+/// Installs cargo-fuzz from crates.io if `cargo fuzz` is missing or another version.
+fn fuzz_setup() -> Result<(), Error> {
+    let out = cargo().args(["fuzz", "--version"]).output();
+    let found = out
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if found
+        .as_deref()
+        .is_some_and(|v| v.ends_with(CARGO_FUZZ_VERSION))
+    {
+        println!(
+            "setup fuzz: {} already installed",
+            found.unwrap_or_default()
+        );
+        return Ok(());
+    }
+    println!("setup fuzz: installing cargo-fuzz {CARGO_FUZZ_VERSION}");
+    run_status(cargo().args([
+        "install",
+        "cargo-fuzz",
+        "--locked",
+        "--version",
+        CARGO_FUZZ_VERSION,
+    ]))
+}
+
+/// Runs one fuzz target for `seconds` from its committed seeds, on the stable toolchain
+/// (`--sanitizer none`: the code under test is safe Rust, so coverage alone guides it).
+fn fuzz_command(target: &str, seconds: u32) -> Result<Command, Error> {
+    let target_dir = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target"));
+    let corpus = target_dir.join("fuzz-corpus").join(target);
+    std::fs::create_dir_all(&corpus)?;
+    let mut cmd = cargo();
+    cmd.current_dir(project_root().join("crates/burn-nd"))
+        .args(["fuzz", "run", "--sanitizer", "none", "--target-dir"])
+        .arg(target_dir.join("fuzz"))
+        .arg(target)
+        .arg(corpus)
+        .arg(Path::new("fuzz/seeds").join(target))
+        .args([
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-rss_limit_mb=2048",
+        ]);
+    Ok(cmd)
 }
 
 fn setup_backend(backend: Backend) -> Result<(), Error> {
@@ -465,6 +522,27 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         }
         let (counts, ok) = run_tests(&mut cmd, &|_| row.to_string())?;
         push_rows(&mut rows, counts, ok, row);
+    }
+
+    // The fuzz targets, briefly: they build, and find nothing in a few seconds each.
+    let fuzz_ready = if setup { fuzz_setup() } else { Ok(()) };
+    for target in FUZZ_TARGETS {
+        let name = format!("fuzz {target} ({FUZZ_SMOKE_SECONDS} s)");
+        let ready = match &fuzz_ready {
+            Ok(()) => fuzz_command(target, FUZZ_SMOKE_SECONDS).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match ready {
+            Ok(mut cmd) => rows.push(check_step(&name, &mut cmd)),
+            Err(e) => rows.push(Row {
+                name,
+                counts: Counts {
+                    failed: 1,
+                    ..Counts::default()
+                },
+                problem: Some(format!("cannot run: {e}")),
+            }),
+        }
     }
 
     for &b in &usable {

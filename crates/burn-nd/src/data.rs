@@ -18,10 +18,18 @@ use crate::{can_cast, Casting, Error, NdElement};
 ///
 /// assert!(check_cast(DType::I32, DType::I64, Casting::Safe).is_ok());
 /// assert!(matches!(check_cast(DType::F32, DType::I32, Casting::Safe), Err(Error::Casting { .. })));
+/// // A quantized dtype is no cast target: quantize with Burn after converting.
+/// let q = DType::QFloat(burn::tensor::quantization::QuantScheme::default());
+/// let err = check_cast(DType::F32, q, Casting::Unsafe).unwrap_err();
+/// assert!(matches!(err, Error::QuantizedTarget { .. }));
+/// assert!(err.to_string().starts_with("cannot convert to the quantized dtype"));
 /// ```
 pub fn check_cast(from: DType, to: DType, casting: Casting) -> Result<(), Error> {
     if let DType::QFloat(_) = from {
         return Err(Error::Quantized { dtype: from });
+    }
+    if let DType::QFloat(_) = to {
+        return Err(Error::QuantizedTarget { dtype: to });
     }
     // Every mode allows a dtype to itself; the shortcut keeps the common read cheap.
     if from == to || can_cast(from, to, casting) {
@@ -200,7 +208,7 @@ pub(crate) fn slice_to_data<A: NdElement>(
             data.dtype = target;
             data
         }
-        DType::QFloat(_) => return Err(Error::Quantized { dtype: target }),
+        DType::QFloat(_) => return Err(Error::QuantizedTarget { dtype: target }),
     })
 }
 
@@ -208,6 +216,30 @@ pub(crate) fn slice_to_data<A: NdElement>(
 mod tests {
     use super::*;
     use ndarray::IxDyn;
+
+    /// Exact errors print values in the shortest form that reads back, with an exponent
+    /// where Python's `repr` uses one: not 301 digits for 1e300, nor 45 zeros for a subnormal.
+    #[test]
+    fn inexact_values_print_short() {
+        let msg = |values: Vec<f64>, to: DType| {
+            let array = crate::DynArray::from(
+                ndarray::ArrayD::from_shape_vec(vec![values.len()], values).unwrap(),
+            );
+            array.cast(to, Casting::Exact).unwrap_err().to_string()
+        };
+        assert_eq!(
+            msg(vec![1.0, 1e300], DType::F32),
+            "value 1e+300 at index [1] cannot be represented exactly as float32"
+        );
+        assert_eq!(
+            msg(vec![f64::from(f32::from_bits(1))], DType::F16),
+            "value 1.401298464324817e-45 at index [0] cannot be represented exactly as float16"
+        );
+        assert_eq!(
+            msg(vec![2.5], DType::I64),
+            "value 2.5 at index [0] cannot be represented exactly as int64"
+        );
+    }
 
     #[test]
     fn unravel_is_row_major() {

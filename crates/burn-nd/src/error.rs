@@ -185,7 +185,8 @@ impl fmt::Display for Error {
             ),
             Error::Unsupported { dtype, kind } if !kind_holds(kind, *dtype) => write!(
                 f,
-                "a {kind} tensor cannot hold {}: {kind} tensors hold {} dtypes",
+                "{} {kind} tensor cannot hold {}: {kind} tensors hold {} dtypes",
+                if *kind == "Int" { "an" } else { "a" },
                 dtype_name(*dtype),
                 match *kind {
                     "Float" => "float",

@@ -47,6 +47,13 @@ pub trait FromNdarray<B: Backend>: sealed::Sealed + Sized {
     /// ([`Casting::Unsafe`]): NaN and ±inf into an Int tensor become 0 and MIN/MAX, never a
     /// panic.
     ///
+    /// The default is the device's, not the array's, as for Burn's own `from_floats`: Burn
+    /// keeps it per device for the whole process, fixed by the first tensor made there (so an
+    /// `NdArray<f64>` tensor is float32 once an `NdArray<f32>` one exists). To keep the
+    /// array's dtype and values exactly, use [`from_ndarray_as`](Self::from_ndarray_as) with
+    /// that dtype and [`Casting::No`]. A 0-d array is [`Error::RankZero`]: Burn has no rank-0
+    /// tensors.
+    ///
     /// ```
     /// use burn_nd::prelude::*;
     /// use burn::tensor::{Bool, Tensor};

@@ -250,6 +250,22 @@ fn modules_round_trip_through_numpy() {
         err.to_string(),
         "module parameters and arrays differ: missing [\"fc1.weight\"], unexpected [\"fc9.weight\"]"
     );
+    // A shape error found in the same pass is reported beside the names, not hidden.
+    arrays.insert(
+        "fc1.bias".into(),
+        DynArray::from(ArrayD::<f32>::zeros(vec![9])),
+    );
+    let err = burn_nd::module_from_arrays(net(&device, 4), &arrays, Casting::No).expect_err("keys");
+    assert!(
+        matches!(&err, Error::Keys { failed, .. } if failed.len() == 1),
+        "{err}"
+    );
+    assert!(
+        err.to_string().ends_with(
+            "unexpected [\"fc9.weight\"]; and parameter `fc1.bias`: shape mismatch: expected [4], found [9]"
+        ),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
 
@@ -269,9 +285,154 @@ fn tensors_read_npy_with_the_files_dtype_or_a_clear_error() {
             expected: 3
         })
     ));
+    let err = Tensor::<NdArray, 2, Int>::read_npy(&path, &device).expect_err("kind");
+    assert!(matches!(err, Error::Unsupported { .. }));
+    // A kind mismatch says so, rather than blaming the backend.
+    assert_eq!(
+        err.to_string(),
+        "an Int tensor cannot hold float32: Int tensors hold integer dtypes"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+/// The hostile and unusual files `numpy_files.py hostile` makes, and what NumPy itself made of
+/// each (`numpy_says.json`): each is refused with a clear error where NumPy refuses it, and
+/// read as NumPy reads it otherwise. The reads run on a thread with a 256 KiB stack, so a
+/// parser that recursed with the input's nesting would crash the test.
+#[test]
+fn hostile_files_fail_cleanly_and_unusual_ones_read_as_numpy_reads_them() {
+    let dir = temp_dir("hostile");
+    python("hostile", &dir);
+    let said = std::fs::read_to_string(dir.join("numpy_says.json")).expect("numpy_says.json");
+    let numpy = |name: &str| -> String {
+        let key = format!("\"{name}\": \"");
+        let at = said
+            .find(&key)
+            .unwrap_or_else(|| panic!("{name} not in {said}"))
+            + key.len();
+        said[at..].split('"').next().unwrap_or("").to_owned()
+    };
+    let thread_dir = dir.clone();
+    let reads = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let dir = thread_dir;
+            let err = |name: &str| match npy::read_npy(dir.join(name)) {
+                Err(e @ Error::Npy { .. }) => e.to_string(),
+                other => panic!("{name}: {other:?}"),
+            };
+            let big_headers = npy::ReadOptions::default().max_header_size(1 << 20);
+            vec![
+                err("deep_tuples.npy"),
+                err("deep_tuples_small.npy"),
+                err("long_header.npy"),
+                err("nested_lists.npy"),
+                err("too_big_f4.npy"),
+                err("too_big_u1.npy"),
+                big_headers
+                    .read_npy(dir.join("deep_tuples.npy"))
+                    .expect_err("deep")
+                    .to_string(),
+            ]
+        })
+        .expect("thread")
+        .join()
+        .expect("the reads did not crash");
+    for (msg, name, expected) in [
+        (
+            &reads[0],
+            "deep_tuples.npy",
+            "header is 21110 bytes, more than max_header_size = 10000",
+        ),
+        (
+            &reads[1],
+            "deep_tuples_small.npy",
+            "containers nested deeper than 32",
+        ),
+        (
+            &reads[2],
+            "long_header.npy",
+            "more than max_header_size = 10000",
+        ),
+        (&reads[3], "nested_lists.npy", "structured"),
+        (&reads[4], "too_big_f4.npy", "too big for NumPy"),
+        (&reads[5], "too_big_u1.npy", "too big for NumPy"),
+        (
+            &reads[6],
+            "deep_tuples.npy",
+            "containers nested deeper than 32",
+        ),
+    ] {
+        assert!(msg.contains(expected), "{name}: {msg}");
+        assert!(
+            numpy(name).contains("Error"),
+            "NumPy read {name}: {}",
+            numpy(name)
+        );
+    }
+
+    // Every spelling of `descr` NumPy reads gives the array np.save writes for it.
+    let mut spellings = 0;
+    while dir.join(format!("spelling_{spellings}.npy")).exists() {
+        let name = format!("spelling_{spellings}");
+        let got = npy::read_npy(dir.join(format!("{name}.npy"))).expect(&name);
+        let want = npy::read_npy(dir.join(format!("{name}_expected.npy"))).expect(&name);
+        assert!(same(&got, &want), "{name}: {got:?} != {want:?}");
+        assert!(numpy(&format!("{name}.npy")).starts_with("ok"));
+        spellings += 1;
+    }
+    assert!(spellings >= 20, "{spellings}");
+
+    // An archive member whose header lies is refused from the sizes alone, before inflating;
+    // so is one whose directory entry claims more than its compressed bytes can hold.
+    let npz_err = |name: &str| npy::read_npz(dir.join(name)).expect_err(name).to_string();
+    let msg = npz_err("lying_member.npz");
+    assert!(
+        msg.contains("(1073741824 data bytes), the archive member holds 8"),
+        "{msg}"
+    );
+    let msg = npz_err("lying_directory.npz");
+    assert!(msg.contains("declares 1073741824 bytes from"), "{msg}");
+    assert!(numpy("lying_member.npz").contains("Error"));
+
+    // Directory entries are skipped; NumPy loads `weights/a` the same.
+    let got = npy::read_npz(dir.join("directories.npz")).expect("directories");
+    assert_eq!(got.keys().collect::<Vec<_>>(), ["weights/a"]);
+    assert_eq!(
+        got["weights/a"],
+        DynArray::from(ArrayD::from_shape_vec(vec![3], vec![0i16, 1, 2]).expect("shape"))
+    );
+    assert!(numpy("directories.npz").contains("weights/a.npy=[0, 1, 2]"));
+
+    // `a` and `a.npy` both kept, under the names NumPy gives them.
+    let got = npy::read_npz(dir.join("clash.npz")).expect("clash");
+    assert_eq!(got.keys().collect::<Vec<_>>(), ["a", "a.npy"]);
+    for key in ["a", "a.npy"] {
+        let want = npy::read_npy(dir.join(format!("clash_{key}_expected.npy"))).expect(key);
+        assert!(same(&got[key], &want), "{key}: {:?}", got[key]);
+    }
+
+    // A 0-d file reads as a 0-d array; Burn has no rank-0 tensors, so asking for one is a
+    // clear error, not a panic inside Burn.
+    let device = Default::default();
+    let scalar = npy::read_npy(dir.join("scalar.npy")).expect("scalar");
+    assert_eq!(scalar.shape(), &[] as &[usize]);
+    let err = Tensor::<NdArray, 0>::read_npy(dir.join("scalar.npy"), &device).expect_err("rank 0");
+    assert!(matches!(err, Error::RankZero), "{err}");
+    assert!(
+        err.to_string().contains("Burn has no rank-0 tensors"),
+        "{err}"
+    );
     assert!(matches!(
-        Tensor::<NdArray, 2, Int>::read_npy(&path, &device),
-        Err(Error::Unsupported { .. })
+        scalar.to_tensor::<NdArray, 0, burn::tensor::Float>(&device),
+        Err(Error::RankZero)
+    ));
+    assert!(matches!(
+        Tensor::<NdArray, 1>::read_npy(dir.join("scalar.npy"), &device),
+        Err(Error::Rank {
+            got: 0,
+            expected: 1
+        })
     ));
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

@@ -341,8 +341,15 @@ pub(super) fn read<R: Read>(r: &mut R, max_header_size: usize) -> Result<(Header
              (NumPy's default bound; raise it with ReadOptions if the file is trusted)"
         ));
     }
-    let mut bytes = vec![0u8; len];
-    r.read_exact(&mut bytes).map_err(eof)?;
+    // Read as it arrives, not allocated from the claimed length: under a raised bound a
+    // short file must not cost a buffer of the size it claims.
+    let mut bytes = Vec::new();
+    r.take(len as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("read failed in the header: {e}"))?;
+    if bytes.len() < len {
+        return Err("truncated in the header".into());
+    }
     let text: Vec<char> = if major == 3 {
         std::str::from_utf8(&bytes)
             .map_err(|e| format!("the header is not UTF-8: {e}"))?

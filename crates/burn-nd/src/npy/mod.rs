@@ -37,6 +37,18 @@
 mod atomic;
 mod header;
 
+/// Hooks for the fuzz targets in `fuzz/` (built with `--cfg fuzzing` only).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The work counts (steps, deepest nesting) of parsing `bytes` as a latin-1 header text.
+    pub fn header_work(bytes: &[u8]) -> (usize, usize) {
+        let text: Vec<char> = bytes.iter().map(|&b| char::from(b)).collect();
+        let work = super::header::parse(&text).1;
+        (work.steps, work.depth)
+    }
+}
+
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
