@@ -142,14 +142,14 @@ where
 ///
 /// The device cast is used only where its result is the one the host cast would give:
 /// float → float rounding (round to nearest even, overflow to ±inf, NaN kept as a NaN, though
-/// its payload bits may differ: an H100's Vulkan driver gives `0x7fff` for f16) and 0/1 bools,
+/// its payload bits may differ from the host cast's) and 0/1 bools,
 /// only under [`Casting::SameKind`] / [`Casting::Unsafe`] (Exact needs the wide values to
 /// check), and only when the backend supports the narrow dtype on the tensor's device. In
 /// every other case this is [`ToNdarray::into_ndarray_dyn_with`].
 ///
-/// It pays where bytes cross a bus: 6.3× faster than the host cast for 4 Mi f32 → f16 on an
-/// H100, but 3.2× slower on lavapipe, whose device is the host CPU (README, "burn-nd-wgpu
-/// read-back, measured"). On a CPU adapter, prefer `to_ndarray_with`.
+/// It pays where bytes cross a bus (a discrete GPU), and costs where they do not: on a CPU
+/// adapter such as lavapipe the device cast is slower than the host's, so prefer
+/// `to_ndarray_with` there (README, "burn-nd-wgpu read-back, measured").
 ///
 /// ```no_run
 /// use burn::tensor::{Bool, Tensor};

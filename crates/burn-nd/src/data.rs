@@ -241,6 +241,15 @@ mod tests {
         );
     }
 
+    /// A quantized dtype as a cast's target is named as such, not as a quantized source.
+    #[test]
+    fn a_quantized_target_is_its_own_error() {
+        let q = DType::QFloat(burn::tensor::quantization::QuantScheme::default());
+        let array = crate::DynArray::from(ndarray::ArrayD::<f32>::zeros(vec![2]));
+        let err = array.cast(q, Casting::Unsafe).unwrap_err();
+        assert!(matches!(err, Error::QuantizedTarget { .. }), "{err}");
+    }
+
     #[test]
     fn unravel_is_row_major() {
         assert_eq!(unravel(0, &[2, 3]), vec![0, 0]);

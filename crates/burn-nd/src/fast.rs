@@ -79,9 +79,7 @@ fn map<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
 /// 1 KiB block of the source at a time, each block's cache lines prefetched 4 KiB (one small
 /// page) before the loop reaches them: the hardware prefetcher stops at page boundaries, and
 /// a Burn tensor's buffer lies in 4 KiB pages. Only f32 → i32 asks for it: its loop has the
-/// most instructions per element, and in alternating runs of the bench's casts the prefetch
-/// made it faster; in a side-by-side test outside the bench it made f32 → f64 and i64 → i32
-/// slower.
+/// most instructions per element (BENCHMARKS.md has the measurements behind that choice).
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[target_feature(enable = "avx2")]
 fn map_avx2<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {

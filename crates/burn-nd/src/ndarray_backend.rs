@@ -2,8 +2,8 @@
 //!
 //! Burn's own `into_data` hands a unique contiguous buffer over for free, but copies any other
 //! tensor (one whose buffer is shared with a clone, as every `to_ndarray(&self)` is, or one
-//! with permuted strides) element by element through an `IxDyn` iterator: ten times slower
-//! than a copy (`../shared/perf-notes.md`). Here such a tensor is read through a view of its
+//! with permuted strides) element by element through an `IxDyn` iterator, several times
+//! slower than a copy (BENCHMARKS.md). Here such a tensor is read through a view of its
 //! buffer instead: one `memcpy` (or one cast loop) into a fresh, huge-page-backed array.
 
 use burn_ndarray::NdArrayTensor;

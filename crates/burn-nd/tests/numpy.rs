@@ -427,6 +427,9 @@ fn hostile_files_fail_cleanly_and_unusual_ones_read_as_numpy_reads_them() {
         scalar.to_tensor::<NdArray, 0, burn::tensor::Float>(&device),
         Err(Error::RankZero)
     ));
+    use burn_nd::FromNdarray;
+    let err = Tensor::<NdArray, 0>::from_ndarray(&burn_nd::ndarray::arr0(1.5), &device);
+    assert!(matches!(err, Err(Error::RankZero)));
     assert!(matches!(
         Tensor::<NdArray, 1>::read_npy(dir.join("scalar.npy"), &device),
         Err(Error::Rank {

@@ -245,7 +245,11 @@ pub(super) mod tests {
             fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
             let link = dir.join("link.bin");
             symlink(&path, &link).unwrap();
-            replace(&link, |f| f, |mut w| Ok(w.write_all(b"new").unwrap())).unwrap();
+            let write = |mut w: File| {
+                w.write_all(b"new").unwrap();
+                Ok(())
+            };
+            replace(&link, |f| f, write).unwrap();
             assert_eq!(fs::read(&path).unwrap(), b"new");
             assert!(fs::symlink_metadata(&link)
                 .unwrap()
