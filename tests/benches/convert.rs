@@ -159,6 +159,25 @@ impl Bencher {
         self.cast::<_, _, i32>("cast_i64_i32", &i64_tensor::<B>(n, device));
     }
 
+    /// The reads a training loop makes: `B` is an `Autodiff` backend, and the tensor is the
+    /// output of a Burn op on a tensor that requires gradients, shared with a clone. Compared
+    /// with the plain backend's `to_ndarray_shared` and `into_ndarray_unique` in the report.
+    fn autodiff<B: Backend>(&self, device: &B::Device) {
+        let n = self.bytes / 4;
+        let x = f32_tensor::<B>(n, device).require_grad();
+        let t = x.clone().mul_scalar(1.0);
+        self.case(
+            "autodiff_to_ndarray_shared",
+            || (),
+            |()| t.to_ndarray::<f32>().expect("to"),
+        );
+        self.case(
+            "autodiff_into_ndarray_unique",
+            || f32_tensor::<B>(n, device).require_grad().mul_scalar(1.0),
+            |u| u.into_ndarray::<f32>().expect("into"),
+        );
+    }
+
     fn cast<B, K, E>(&self, case: &str, t: &Tensor<B, 1, K>)
     where
         B: Backend,
@@ -213,6 +232,7 @@ mod on_ndarray {
         };
         let device = NdArrayDevice::Cpu;
         b.common::<NdArray>(&device);
+        b.autodiff::<burn_autodiff::Autodiff<NdArray>>(&device);
         let n = bytes / 4;
         let t = f32_tensor::<NdArray>(n, &device);
         b.case(
@@ -308,6 +328,7 @@ mod on_tch {
         };
         let device = LibTorchDevice::Cpu;
         b.common::<LibTorch>(&device);
+        b.autodiff::<burn_autodiff::Autodiff<LibTorch>>(&device);
         let t = f32_tensor::<LibTorch>(bytes / 4, &device);
         b.case(
             "as_ndarray_view_zero_copy",
@@ -341,6 +362,7 @@ mod on_wgpu {
             bytes,
         };
         b.common::<Wgpu>(&WgpuDevice::default());
+        b.autodiff::<burn_autodiff::Autodiff<Wgpu>>(&WgpuDevice::default());
     }
 }
 

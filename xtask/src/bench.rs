@@ -162,6 +162,14 @@ const COMMON_ROWS: [(&str, &str); 14] = [
         "`to_ndarray_dyn` (→ `ArrayD`) of a shared tensor, same dtype",
     ),
     ("into_ndarray_unique", "`into_ndarray` of a unique tensor"),
+    (
+        "autodiff_to_ndarray_shared",
+        "`to_ndarray` of a shared `Autodiff` tensor made by a Burn op",
+    ),
+    (
+        "autodiff_into_ndarray_unique",
+        "`into_ndarray` of a unique `Autodiff` tensor made by a Burn op",
+    ),
     ("from_ndarray", "`from_ndarray`, same dtype"),
     ("cast_f32_i32", "cast f32 → i32"),
     ("cast_f32_f16", "cast f32 → f16"),
@@ -481,6 +489,28 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
                 r.map(|r| r <= 1.2),
                 &why,
             );
+        }
+    }
+    // Autodiff tensors read as fast as the plain backend's, on every backend.
+    for b in usable.iter().copied() {
+        for (ad, plain) in [
+            ("autodiff_to_ndarray_shared", "to_ndarray_shared"),
+            ("autodiff_into_ndarray_unique", "into_ndarray_unique"),
+        ] {
+            for &s in &sizes {
+                let r = ratio(&results, &key_of(b, ad), &key_of(b, plain), s);
+                target(
+                    &mut md,
+                    format!(
+                        "{}: `{ad}` at {} is {} the plain backend's `{plain}` (target ≤ 1.20×)",
+                        b.name(),
+                        human_size(s),
+                        r.map_or("—".into(), |r| format!("{r:.2}×"))
+                    ),
+                    r.map(|r| r <= 1.2),
+                    "",
+                );
+            }
         }
     }
     // O(1): no growth over the last 16× of size, and a vanishing share of one copy.

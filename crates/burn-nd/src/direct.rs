@@ -12,16 +12,64 @@ use ndarray::{Array, Dimension};
 use crate::{Casting, Error, NdElement};
 
 /// The backend tensor of type `T` inside a primitive of any kind: the primitive itself for Int
-/// and Bool, the one inside [`TensorPrimitive::Float`] for Float. `None` on other backends.
+/// and Bool (also under `Autodiff`, whose Int and Bool tensors are the inner backend's), the
+/// one inside [`TensorPrimitive::Float`] for Float, or inside that one's `AutodiffTensor`.
+/// `None` on other backends.
 fn downcast<B: Backend, P: 'static, T: 'static>(primitive: &P) -> Option<&T> {
     let any: &dyn Any = primitive;
     if let Some(t) = any.downcast_ref::<T>() {
         return Some(t);
     }
     match any.downcast_ref::<TensorPrimitive<B>>()? {
-        TensorPrimitive::Float(t) => (t as &dyn Any).downcast_ref::<T>(),
+        TensorPrimitive::Float(t) => {
+            let any: &dyn Any = t;
+            any.downcast_ref::<T>().or_else(|| autodiff_inner(any))
+        }
         TensorPrimitive::QFloat(_) => None,
     }
+}
+
+/// The inner tensor of an `Autodiff<B>` Float tensor, as a `T`, for the inner backends read
+/// directly here. Rust cannot name "any `AutodiffTensor<B>`", so each backend type is tried
+/// by name: burn-ndarray with each float and int element type it takes, burn-tch with each
+/// float type. The values are the tensor's own, as `detach()` gives; no graph is involved.
+fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
+    // `AutodiffTensor<B>` itself sits in a private module of burn-autodiff; it is named here
+    // as what it is, `Autodiff<B>`'s Float primitive, whose `primitive` field is public.
+    macro_rules! inner_of {
+        ($($backend:ty),* $(,)?) => {$(
+            if let Some(t) =
+                any.downcast_ref::<burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend>>>()
+            {
+                return (&t.primitive as &dyn Any).downcast_ref::<T>();
+            }
+        )*};
+    }
+    #[cfg(feature = "ndarray")]
+    {
+        use burn_ndarray::NdArray;
+        macro_rules! ndarray_ints {
+            ($($float:ty),*) => {$(
+                inner_of!(
+                    NdArray<$float, i64>, NdArray<$float, i32>, NdArray<$float, i16>,
+                    NdArray<$float, i8>, NdArray<$float, u64>, NdArray<$float, u32>,
+                    NdArray<$float, u16>, NdArray<$float, u8>,
+                );
+            )*};
+        }
+        ndarray_ints!(f32, f64);
+    }
+    #[cfg(feature = "tch")]
+    {
+        use burn_tch::LibTorch;
+        inner_of!(
+            LibTorch<f32>,
+            LibTorch<f64>,
+            LibTorch<half::f16>,
+            LibTorch<half::bf16>
+        );
+    }
+    None
 }
 
 /// Reads a primitive straight from its memory, casting under `casting` (already checked on the
@@ -41,4 +89,76 @@ pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement, Dm: Dimension>(
         return crate::tch_backend::read_copy(&tensor.tensor, exact);
     }
     None
+}
+
+#[cfg(all(test, feature = "ndarray"))]
+mod tests {
+    use super::*;
+    use burn::tensor::{Bool, Int, Tensor};
+    use burn_autodiff::Autodiff;
+    use burn_ndarray::NdArray;
+    use ndarray::{array, IxDyn};
+
+    /// What `read_copy` makes of a tensor's primitive: `Some` means the direct read took it.
+    fn direct<B: Backend, const D: usize, K: burn::tensor::BasicOps<B>, E: NdElement>(
+        t: Tensor<B, D, K>,
+    ) -> Option<ndarray::ArrayD<E>>
+    where
+        K::Primitive: 'static,
+    {
+        read_copy::<B, _, E, IxDyn>(&t.into_primitive(), Casting::Unsafe).map(|r| r.unwrap())
+    }
+
+    /// Autodiff tensors of every kind, made by Burn ops and shared with a clone as during
+    /// training, are read straight from the inner burn-ndarray buffer, with the values a
+    /// detached read gives; the graph still works after.
+    #[test]
+    fn autodiff_tensors_take_the_direct_read() {
+        type B = Autodiff<NdArray>;
+        let device = Default::default();
+        let x = Tensor::<B, 2>::from_floats([[1.0, 2.0], [3.0, 4.0]], &device).require_grad();
+        let y = (x.clone() * 2.0).transpose();
+        let _shared = y.clone();
+        let want = array![[2.0f32, 6.0], [4.0, 8.0]].into_dyn();
+        assert_eq!(direct::<B, 2, _, f32>(y.clone()), Some(want.clone()));
+        assert_eq!(
+            y.clone().detach().into_data().to_vec::<f32>().unwrap(),
+            want.iter().copied().collect::<Vec<_>>()
+        );
+        let grads = y.sum().backward();
+        assert_eq!(
+            x.grad(&grads).unwrap().into_data().to_vec::<f32>().unwrap(),
+            vec![2.0; 4]
+        );
+
+        let i = Tensor::<B, 1, Int>::from_ints([1, -2, 3], &device);
+        let _shared = i.clone();
+        assert_eq!(
+            direct::<B, 1, _, i64>(i),
+            Some(array![1i64, -2, 3].into_dyn())
+        );
+        let b = Tensor::<B, 1, Bool>::from_bool([true, false].into(), &device);
+        let _shared = b.clone();
+        assert_eq!(
+            direct::<B, 1, _, bool>(b),
+            Some(array![true, false].into_dyn())
+        );
+    }
+
+    /// Other element types of burn-ndarray under Autodiff too (each is named in
+    /// `autodiff_inner`).
+    #[test]
+    fn autodiff_of_other_ndarray_element_types() {
+        type B = Autodiff<NdArray<f64, i32>>;
+        let device = Default::default();
+        // An explicit dtype: Burn fixes a device's default dtype process-wide, and the other
+        // test may already have fixed it to f32.
+        let data = burn::tensor::TensorData::new(vec![0.1f64, 0.2], [2]);
+        let t = Tensor::<B, 1>::from_data(data, (&device, burn::tensor::DType::F64));
+        let _shared = t.clone();
+        assert_eq!(
+            direct::<B, 1, _, f64>(t),
+            Some(array![0.1f64, 0.2].into_dyn())
+        );
+    }
 }
