@@ -135,7 +135,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 /// Rows of the tables every backend has: (case, label).
-const COMMON_ROWS: [(&str, &str); 14] = [
+const COMMON_ROWS: [(&str, &str); 16] = [
     ("memcpy", "(a) memcpy: `slice.to_vec()`"),
     (
         "memcpy_array1",
