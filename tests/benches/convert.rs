@@ -145,6 +145,14 @@ impl Bencher {
             || f32_tensor::<B>(n, device),
             |u| u.into_ndarray::<f32>().expect("into"),
         );
+        // The same read as `to_ndarray_shared`, into one array reused by every call.
+        let mut reused = Array1::<f32>::zeros(n);
+        self.case(
+            "read_into_reused",
+            || (),
+            |()| t.read_into(&mut reused).expect("read_into"),
+        );
+        drop(reused);
         let array = t.to_ndarray::<f32>().expect("to");
         self.case(
             "from_ndarray",

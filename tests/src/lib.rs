@@ -43,7 +43,8 @@ macro_rules! conformance {
         $crate::conformance!(@tests $expect;
             dtype_support, round_trip_float, round_trip_int, round_trip_bool, zero_size, layouts, views_in,
             casting_float_edges, casting_int_edges, casting_bool, rank_errors, threads,
-            prop_float_casts, prop_int_casts, prop_from_ndarray, dyn_arrays_and_files, module_params);
+            prop_float_casts, prop_int_casts, prop_from_ndarray, dyn_arrays_and_files, module_params,
+            read_into);
     };
     (@tests $expect:expr; $($name:ident),*) => {$(
         #[test]
@@ -257,6 +258,76 @@ pub fn layouts<B: Backend>(device: &B::Device, _: &Expect) {
         .slice(ndarray::s![1.., .., 1..3])
         .mapv(|x| x as i32);
     assert_eq!(mixed, expected);
+}
+
+/// `read_into` writes into an array the caller owns, in any layout (C order, Fortran order, a
+/// stepped and reversed slice of a bigger array, dynamic rank), with casts, from Float, Int
+/// and Bool tensors; on every error the destination is untouched.
+pub fn read_into<B: Backend>(device: &B::Device, _: &Expect) {
+    let a = cube();
+    let t = Tensor::<B, 3>::from_ndarray(&a, device).expect("from");
+    let _shared = t.clone();
+
+    let mut c = Array3::<f32>::zeros(a.raw_dim());
+    t.read_into(&mut c).expect("C order");
+    assert_eq!(c, a);
+    let mut f = Array3::<f32>::zeros(a.raw_dim().f());
+    t.read_into(&mut f).expect("Fortran order");
+    assert_eq!(f, a);
+    let mut big = Array3::<f32>::from_elem((4, 3, 8), -7.0);
+    t.read_into(&mut big.slice_mut(ndarray::s![..;2, ..;-1, 1..;2]))
+        .expect("strided");
+    assert_eq!(big.slice(ndarray::s![..;2, ..;-1, 1..;2]), a);
+    assert!(big
+        .slice(ndarray::s![1..;2, .., ..])
+        .iter()
+        .all(|&x| x == -7.0));
+    assert!(big
+        .slice(ndarray::s![.., .., ..;2])
+        .iter()
+        .all(|&x| x == -7.0));
+
+    // A permuted tensor into a dynamic-rank array, widened (f32 -> f64 is safe).
+    let mut d = ArrayD::<f64>::zeros(IxDyn(&[4, 2, 3]));
+    t.clone().permute([2, 0, 1]).read_into(&mut d).expect("dyn");
+    assert_eq!(
+        d,
+        a.view().permuted_axes([2, 0, 1]).mapv(f64::from).into_dyn()
+    );
+    let mut i = Array3::<i32>::zeros(a.raw_dim());
+    t.read_into_with(&mut i, Casting::Unsafe)
+        .expect("unsafe cast");
+    assert_eq!(i, a.mapv(|x| x as i32));
+
+    // Errors leave the destination as it was.
+    let mut wrong = Array3::<f32>::from_elem((3, 2, 4), 1.5);
+    let err = t.read_into(&mut wrong).expect_err("shape");
+    assert_eq!(
+        err.to_string(),
+        "shape mismatch: expected [2, 3, 4], found [3, 2, 4]"
+    );
+    assert!(wrong.iter().all(|&x| x == 1.5));
+    let mut ints = Array3::<i32>::from_elem(a.raw_dim(), 9);
+    let err = t.read_into(&mut ints).expect_err("cast");
+    assert!(matches!(err, burn_nd::Error::Casting { .. }), "{err}");
+    assert!(ints.iter().all(|&x| x == 9));
+    let halves = Tensor::<B, 1>::from_floats([1.0, 2.0, 2.5], device);
+    let mut exact = Array1::<i32>::from_elem(3, 9);
+    let err = halves
+        .read_into_with(&mut exact, Casting::Exact)
+        .expect_err("exact");
+    assert!(matches!(err, burn_nd::Error::Inexact { .. }), "{err}");
+    assert_eq!(exact.to_vec(), vec![9, 9, 9]);
+
+    // Int and Bool tensors.
+    let ti = Tensor::<B, 1, Int>::from_ints([3, -1, 4], device);
+    let mut oi = Array1::<i64>::zeros(3);
+    ti.read_into(&mut oi).expect("int");
+    assert_eq!(oi.to_vec(), vec![3, -1, 4]);
+    let tb = Tensor::<B, 1, Bool>::from_bool([true, false, true].into(), device);
+    let mut ob = Array1::<bool>::from_elem(3, false);
+    tb.read_into(&mut ob).expect("bool");
+    assert_eq!(ob.to_vec(), vec![true, false, true]);
 }
 
 /// Any ndarray layout in: owned, views, shared, copy-on-write, Fortran order, negative strides

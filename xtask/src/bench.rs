@@ -135,7 +135,7 @@ fn verdict(ok: bool) -> &'static str {
 }
 
 /// Rows of the tables every backend has: (case, label).
-const COMMON_ROWS: [(&str, &str); 16] = [
+const COMMON_ROWS: [(&str, &str); 17] = [
     ("memcpy", "(a) memcpy: `slice.to_vec()`"),
     (
         "memcpy_array1",
@@ -162,6 +162,10 @@ const COMMON_ROWS: [(&str, &str); 16] = [
         "`to_ndarray_dyn` (→ `ArrayD`) of a shared tensor, same dtype",
     ),
     ("into_ndarray_unique", "`into_ndarray` of a unique tensor"),
+    (
+        "read_into_reused",
+        "`read_into` of a shared tensor, into one reused array",
+    ),
     (
         "autodiff_to_ndarray_shared",
         "`to_ndarray` of a shared `Autodiff` tensor made by a Burn op",
@@ -490,6 +494,28 @@ pub fn bench(quick: bool, backends: &[Backend]) -> Result<bool, Error> {
                 &why,
             );
         }
+    }
+    // A read into a reused array against a fresh `to_ndarray` of the same tensor, at 64 MiB.
+    for b in usable.iter().copied() {
+        let s = 64 << 20;
+        let r = ratio(
+            &results,
+            &key_of(b, "to_ndarray_shared"),
+            &key_of(b, "read_into_reused"),
+            s,
+        );
+        target(
+            &mut md,
+            format!(
+                "{}: `read_into_reused` at {} is {} faster than a fresh `to_ndarray_shared` \
+                 (target ≥ 2×)",
+                b.name(),
+                human_size(s),
+                r.map_or("—".into(), |r| format!("{r:.2}×"))
+            ),
+            r.map(|r| r >= 2.0),
+            "",
+        );
     }
     // Autodiff tensors read as fast as the plain backend's, on every backend.
     for b in usable.iter().copied() {

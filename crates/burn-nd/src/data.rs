@@ -3,9 +3,9 @@
 use std::borrow::Cow;
 
 use burn::tensor::{BoolStore, DType, TensorData};
-use ndarray::{Array, ArrayBase, ArrayViewD, Data, Dimension};
+use ndarray::{Array, ArrayBase, ArrayViewD, Data, DataMut, Dimension};
 
-use crate::element::{cast_slice, Inexact};
+use crate::element::{cast_slice, same_type, same_value, Inexact};
 use crate::{can_cast, Casting, Error, NdElement};
 
 /// Fails unless `from` may be cast to `to` under `casting`: [`Error::Quantized`] for a quantized
@@ -164,6 +164,33 @@ pub(crate) fn read_array<A: NdElement, E: NdElement, Dm: Dimension>(
     let out = cast_slice::<A, E>(&logical_values(array), exact)
         .map_err(inexact(array.shape(), E::DTYPE))?;
     shaped(array.shape(), out)
+}
+
+/// Writes `src` into `out` (the same shape) when both hold the same element type: one
+/// `memcpy` where both are contiguous in standard order, ndarray's element-wise (strided)
+/// assignment otherwise. `false`, writing nothing, for different element types.
+pub(crate) fn assign_same<A: NdElement, E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
+    src: &ArrayViewD<'_, A>,
+    out: &mut ArrayBase<S, Dm>,
+) -> bool {
+    if A::DTYPE != E::DTYPE || std::any::TypeId::of::<A>() != std::any::TypeId::of::<E>() {
+        return false;
+    }
+    let Ok(src) = src.view().into_dimensionality::<Dm>() else {
+        return false;
+    };
+    if let (Some(from), Some(to)) = (src.as_slice(), out.as_slice_mut()) {
+        if let Some(from) = same_type::<A, E>(from) {
+            to.copy_from_slice(from);
+            return true;
+        }
+    }
+    out.zip_mut_with(&src, |o, s| {
+        if let Some(&s) = same_value::<A, E>(s) {
+            *o = s;
+        }
+    });
+    true
 }
 
 /// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is exactly

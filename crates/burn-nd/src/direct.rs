@@ -7,7 +7,7 @@ use core::any::Any;
 
 use burn::tensor::backend::Backend;
 use burn::tensor::TensorPrimitive;
-use ndarray::{Array, Dimension};
+use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::{Casting, Error, NdElement};
 
@@ -27,6 +27,29 @@ fn downcast<B: Backend, P: 'static, T: 'static>(primitive: &P) -> Option<&T> {
         }
         TensorPrimitive::QFloat(_) => None,
     }
+}
+
+/// Copies a primitive's values straight from its memory into `out` (the tensor's shape,
+/// checked by the caller) when it stores `E`s, the requested type, so no cast is needed.
+/// `false` where it cannot (another backend, another stored type, a tch tensor off the CPU):
+/// the caller then reads another way, and `out` is untouched.
+pub(crate) fn copy_into<B, P, E, S, Dm>(primitive: &P, out: &mut ArrayBase<S, Dm>) -> bool
+where
+    B: Backend,
+    P: 'static,
+    E: NdElement,
+    S: DataMut<Elem = E>,
+    Dm: Dimension,
+{
+    #[cfg(feature = "ndarray")]
+    if let Some(tensor) = downcast::<B, P, burn_ndarray::NdArrayTensor>(primitive) {
+        return crate::ndarray_backend::copy_into(tensor, out);
+    }
+    #[cfg(feature = "tch")]
+    if let Some(tensor) = downcast::<B, P, burn_tch::TchTensor>(primitive) {
+        return crate::tch_backend::copy_into(&tensor.tensor, out);
+    }
+    false
 }
 
 /// The inner tensor of an `Autodiff<B>` Float tensor, as a `T`, for the inner backends read
@@ -143,6 +166,42 @@ mod tests {
             direct::<B, 1, _, bool>(b),
             Some(array![true, false].into_dyn())
         );
+    }
+
+    /// `read_into` of a same-dtype burn-ndarray tensor copies straight into the caller's
+    /// array (`copy_into` takes it), in every layout; other types are left to the caller.
+    #[test]
+    fn copy_into_fills_any_layout_and_refuses_other_types() {
+        use ndarray::{s, Array2, ShapeBuilder};
+        type B = NdArray;
+        let device = Default::default();
+        // An explicit dtype, whatever default another test fixed for the device.
+        let data = burn::tensor::TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3]);
+        let t = Tensor::<B, 2>::from_data(data, (&device, burn::tensor::DType::F32));
+        let want = array![[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]];
+        for source in [
+            t.clone(),
+            t.clone().transpose().transpose(),
+            t.clone().flip([1]).flip([1]),
+        ] {
+            let p = source.into_primitive();
+            let mut c = Array2::<f32>::zeros((2, 3));
+            assert!(copy_into::<B, _, f32, _, _>(&p, &mut c));
+            assert_eq!(c, want);
+            let mut f = Array2::<f32>::zeros((2, 3).f());
+            assert!(copy_into::<B, _, f32, _, _>(&p, &mut f));
+            assert_eq!(f, want);
+            let mut big = Array2::<f32>::zeros((4, 6));
+            assert!(copy_into::<B, _, f32, _, _>(
+                &p,
+                &mut big.slice_mut(s![..;2, ..;-2])
+            ));
+            assert_eq!(big.slice(s![..;2, ..;-2]), want);
+            assert_eq!(big.slice(s![1..;2, ..]).sum(), 0.0);
+            let mut other = Array2::<f64>::from_elem((2, 3), 9.0);
+            assert!(!copy_into::<B, _, f64, _, _>(&p, &mut other));
+            assert!(other.iter().all(|&x| x == 9.0));
+        }
     }
 
     /// Other element types of burn-ndarray under Autodiff too (each is named in

@@ -239,6 +239,11 @@ pub(crate) fn same_type<S: 'static, D: 'static>(src: &[S]) -> Option<&[D]> {
     }
 }
 
+/// `value` as a `D` when `S` and `D` are the same type.
+pub(crate) fn same_value<S: 'static, D: 'static>(value: &S) -> Option<&D> {
+    same_type::<S, D>(core::slice::from_ref(value)).and_then(<[D]>::first)
+}
+
 /// Where an [`Casting::Exact`](crate::Casting::Exact) cast first failed: flat index and value.
 pub(crate) type Inexact = (usize, Value);
 

@@ -7,9 +7,9 @@
 //! buffer instead: one `memcpy` (or one cast loop) into a fresh, huge-page-backed array.
 
 use burn_ndarray::NdArrayTensor;
-use ndarray::{Array, Dimension};
+use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
-use crate::data::read_array;
+use crate::data::{assign_same, read_array};
 use crate::{Error, NdElement};
 
 /// Reads a burn-ndarray tensor straight from its buffer. `None` for a buffer that Burn's own
@@ -33,4 +33,20 @@ pub(crate) fn read_copy<E: NdElement, Dm: Dimension>(
         };
     }
     Some(each!(F64, F32, I64, I32, I16, I8, U64, U32, U16, U8, Bool))
+}
+
+/// Copies a burn-ndarray tensor's values into `out` (same shape) when it stores `E`s; `false`
+/// when it stores another type.
+pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
+    tensor: &NdArrayTensor,
+    out: &mut ArrayBase<S, Dm>,
+) -> bool {
+    macro_rules! each {
+        ($($v:ident),*) => {
+            match tensor {
+                $(NdArrayTensor::$v(storage) => assign_same(&storage.view(), out),)*
+            }
+        };
+    }
+    each!(F64, F32, I64, I32, I16, I8, U64, U32, U16, U8, Bool)
 }

@@ -7,9 +7,9 @@
 //! casts from that view once.
 
 use burn::tensor::{BoolStore, DType};
-use ndarray::{Array, ArrayViewD, Dimension, IxDyn, ShapeBuilder};
+use ndarray::{Array, ArrayBase, ArrayViewD, DataMut, Dimension, IxDyn, ShapeBuilder};
 
-use crate::data::read_array;
+use crate::data::{assign_same, read_array};
 use crate::{Error, NdElement};
 
 /// The dtype a libtorch kind stores, for the kinds Burn uses (as burn-tch's `dtype()` maps them).
@@ -124,4 +124,31 @@ pub(crate) fn read_copy<E: NdElement, Dm: Dimension>(
         Double => f64, Float => f32, Half => half::f16, BFloat16 => half::bf16,
         Int64 => i64, Int => i32, Int16 => i16, Int8 => i8, Uint8 => u8, Bool => bool
     ))
+}
+
+/// Copies a CPU burn-tch tensor's values into `out` (same shape) when it stores `E`s; `false`
+/// off the CPU or when it stores another type.
+pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
+    tensor: &tch::Tensor,
+    out: &mut ArrayBase<S, Dm>,
+) -> bool {
+    if tensor.device() != tch::Device::Cpu {
+        return false;
+    }
+    macro_rules! each {
+        ($($kind:ident => $a:ty),*) => {
+            match tensor.f_kind() {
+                $(Ok(tch::Kind::$kind) => {
+                    // SAFETY: as in `read_copy`: on the CPU, and the kind stores `$a`s.
+                    let view = unsafe { cpu_view_unchecked::<$a>(tensor) };
+                    assign_same(&view, out)
+                })*
+                _ => false,
+            }
+        };
+    }
+    each!(
+        Double => f64, Float => f32, Half => half::f16, BFloat16 => half::bf16,
+        Int64 => i64, Int => i32, Int16 => i16, Int8 => i8, Uint8 => u8, Bool => bool
+    )
 }

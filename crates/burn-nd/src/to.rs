@@ -2,7 +2,7 @@
 
 use burn::tensor::backend::Backend;
 use burn::tensor::{BasicOps, Tensor};
-use ndarray::{Array, ArrayD, Dimension};
+use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
 
 use crate::data::{check_cast, data_into_vec, shaped};
 use crate::{Casting, Error, NdElement, Rank, StaticRank};
@@ -84,6 +84,73 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error>;
+
+    /// Writes the tensor's values into `out`, an array the caller owns and reuses (NumPy's
+    /// `np.copyto(out, a)`, PyTorch's `out=`), cast under [`Casting::Safe`]. See
+    /// [`read_into_with`](Self::read_into_with).
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array2;
+    ///
+    /// let device = Default::default();
+    /// let mut out = Array2::<f32>::zeros((2, 2));
+    /// for step in 0..3 {
+    ///     let t = Tensor::<NdArray, 2>::full([2, 2], step as f32, &device);
+    ///     t.read_into(&mut out)?; // no new allocation for the result
+    ///     assert_eq!(out[[1, 1]], step as f32);
+    /// }
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn read_into<E, S, Dm>(&self, out: &mut ArrayBase<S, Dm>) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension,
+    {
+        self.read_into_with(out, Casting::Safe)
+    }
+
+    /// Writes the tensor's values, cast under `casting`, into `out`: an `Array`, an
+    /// `ArrayViewMut`, a slice of a bigger array, in C order, Fortran order or strided. Its
+    /// shape must be the tensor's.
+    ///
+    /// On any error `out` is untouched: a shape mismatch ([`Error::Shape`], naming both
+    /// shapes) and a cast `casting` forbids ([`Error::Casting`], naming both dtypes) are found
+    /// before anything is read; under [`Casting::Exact`] every value is cast and checked in a
+    /// temporary array before any is written, so an inexact value ([`Error::Inexact`]) leaves
+    /// `out` as it was. A same-dtype read of a burn-ndarray or CPU burn-tch tensor (plain or
+    /// `Autodiff`) is one copy straight from the tensor's memory into `out`; any other read
+    /// goes through one temporary array.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::{s, Array2, ShapeBuilder};
+    ///
+    /// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &Default::default());
+    /// // Every other column of a bigger, Fortran-order array.
+    /// let mut big = Array2::<f64>::zeros((2, 4).f());
+    /// t.read_into_with(&mut big.slice_mut(s![.., ..;2]), Casting::Safe)?;
+    /// assert_eq!(big.column(2).to_vec(), vec![2.5, 4.0]);
+    ///
+    /// let mut ints = Array2::<i32>::from_elem((2, 2), 7);
+    /// assert!(t.read_into_with(&mut ints, Casting::Exact).is_err()); // 2.5 is no int32
+    /// assert!(ints.iter().all(|&x| x == 7)); // untouched
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn read_into_with<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension;
 
     /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].
     ///
@@ -289,5 +356,33 @@ where
         Rank<D>: StaticRank,
     {
         read(self.clone(), casting)
+    }
+
+    fn read_into_with<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension,
+    {
+        let shape = self.shape().to_vec();
+        if out.shape() != shape.as_slice() {
+            return Err(Error::Shape {
+                expected: shape,
+                found: out.shape().to_vec(),
+            });
+        }
+        check_cast(self.dtype(), E::DTYPE, casting)?;
+        #[cfg(any(feature = "ndarray", feature = "tch"))]
+        if crate::direct::copy_into::<B, _, E, S, Dm>(&self.clone().into_primitive(), out) {
+            return Ok(());
+        }
+        // Read (and, under `Exact`, check) everything before the first write.
+        let values: ArrayD<E> = read(self.clone(), casting)?;
+        out.assign(&values);
+        Ok(())
     }
 }
