@@ -41,15 +41,13 @@ where
     S: DataMut<Elem = E>,
     Dm: Dimension,
 {
-    #[cfg(feature = "ndarray")]
-    if let Some(tensor) = downcast::<B, P, burn_ndarray::NdArrayTensor>(primitive) {
-        return crate::ndarray_backend::copy_into(tensor, out);
+    match host::<B, P>(primitive) {
+        #[cfg(feature = "ndarray")]
+        Some(Host::NdArray(tensor)) => crate::ndarray_backend::copy_into(tensor, out),
+        #[cfg(feature = "tch")]
+        Some(Host::Tch(tensor)) => crate::tch_backend::copy_into(tensor, out),
+        None => false,
     }
-    #[cfg(feature = "tch")]
-    if let Some(tensor) = downcast::<B, P, burn_tch::TchTensor>(primitive) {
-        return crate::tch_backend::copy_into(&tensor.tensor, out);
-    }
-    false
 }
 
 /// The inner tensor of an `Autodiff<B>` Float tensor, as a `T`, for the inner backends read
@@ -103,13 +101,31 @@ pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement, Dm: Dimension>(
     casting: Casting,
 ) -> Option<Result<Array<E, Dm>, Error>> {
     let exact = casting == Casting::Exact;
+    match host::<B, P>(primitive)? {
+        #[cfg(feature = "ndarray")]
+        Host::NdArray(tensor) => crate::ndarray_backend::read_copy(tensor, exact),
+        #[cfg(feature = "tch")]
+        Host::Tch(tensor) => crate::tch_backend::read_copy(tensor, exact),
+    }
+}
+
+/// A tensor of one of the backends whose memory is read directly here.
+enum Host<'a> {
+    #[cfg(feature = "ndarray")]
+    NdArray(&'a burn_ndarray::NdArrayTensor),
+    #[cfg(feature = "tch")]
+    Tch(&'a tch::Tensor),
+}
+
+/// The directly readable tensor inside a primitive, if it holds one.
+fn host<B: Backend, P: 'static>(primitive: &P) -> Option<Host<'_>> {
     #[cfg(feature = "ndarray")]
     if let Some(tensor) = downcast::<B, P, burn_ndarray::NdArrayTensor>(primitive) {
-        return crate::ndarray_backend::read_copy(tensor, exact);
+        return Some(Host::NdArray(tensor));
     }
     #[cfg(feature = "tch")]
     if let Some(tensor) = downcast::<B, P, burn_tch::TchTensor>(primitive) {
-        return crate::tch_backend::read_copy(&tensor.tensor, exact);
+        return Some(Host::Tch(&tensor.tensor));
     }
     None
 }
