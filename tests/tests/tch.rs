@@ -243,3 +243,50 @@ mod zero_copy {
         ));
     }
 }
+
+/// A module with a bf16 parameter cannot be saved for NumPy (bf16 has no NumPy dtype): the save
+/// is refused before the destination is touched, so an archive already there survives whole.
+mod bf16_module {
+    use burn::module::{Module, Param, ParamId};
+    use burn::tensor::backend::Backend;
+    use burn::tensor::{DType, Tensor, TensorData};
+    use burn_nd::half::bf16;
+    use burn_nd::ndarray::arr1;
+    use burn_nd::{npy, DynArray, Error};
+    use burn_tch::{LibTorch, LibTorchDevice};
+
+    #[derive(Module, Debug)]
+    struct Half<B: Backend> {
+        w: Param<Tensor<B, 1>>,
+    }
+
+    #[test]
+    fn a_refused_save_keeps_the_old_archive() {
+        let dir = std::env::temp_dir().join(format!("burn_nd_bf16_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("m.npz");
+        let old = DynArray::from(arr1(&[1.5f32, 2.5]).into_dyn());
+        npy::write_npz(&path, [("w", &old)], false).expect("old archive");
+        let before = std::fs::read(&path).expect("read");
+
+        // An explicit dtype: the device's default float dtype is not bf16.
+        let data = TensorData::new(vec![bf16::ONE, bf16::ZERO], [2]);
+        let w = Tensor::<LibTorch, 1>::from_data(data, (&LibTorchDevice::Cpu, DType::BF16));
+        let module = Half {
+            w: Param::initialized(ParamId::new(), w),
+        };
+        let err = npy::save_module_npz(&module, &path).expect_err("bf16");
+        assert!(
+            matches!(&err, Error::Param { name, source } if name == "w"
+                && matches!(**source, Error::NotInNumpy { .. })),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).expect("read"), before);
+        assert_eq!(
+            std::fs::read_dir(&dir).expect("dir").count(),
+            1,
+            "a temporary file was left"
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+}
