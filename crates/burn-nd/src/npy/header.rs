@@ -23,6 +23,13 @@ pub const MAX_DEPTH: usize = 32;
 
 const MAGIC: &[u8; 6] = b"\x93NUMPY";
 
+/// The byte-order character of this machine's native order.
+pub(super) const NATIVE: char = if cfg!(target_endian = "little") {
+    '<'
+} else {
+    '>'
+};
+
 /// NumPy aligns the data that follows the header to this many bytes.
 const ALIGN: usize = 64;
 
@@ -468,12 +475,7 @@ pub(super) fn parse_descr(descr: &str) -> Result<(DType, bool), String> {
         ('b', 1) => <bool as NdElement>::DTYPE,
         _ => return Err(unsupported()),
     };
-    let native = if cfg!(target_endian = "little") {
-        '<'
-    } else {
-        '>'
-    };
-    let swap = size > 1 && matches!(order, Some('<' | '>')) && order != Some(native);
+    let swap = size > 1 && matches!(order, Some('<' | '>')) && order != Some(NATIVE);
     Ok((dtype, swap))
 }
 

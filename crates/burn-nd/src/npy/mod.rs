@@ -61,13 +61,6 @@ use ndarray::{ArrayD, ArrayViewD, IxDyn, ShapeBuilder};
 
 use crate::{module_from_arrays, module_to_arrays, Casting, DynArray, Error, NdElement};
 
-/// The byte-order character of this machine's native order.
-const NATIVE: char = if cfg!(target_endian = "little") {
-    '<'
-} else {
-    '>'
-};
-
 /// Element types with a NumPy dtype: every [`NdElement`] but bf16.
 trait NpyElement: NdElement + bytemuck::NoUninit {
     /// NumPy's kind character: `f`, `i`, `u` or `b`.
@@ -126,7 +119,7 @@ impl NpyElement for bool {
 /// The `descr` NumPy writes for `E` on this machine.
 fn descr<E: NpyElement>() -> String {
     let size = std::mem::size_of::<E>();
-    let order = if size == 1 { '|' } else { NATIVE };
+    let order = if size == 1 { '|' } else { header::NATIVE };
     format!("{order}{}{size}", E::KIND)
 }
 
@@ -252,38 +245,23 @@ fn read_elements<E: NpyElement, R: Read>(
     }
 }
 
-/// A reader that counts the bytes read through it (the header's length, which NumPy pads).
-struct Counted<R> {
-    inner: R,
-    count: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        Ok(n)
-    }
-}
-
 /// Reads an `.npy` stream. `remaining`, if known, is the stream's length: a header that
 /// disagrees with it is refused before anything is allocated. `trusted` says whether that
 /// length is the real one (a file's) rather than a claim (an archive's directory), and so may
 /// size the allocation.
 fn read_npy_impl<R: Read>(
-    r: R,
+    mut r: R,
     remaining: Option<u64>,
     trusted: bool,
     options: &ReadOptions,
 ) -> Result<DynArray, String> {
-    let mut r = Counted { inner: r, count: 0 };
-    let (header, _) = header::read(&mut r, options.max_header_size)?;
+    let (header, header_bytes) = header::read(&mut r, options.max_header_size)?;
     let (dtype, swap) = header::parse_descr(&header.descr)?;
     let shape = header.shape;
     let bytes = header::numpy_nbytes(&shape, dtype.size())?;
     let len = bytes / dtype.size();
     if let Some(remaining) = remaining {
-        let data = remaining.checked_sub(r.count);
+        let data = remaining.checked_sub(header_bytes);
         if data != Some(bytes as u64) {
             return Err(format!(
                 "the header says shape {shape:?} of '{}' ({bytes} data bytes), the {} holds {}",
