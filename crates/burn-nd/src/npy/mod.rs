@@ -603,13 +603,15 @@ fn read_npz_impl<R: Read + Seek>(
             members.push((i, member.name().to_owned()));
         }
     }
+    let names: std::collections::BTreeSet<&str> =
+        members.iter().map(|(_, name)| name.as_str()).collect();
     let mut arrays = BTreeMap::new();
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for (i, full) in &members {
         // NumPy's keys: a member loads under its name without `.npy`, unless another member
         // has exactly that name; then it keeps its full name (`a` and `a.npy` stay apart).
         let key = match full.strip_suffix(".npy") {
-            Some(s) if !members.iter().any(|(_, other)| other == s) => s.to_owned(),
+            Some(s) if !names.contains(s) => s.to_owned(),
             _ => full.clone(),
         };
         if let Some(first) = sources.get(&key) {
