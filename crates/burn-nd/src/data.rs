@@ -173,7 +173,7 @@ pub(crate) fn assign_same<A: NdElement, E: NdElement, S: DataMut<Elem = E>, Dm: 
     src: &ArrayViewD<'_, A>,
     out: &mut ArrayBase<S, Dm>,
 ) -> bool {
-    if A::DTYPE != E::DTYPE || std::any::TypeId::of::<A>() != std::any::TypeId::of::<E>() {
+    if std::any::TypeId::of::<A>() != std::any::TypeId::of::<E>() {
         return false;
     }
     let Ok(src) = src.view().into_dimensionality::<Dm>() else {

@@ -97,33 +97,39 @@ unsafe fn cpu_view_unchecked<A>(tensor: &tch::Tensor) -> ArrayViewD<'_, A> {
     unsafe { ArrayViewD::from_shape_ptr(shape, ptr) }
 }
 
+/// `$body` with `$view` bound to a view of `$tensor`'s memory in its stored element type;
+/// `$none` for a tensor off the CPU or of a kind Burn does not use.
+macro_rules! with_cpu_view {
+    ($tensor:expr, $view:ident => $body:expr, $none:expr) => {
+        with_cpu_view!(@kinds $tensor, $view => $body, $none;
+            Double => f64, Float => f32, Half => half::f16, BFloat16 => half::bf16,
+            Int64 => i64, Int => i32, Int16 => i16, Int8 => i8, Uint8 => u8, Bool => bool)
+    };
+    (@kinds $tensor:expr, $view:ident => $body:expr, $none:expr; $($kind:ident => $a:ty),*) => {
+        if $tensor.device() != tch::Device::Cpu {
+            $none
+        } else {
+            match $tensor.f_kind() {
+                $(Ok(tch::Kind::$kind) => {
+                    // SAFETY: the tensor is on the CPU and its kind stores `$a`s. A Bool
+                    // tensor's bytes are 0 or 1, as every libtorch op writes them and as
+                    // tch's own reads (Burn's included) and burn-nd-tch's views assume.
+                    let $view = unsafe { cpu_view_unchecked::<$a>($tensor) };
+                    $body
+                })*
+                _ => $none,
+            }
+        }
+    };
+}
+
 /// Reads a burn-tch tensor through a view of its memory, one copy or cast loop. `None` for a
 /// tensor off the CPU (Burn's own read copies it to the host) or of a kind Burn does not use.
 pub(crate) fn read_copy<E: NdElement, Dm: Dimension>(
     tensor: &tch::Tensor,
     exact: bool,
 ) -> Option<Result<Array<E, Dm>, Error>> {
-    if tensor.device() != tch::Device::Cpu {
-        return None;
-    }
-    macro_rules! each {
-        ($($kind:ident => $a:ty),*) => {
-            match tensor.f_kind().ok()? {
-                $(tch::Kind::$kind => {
-                    // SAFETY: the tensor is on the CPU and its kind stores `$a`s. A Bool
-                    // tensor's bytes are 0 or 1, as every libtorch op writes them and as
-                    // tch's own reads (Burn's included) and burn-nd-tch's views assume.
-                    let view = unsafe { cpu_view_unchecked::<$a>(tensor) };
-                    read_array(&view, exact)
-                })*
-                _ => return None,
-            }
-        };
-    }
-    Some(each!(
-        Double => f64, Float => f32, Half => half::f16, BFloat16 => half::bf16,
-        Int64 => i64, Int => i32, Int16 => i16, Int8 => i8, Uint8 => u8, Bool => bool
-    ))
+    with_cpu_view!(tensor, view => Some(read_array(&view, exact)), None)
 }
 
 /// Copies a CPU burn-tch tensor's values into `out` (same shape) when it stores `E`s; `false`
@@ -132,23 +138,5 @@ pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
     tensor: &tch::Tensor,
     out: &mut ArrayBase<S, Dm>,
 ) -> bool {
-    if tensor.device() != tch::Device::Cpu {
-        return false;
-    }
-    macro_rules! each {
-        ($($kind:ident => $a:ty),*) => {
-            match tensor.f_kind() {
-                $(Ok(tch::Kind::$kind) => {
-                    // SAFETY: as in `read_copy`: on the CPU, and the kind stores `$a`s.
-                    let view = unsafe { cpu_view_unchecked::<$a>(tensor) };
-                    assign_same(&view, out)
-                })*
-                _ => false,
-            }
-        };
-    }
-    each!(
-        Double => f64, Float => f32, Half => half::f16, BFloat16 => half::bf16,
-        Int64 => i64, Int => i32, Int16 => i16, Int8 => i8, Uint8 => u8, Bool => bool
-    )
+    with_cpu_view!(tensor, view => assign_same(&view, out), false)
 }
