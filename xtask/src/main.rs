@@ -379,6 +379,20 @@ struct Row {
     problem: Option<String>,
 }
 
+impl Row {
+    /// A row that failed once for `problem`, with no test counts of its own.
+    fn failed(name: impl Into<String>, problem: impl Into<String>) -> Row {
+        Row {
+            name: name.into(),
+            counts: Counts {
+                failed: 1,
+                ..Counts::default()
+            },
+            problem: Some(problem.into()),
+        }
+    }
+}
+
 /// Runs a cargo command, echoing its output, and counts `test NAME ... ok|FAILED|ignored`
 /// lines by row: `label(test name)`.
 fn run_tests(
@@ -433,14 +447,10 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         });
         match ready {
             Ok(()) => usable.push(b),
-            Err(e) => rows.push(Row {
-                name: format!("{} (setup)", b.name()),
-                counts: Counts {
-                    failed: 1,
-                    ..Counts::default()
-                },
-                problem: Some(format!("cannot run: {e}")),
-            }),
+            Err(e) => rows.push(Row::failed(
+                format!("{} (setup)", b.name()),
+                format!("cannot run: {e}"),
+            )),
         }
     }
 
@@ -476,14 +486,10 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         Ok(())
     };
     if let Err(e) = &numpy_ready {
-        rows.push(Row {
-            name: "numpy (setup)".into(),
-            counts: Counts {
-                failed: 1,
-                ..Counts::default()
-            },
-            problem: Some(format!("cannot set up NumPy: {e}")),
-        });
+        rows.push(Row::failed(
+            "numpy (setup)",
+            format!("cannot set up NumPy: {e}"),
+        ));
     }
 
     println!("\n=== unit tests and doctests ===");
@@ -534,14 +540,7 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
         };
         match ready {
             Ok(mut cmd) => rows.push(check_step(&name, &mut cmd)),
-            Err(e) => rows.push(Row {
-                name,
-                counts: Counts {
-                    failed: 1,
-                    ..Counts::default()
-                },
-                problem: Some(format!("cannot run: {e}")),
-            }),
+            Err(e) => rows.push(Row::failed(name, format!("cannot run: {e}"))),
         }
     }
 
@@ -606,14 +605,7 @@ fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
 fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, what: &str) {
     let any_failed = counts.values().any(|c| c.failed > 0);
     if counts.is_empty() && ok {
-        rows.push(Row {
-            name: what.to_string(),
-            counts: Counts {
-                failed: 1,
-                ..Counts::default()
-            },
-            problem: Some("ran no test".into()),
-        });
+        rows.push(Row::failed(what, "ran no test"));
     }
     for (name, counts) in counts {
         rows.push(Row {
@@ -623,14 +615,10 @@ fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, wh
         });
     }
     if !ok && !any_failed {
-        rows.push(Row {
-            name: what.to_string(),
-            counts: Counts {
-                failed: 1,
-                ..Counts::default()
-            },
-            problem: Some("command failed (build error or crash; see the log above)".into()),
-        });
+        rows.push(Row::failed(
+            what,
+            "command failed (build error or crash; see the log above)",
+        ));
     }
 }
 
