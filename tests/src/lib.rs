@@ -6,12 +6,13 @@
 
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{s, BasicOps, Bool, DType, Float, Int, Tensor};
+use burn_nd::backend::Value;
 use burn_nd::half::{bf16, f16};
 use burn_nd::ndarray::{
     self, array, Array, Array1, Array2, Array3, ArrayD, Dimension, IxDyn, ShapeBuilder,
 };
 use burn_nd::prelude::*;
-use burn_nd::{Rank, StaticRank, Value};
+use burn_nd::{Rank, StaticRank};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -104,11 +105,12 @@ where
     K: BasicOps<B>,
     E: NdElement,
 {
-    if let DType::Bool(_) = E::DTYPE {
+    if E::DTYPE == burn_nd::NdDType::Bool {
         return Some(Tensor::from_ndarray(array, device).expect("bool tensor"));
     }
-    let made = Tensor::<B, D, K>::from_ndarray_as(array, device, E::DTYPE, Casting::No);
-    if expect.holds(E::DTYPE) {
+    let made =
+        Tensor::<B, D, K>::from_ndarray_as(array, device, DType::from(E::DTYPE), Casting::No);
+    if expect.holds(DType::from(E::DTYPE)) {
         let t = made.unwrap_or_else(|e| panic!("{:?} tensor: {e}", E::DTYPE));
         assert!(
             can_cast(t.dtype(), E::DTYPE, Casting::No),
@@ -378,7 +380,10 @@ fn expect_casting<T: std::fmt::Debug>(r: Result<T, Error>, from: DType, to: DTyp
             casting,
         }) => {
             assert!(can_cast(f, from, Casting::No), "from {f:?}");
-            assert_eq!((t, casting), (to, mode));
+            assert!(
+                t == to && casting == mode,
+                "{t:?} {casting:?} vs {to:?} {mode:?}"
+            );
         }
         other => panic!("{from:?} -> {to:?} under {mode:?} should be refused, got {other:?}"),
     }
@@ -611,7 +616,9 @@ pub fn rank_errors<B: Backend>(device: &B::Device, _: &Expect) {
                     .map(drop),
             };
         match r {
-            Err(Error::Unsupported { dtype: d, kind: k }) => assert_eq!((d, k), (dtype, kind)),
+            Err(Error::Unsupported { dtype: d, kind: k }) => {
+                assert!(d == dtype && k == kind, "{d:?} {k} vs {dtype:?} {kind}")
+            }
             other => panic!("{dtype:?} in a {kind} tensor: {other:?}"),
         }
     }
@@ -861,7 +868,7 @@ pub fn dyn_arrays_and_files<B: Backend>(device: &B::Device, expect: &Expect) {
         match result {
             Ok(back) => assert_eq!(back, a, "{dtype:?} through .npy"),
             Err(burn_nd::Error::NotInNumpy { dtype: d }) => {
-                assert_eq!((d, dtype), (DType::BF16, DType::BF16))
+                assert!(d == DType::BF16 && dtype == DType::BF16, "{d:?} {dtype:?}")
             }
             Err(e) => panic!("{dtype:?}: {e}"),
         }

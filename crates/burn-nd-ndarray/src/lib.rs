@@ -33,114 +33,18 @@
 //! records) is copied once on the way out; f16/bf16 do not exist on this backend.
 #![deny(missing_docs)]
 
-use burn::tensor::{Bool, DType, Float, Int, Tensor, TensorPrimitive};
-use burn_nd::{Error, NdElement};
+use burn::tensor::Tensor;
+use burn_nd::backend::{kind_holds, logical_dtype};
+use burn_nd::Error;
 use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
 use ndarray::{ArcArray, Array, Dimension, IxDyn};
 
 pub use burn_nd;
+pub use burn_nd::backend::ndarray::{NativeElement, NdArrayKind};
 
 mod sealed {
     pub trait Sealed {}
 }
-
-/// An element type burn-ndarray stores natively: every [`NdElement`] except f16 and bf16.
-///
-/// ```
-/// use burn_nd_ndarray::NativeElement;
-///
-/// fn stored<E: NativeElement>() {}
-/// stored::<u16>();
-/// stored::<bool>();
-/// ```
-pub trait NativeElement: NdElement + sealed::Sealed {
-    /// The tensor's shared array when it stores `Self`, else the tensor back.
-    #[doc(hidden)]
-    fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor>;
-    /// Wraps a shared array as a burn-ndarray tensor (O(1)).
-    #[doc(hidden)]
-    fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor;
-}
-
-macro_rules! native {
-    ($($t:ty => $variant:ident),*) => {$(
-        impl sealed::Sealed for $t {}
-        impl NativeElement for $t {
-            fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor> {
-                match tensor {
-                    // `into_shared` is O(1) for owned storage (an Arc move); it copies once
-                    // only for Burn's borrowed (non-native bytes) storage.
-                    NdArrayTensor::$variant(storage) => Ok(storage.into_shared()),
-                    other => Err(other),
-                }
-            }
-            fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor {
-                NdArrayTensor::from(array)
-            }
-        }
-    )*};
-}
-native!(f64 => F64, f32 => F32, i64 => I64, i32 => I32, i16 => I16, i8 => I8,
-        u64 => U64, u32 => U32, u16 => U16, u8 => U8, bool => Bool);
-
-/// How each tensor kind wraps burn-ndarray's one primitive type.
-pub trait NdArrayKind<F, I, Q>: burn::tensor::BasicOps<NdArray<F, I, Q>> + sealed::Sealed
-where
-    F: FloatNdArrayElement,
-    I: IntNdArrayElement,
-    Q: QuantElement,
-    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
-{
-    /// The primitive's array, or the quantized dtype that has none.
-    #[doc(hidden)]
-    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType>;
-    /// Wraps an array as this kind's primitive.
-    #[doc(hidden)]
-    fn wrap(tensor: NdArrayTensor) -> Self::Primitive;
-}
-
-impl sealed::Sealed for Float {}
-impl sealed::Sealed for Int {}
-impl sealed::Sealed for Bool {}
-
-impl<F, I, Q> NdArrayKind<F, I, Q> for Float
-where
-    F: FloatNdArrayElement,
-    I: IntNdArrayElement,
-    Q: QuantElement,
-    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
-{
-    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
-        match primitive {
-            TensorPrimitive::Float(t) => Ok(t),
-            TensorPrimitive::QFloat(q) => Err(burn::tensor::TensorMetadata::dtype(&q)),
-        }
-    }
-    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
-        TensorPrimitive::Float(tensor)
-    }
-}
-
-/// Int and Bool tensors use the array primitive as it is.
-macro_rules! plain_kind {
-    ($($kind:ty),*) => {$(
-        impl<F, I, Q> NdArrayKind<F, I, Q> for $kind
-        where
-            F: FloatNdArrayElement,
-            I: IntNdArrayElement,
-            Q: QuantElement,
-            NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
-        {
-            fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, DType> {
-                Ok(primitive)
-            }
-            fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
-                tensor
-            }
-        }
-    )*};
-}
-plain_kind!(Int, Bool);
 
 /// Zero-copy conversions of `Tensor<NdArray, D, K>` (Float, Int or Bool) to and from `ndarray`.
 ///
@@ -241,11 +145,15 @@ where
     K: NdArrayKind<F, I, Q>,
 {
     fn into_arcarray<E: NativeElement>(self) -> Result<ArcArray<E, IxDyn>, Error> {
-        let tensor =
-            K::unwrap(self.into_primitive()).map_err(|dtype| Error::Quantized { dtype })?;
-        E::take(tensor).map_err(|other| Error::DtypeMismatch {
-            stored: burn::tensor::TensorMetadata::dtype(&other),
-            requested: E::DTYPE,
+        let tensor = K::unwrap(self.into_primitive())?;
+        E::take(tensor).map_err(|other| {
+            match logical_dtype(burn::tensor::TensorMetadata::dtype(&other)) {
+                Ok(stored) => Error::DtypeMismatch {
+                    stored,
+                    requested: E::DTYPE,
+                },
+                Err(quantized) => quantized,
+            }
         })
     }
 
@@ -263,7 +171,7 @@ where
                 expected: D,
             });
         }
-        if !burn_nd::kind_holds(K::name(), E::DTYPE) {
+        if !kind_holds(K::name(), E::DTYPE) {
             return Err(Error::Unsupported {
                 dtype: E::DTYPE,
                 kind: K::name(),

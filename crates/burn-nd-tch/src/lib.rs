@@ -43,6 +43,7 @@ use burn_tch::{LibTorch, LibTorchDevice, TchElement, TchTensor};
 use ndarray::{ArrayBase, ArrayViewD, Data, Dimension};
 
 pub use burn_nd;
+pub use burn_nd::backend::tch::TchKind;
 
 mod sealed {
     pub trait Sealed {}
@@ -56,47 +57,6 @@ mod sealed {
 /// ```
 pub trait TorchElement: NdElement + TchElement {}
 impl<E: NdElement + TchElement> TorchElement for E {}
-
-/// How each tensor kind wraps burn-tch's one primitive type.
-pub trait TchKind<F: TchElement>: burn::tensor::BasicOps<LibTorch<F>> + sealed::Sealed {
-    /// The primitive's libtorch tensor.
-    #[doc(hidden)]
-    fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error>;
-    /// Wraps a libtorch tensor as this kind's primitive.
-    #[doc(hidden)]
-    fn wrap(tensor: TchTensor) -> Self::Primitive;
-}
-
-impl sealed::Sealed for Float {}
-impl sealed::Sealed for Int {}
-impl sealed::Sealed for Bool {}
-
-impl<F: TchElement> TchKind<F> for Float {
-    fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
-        match primitive {
-            TensorPrimitive::Float(t) => Ok(t),
-            TensorPrimitive::QFloat(q) => Err(Error::Quantized { dtype: q.dtype() }),
-        }
-    }
-    fn wrap(tensor: TchTensor) -> Self::Primitive {
-        TensorPrimitive::Float(tensor)
-    }
-}
-
-/// Int and Bool tensors use the libtorch tensor as it is.
-macro_rules! plain_kind {
-    ($($kind:ty),*) => {$(
-        impl<F: TchElement> TchKind<F> for $kind {
-            fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
-                Ok(primitive)
-            }
-            fn wrap(tensor: TchTensor) -> Self::Primitive {
-                tensor
-            }
-        }
-    )*};
-}
-plain_kind!(Int, Bool);
 
 /// A read-only `ndarray` view over a libtorch tensor's memory, borrowed from the tensor.
 ///
@@ -135,7 +95,7 @@ impl<E: TorchElement> TchView<'_, E> {
     /// ```
     pub fn view(&self) -> ArrayViewD<'_, E> {
         // `as_ndarray_view` made the tensor a CPU one of `E`'s kind, so the view cannot fail.
-        burn_nd::tch_cpu_view(&self.tensor.tensor)
+        burn_nd::backend::tch::cpu_view(&self.tensor.tensor)
             .expect("as_ndarray_view checked the device and the kind")
     }
 
@@ -189,10 +149,10 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibT
     fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
         // A Burn clone of a tch tensor is a shallow clone plus a storage reference: no data copy.
         let mut tensor = K::unwrap(self.clone().into_primitive())?;
-        let stored = tensor.dtype();
         if tensor.tensor.kind() != E::kind() {
+            let stored = tensor.dtype();
             return Err(Error::DtypeMismatch {
-                stored,
+                stored: burn_nd::backend::logical_dtype(stored)?,
                 requested: E::DTYPE,
             });
         }
@@ -265,7 +225,7 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> FromNdarrayTch for Tensor<Lib
                 expected: D,
             });
         }
-        if !burn_nd::kind_holds(K::name(), E::DTYPE) {
+        if !burn_nd::backend::kind_holds(K::name(), E::DTYPE) {
             return Err(Error::Unsupported {
                 dtype: E::DTYPE,
                 kind: K::name(),

@@ -9,13 +9,15 @@
 //! | an array as a tensor (any layout, any element type) | [`FromNdarray`]: `from_ndarray`, `from_ndarray_as` |
 //! | control over how values may change | [`Casting`], after NumPy's `casting=`, plus [`Casting::Exact`] |
 //! | to ask whether a cast is allowed | [`can_cast`], which agrees with `numpy.can_cast` |
-//! | the element types and the `as` cast rule | [`NdElement`], [`Value`] |
-//! | to convert data read some other way (async, `Transaction`) | [`ndarray_from_data`] |
+//! | the element types and the `as` cast rule | [`NdElement`], [`NdDType`] |
+//! | many tensors in one device sync, an awaited read, a read narrowed on the device | [`read_batch`], [`ToNdarrayAsync`], [`NarrowRead`] |
+//! | to convert data read some other way | [`ndarray_from_data`] |
 //! | an array whose dtype is known only at run time | [`DynArray`] |
 //! | every parameter of a `Module` by name, and back | [`module_to_arrays`], [`module_from_arrays`] |
 //! | `.npy` / `.npz` files of tensors, arrays, modules (feature `npy`) | `npy` |
 //! | the static dimension of a rank | [`Rank`], [`StaticRank`] |
 //! | what went wrong | [`Error`] |
+//! | to write a backend crate on top of burn-nd | [`backend`] |
 //! | everything at once | [`prelude`] |
 //!
 //! `ndarray` (0.17, the version burn-ndarray uses) and `half` are re-exported, so the array
@@ -42,7 +44,7 @@
 //! (shared, as every `to_ndarray(&self)` is, or strided) is read through a view of its buffer
 //! with one `memcpy` or cast loop (feature `ndarray`, default), not Burn's element-by-element
 //! walk. A burn-tch tensor on the CPU is read the same way through a view of libtorch's memory
-//! (feature `tch`, which burn-nd-tch turns on; `tch_cpu_view` is that view), not Burn's
+//! (feature `tch`, which burn-nd-tch turns on; `backend::tch::cpu_view` is that view), not Burn's
 //! three-call read. Casts between primitive types are vectorised loops; large outputs ask for
 //! huge pages. `from_ndarray` copies once (casting on the way) and hands that buffer to the
 //! backend.
@@ -58,39 +60,61 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-mod casting;
-mod data;
-#[cfg(any(feature = "ndarray", feature = "tch"))]
-mod direct;
-mod dynarray;
-mod element;
-mod error;
-mod fast;
-mod from;
-mod module;
-#[cfg(feature = "ndarray")]
-mod ndarray_backend;
+// The Burn-version-free half first: its macros (the dtype list) serve everything after it.
+#[macro_use]
+mod base;
+mod burn_0_21;
 #[cfg(feature = "npy")]
 pub mod npy;
-mod rank;
-#[cfg(feature = "tch")]
-mod tch_backend;
-mod to;
 
-pub use casting::{can_cast, Casting};
-pub use data::check_cast;
-pub use dynarray::{DynArray, DynElement};
-pub use element::{NdElement, Value};
-pub use error::Error;
-pub use from::{kind_holds, FromNdarray};
-pub use module::{module_from_arrays, module_to_arrays};
-pub use rank::{Rank, StaticRank};
-#[cfg(feature = "tch")]
-pub use tch_backend::tch_cpu_view;
-pub use to::{ndarray_from_data, ToNdarray};
+pub use base::casting::{can_cast, Casting};
+pub use base::dtype::{DTypeKind, DTypeLike, NdDType};
+pub use base::dynarray::DynArray;
+pub use base::element::NdElement;
+pub use base::error::Error;
+pub use base::rank::{Rank, StaticRank};
+pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
+pub use burn_0_21::from::FromNdarray;
+pub use burn_0_21::module::{module_from_arrays, module_to_arrays};
+pub use burn_0_21::to::{ndarray_from_data, ToNdarray};
 
 pub use half;
 pub use ndarray;
+
+/// For authors of backend crates (burn-nd-ndarray, burn-nd-tch) and other code built on
+/// burn-nd's internals: the cast check every read path runs first, the kind rule, exact
+/// element values, and each backend's own building blocks. A Burn user needs none of it.
+///
+/// ```
+/// use burn_nd::backend::{check_cast, kind_holds, Value};
+/// use burn_nd::{Casting, NdDType, NdElement};
+///
+/// assert!(check_cast(NdDType::I32, NdDType::I64, Casting::Safe).is_ok());
+/// assert!(kind_holds("Int", NdDType::U8));
+/// assert_eq!(2.0f32.to_value(), Value::Int(2));
+/// ```
+pub mod backend {
+    pub use crate::base::casting::check_cast;
+    pub use crate::base::dtype::{kind_holds, logical_dtype};
+    pub use crate::base::dynarray::DynElement;
+    pub use crate::base::element::Value;
+
+    /// What burn-nd knows of burn-ndarray (feature `ndarray`): the element types it stores
+    /// natively and how each tensor kind's primitive holds an `NdArrayTensor`, which
+    /// burn-nd-ndarray's zero-copy sharing is built on.
+    #[cfg(feature = "ndarray")]
+    pub mod ndarray {
+        pub use crate::burn_0_21::ndarray::{NativeElement, NdArrayKind};
+    }
+
+    /// What burn-nd knows of libtorch (feature `tch`): the zero-copy view of a CPU tensor's
+    /// memory, and how each tensor kind's primitive holds a `TchTensor`, which burn-nd-tch's
+    /// views are built on.
+    #[cfg(feature = "tch")]
+    pub mod tch {
+        pub use crate::burn_0_21::tch::{cpu_view, TchKind};
+    }
+}
 
 /// The traits and types most code needs: `use burn_nd::prelude::*;`.
 ///

@@ -14,9 +14,10 @@ use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Int, Tensor};
+use burn_nd::backend::{DynElement, Value};
 use burn_nd::ndarray::{ArrayD, IxDyn, ShapeBuilder};
 use burn_nd::npy::{self, NpyTensor};
-use burn_nd::{Casting, DynArray, DynElement, Error, Value};
+use burn_nd::{Casting, DynArray, Error};
 use burn_ndarray::NdArray;
 
 const FLOATS: [f64; 9] = [

@@ -43,55 +43,48 @@ where
 {
     match host::<B, P>(primitive) {
         #[cfg(feature = "ndarray")]
-        Some(Host::NdArray(tensor)) => crate::ndarray_backend::copy_into(tensor, out),
+        Some(Host::NdArray(tensor)) => crate::burn_0_21::ndarray::copy_into(tensor, out),
         #[cfg(feature = "tch")]
-        Some(Host::Tch(tensor)) => crate::tch_backend::copy_into(tensor, out),
+        Some(Host::Tch(tensor)) => crate::burn_0_21::tch::copy_into(tensor, out),
         None => false,
     }
 }
 
 /// The inner tensor of an `Autodiff<B>` Float tensor, as a `T`, for the inner backends read
-/// directly here. Rust cannot name "any `AutodiffTensor<B>`", so each backend type is tried
-/// by name: burn-ndarray with each float and int element type it takes, burn-tch with each
-/// float type. The values are the tensor's own, as `detach()` gives; no graph is involved.
+/// directly here (each backend module names its own types). The values are the tensor's own,
+/// as `detach()` gives; no graph is involved.
 fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
-    // `AutodiffTensor<B>` itself sits in a private module of burn-autodiff; it is named here
-    // as what it is, `Autodiff<B>`'s Float primitive, whose `primitive` field is public.
-    macro_rules! inner_of {
-        ($($backend:ty),* $(,)?) => {$(
-            if let Some(t) =
-                any.downcast_ref::<burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend>>>()
-            {
-                return (&t.primitive as &dyn Any).downcast_ref::<T>();
-            }
-        )*};
-    }
     #[cfg(feature = "ndarray")]
-    {
-        use burn_ndarray::NdArray;
-        macro_rules! ndarray_ints {
-            ($($float:ty),*) => {$(
-                inner_of!(
-                    NdArray<$float, i64>, NdArray<$float, i32>, NdArray<$float, i16>,
-                    NdArray<$float, i8>, NdArray<$float, u64>, NdArray<$float, u32>,
-                    NdArray<$float, u16>, NdArray<$float, u8>,
-                );
-            )*};
-        }
-        ndarray_ints!(f32, f64);
+    if let Some(t) = crate::burn_0_21::ndarray::autodiff_inner(any) {
+        return Some(t);
     }
     #[cfg(feature = "tch")]
-    {
-        use burn_tch::LibTorch;
-        inner_of!(
-            LibTorch<f32>,
-            LibTorch<f64>,
-            LibTorch<half::f16>,
-            LibTorch<half::bf16>
-        );
+    if let Some(t) = crate::burn_0_21::tch::autodiff_inner(any) {
+        return Some(t);
     }
     None
 }
+
+/// `$any` as the inner primitive of `Autodiff<B>` for the first `B` of the list whose Float
+/// primitive it is, downcast to `T`; `None` for none. Rust cannot name "any
+/// `AutodiffTensor<B>`" (that type sits in a private module of burn-autodiff; it is named here
+/// as what it is, `Autodiff<B>`'s Float primitive, whose `primitive` field is public), so each
+/// backend module lists the backend types it reads.
+macro_rules! autodiff_inner_of {
+    ($any:expr, $T:ty; $($backend:ty),* $(,)?) => {{
+        let any: &dyn core::any::Any = $any;
+        let mut found = None;
+        $(if found.is_none() {
+            if let Some(t) = any
+                .downcast_ref::<burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend>>>()
+            {
+                found = Some((&t.primitive as &dyn core::any::Any).downcast_ref::<$T>());
+            }
+        })*
+        found.flatten()
+    }};
+}
+pub(crate) use autodiff_inner_of;
 
 /// Reads a primitive straight from its memory, casting under `casting` (already checked on the
 /// tensor's logical dtype). `None` where the caller should use Burn's own read instead: other
@@ -103,9 +96,9 @@ pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement, Dm: Dimension>(
     let exact = casting == Casting::Exact;
     match host::<B, P>(primitive)? {
         #[cfg(feature = "ndarray")]
-        Host::NdArray(tensor) => crate::ndarray_backend::read_copy(tensor, exact),
+        Host::NdArray(tensor) => crate::burn_0_21::ndarray::read_copy(tensor, exact),
         #[cfg(feature = "tch")]
-        Host::Tch(tensor) => crate::tch_backend::read_copy(tensor, exact),
+        Host::Tch(tensor) => crate::burn_0_21::tch::read_copy(tensor, exact),
     }
 }
 

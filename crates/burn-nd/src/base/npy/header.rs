@@ -10,7 +10,7 @@
 
 use std::io::{self, Read, Write};
 
-use burn::tensor::DType;
+use crate::NdDType;
 
 use crate::NdElement;
 
@@ -427,7 +427,7 @@ pub(super) fn write<W: Write>(
 /// machine's order. Accepts what `numpy.dtype` accepts for the dtypes Burn shares: an optional
 /// byte order (`<`, `>`, `=`, `|`), then a kind and size (`f8`, `b1`), a one-character code
 /// (`d`, `?`, `l`) or a name (`float64`, `bool`).
-pub(super) fn parse_descr(descr: &str) -> Result<(DType, bool), String> {
+pub(super) fn parse_descr(descr: &str) -> Result<(NdDType, bool), String> {
     use std::ffi::c_long;
     let unsupported = || format!("unsupported NumPy dtype '{descr}'");
     let (order, rest) = match descr.chars().next() {
@@ -461,17 +461,17 @@ pub(super) fn parse_descr(descr: &str) -> Result<(DType, bool), String> {
         }
     };
     let dtype = match (kind, size) {
-        ('f', 8) => DType::F64,
-        ('f', 4) => DType::F32,
-        ('f', 2) => DType::F16,
-        ('i', 8) => DType::I64,
-        ('i', 4) => DType::I32,
-        ('i', 2) => DType::I16,
-        ('i', 1) => DType::I8,
-        ('u', 8) => DType::U64,
-        ('u', 4) => DType::U32,
-        ('u', 2) => DType::U16,
-        ('u', 1) => DType::U8,
+        ('f', 8) => NdDType::F64,
+        ('f', 4) => NdDType::F32,
+        ('f', 2) => NdDType::F16,
+        ('i', 8) => NdDType::I64,
+        ('i', 4) => NdDType::I32,
+        ('i', 2) => NdDType::I16,
+        ('i', 1) => NdDType::I8,
+        ('u', 8) => NdDType::U64,
+        ('u', 4) => NdDType::U32,
+        ('u', 2) => NdDType::U16,
+        ('u', 1) => NdDType::U8,
         ('b', 1) => <bool as NdElement>::DTYPE,
         _ => return Err(unsupported()),
     };
@@ -614,16 +614,16 @@ mod tests {
     fn descr_strings_numpy_accepts() {
         let native_swap = cfg!(target_endian = "big");
         for (s, dtype, swap) in [
-            ("<f8", DType::F64, native_swap),
-            ("f8", DType::F64, false),
-            ("=f8", DType::F64, false),
-            (">f4", DType::F32, !native_swap),
-            ("float16", DType::F16, false),
-            ("d", DType::F64, false),
+            ("<f8", NdDType::F64, native_swap),
+            ("f8", NdDType::F64, false),
+            ("=f8", NdDType::F64, false),
+            (">f4", NdDType::F32, !native_swap),
+            ("float16", NdDType::F16, false),
+            ("d", NdDType::F64, false),
             ("?", <bool as NdElement>::DTYPE, false),
             (">b1", <bool as NdElement>::DTYPE, false),
-            ("|u1", DType::U8, false),
-            ("int64", DType::I64, false),
+            ("|u1", NdDType::U8, false),
+            ("int64", NdDType::I64, false),
         ] {
             assert_eq!(parse_descr(s), Ok((dtype, swap)), "{s}");
         }

@@ -4,8 +4,10 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{get_device_settings, BasicOps, DType, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
-use crate::data::{logical_values, slice_to_data};
-use crate::{Casting, Error, NdElement};
+use crate::backend::kind_holds;
+use crate::base::array::logical_values;
+use crate::burn_0_21::data::slice_to_data;
+use crate::{Casting, DTypeLike, Error, NdElement};
 
 mod sealed {
     pub trait Sealed {}
@@ -101,25 +103,6 @@ pub trait FromNdarray<B: Backend>: sealed::Sealed + Sized {
         Dm: Dimension;
 }
 
-/// Whether `dtype` is a dtype of the tensor kind named `kind` (Burn's `TensorKind::name()`):
-/// float dtypes for `"Float"`, signed and unsigned integers for `"Int"`, `DType::Bool(_)` for
-/// `"Bool"`. Backend crates use it to refuse an element type that does not fit the kind.
-///
-/// ```
-/// use burn::tensor::DType;
-///
-/// assert!(burn_nd::kind_holds("Int", DType::U16));
-/// assert!(!burn_nd::kind_holds("Float", DType::I32));
-/// ```
-pub fn kind_holds(kind: &str, dtype: DType) -> bool {
-    match kind {
-        "Float" => dtype.is_float(),
-        "Int" => dtype.is_int() || dtype.is_uint(),
-        "Bool" => matches!(dtype, DType::Bool(_)),
-        _ => false,
-    }
-}
-
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray<B> for Tensor<B, D, K> {
@@ -158,9 +141,14 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray<B> for Tensor<B, D,
                 expected: D,
             });
         }
-        if !kind_holds(K::name(), dtype) || !B::supports_dtype(device, dtype) {
+        let Some(nd) = dtype.as_nd_dtype() else {
+            return Err(Error::QuantizedTarget {
+                dtype: format!("{dtype:?}"),
+            });
+        };
+        if !kind_holds(K::name(), nd) || !B::supports_dtype(device, dtype) {
             return Err(Error::Unsupported {
-                dtype,
+                dtype: nd,
                 kind: K::name(),
             });
         }

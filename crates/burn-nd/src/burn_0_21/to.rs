@@ -4,9 +4,12 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{BasicOps, Tensor};
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
 
-use crate::data::{check_cast, data_into_vec, shaped};
-use crate::{Casting, Error, NdElement, Rank, StaticRank};
-use burn::tensor::{DType, TensorData};
+use burn::tensor::TensorData;
+
+use crate::backend::check_cast;
+use crate::base::array::shaped;
+use crate::burn_0_21::data::data_into_vec;
+use crate::{Casting, DTypeLike, Error, NdElement, Rank, StaticRank};
 
 mod sealed {
     pub trait Sealed {}
@@ -284,7 +287,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
 /// ```
 pub fn ndarray_from_data<E: NdElement>(
     data: TensorData,
-    logical: DType,
+    logical: impl DTypeLike,
     casting: Casting,
 ) -> Result<ArrayD<E>, Error> {
     check_cast(logical, E::DTYPE, casting)?;
@@ -319,7 +322,9 @@ where
     #[cfg(any(feature = "ndarray", feature = "tch"))]
     let tensor = {
         let primitive = tensor.into_primitive();
-        if let Some(result) = crate::direct::read_copy::<B, _, E, Dm>(&primitive, casting) {
+        if let Some(result) =
+            crate::burn_0_21::direct::read_copy::<B, _, E, Dm>(&primitive, casting)
+        {
             return result;
         }
         Tensor::<B, D, K>::from_primitive(primitive)
@@ -377,7 +382,10 @@ where
         }
         check_cast(self.dtype(), E::DTYPE, casting)?;
         #[cfg(any(feature = "ndarray", feature = "tch"))]
-        if crate::direct::copy_into::<B, _, E, S, Dm>(&self.clone().into_primitive(), out) {
+        if crate::burn_0_21::direct::copy_into::<B, _, E, S, Dm>(
+            &self.clone().into_primitive(),
+            out,
+        ) {
             return Ok(());
         }
         // Read (and, under `Exact`, check) everything before the first write.

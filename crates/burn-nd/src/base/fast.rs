@@ -5,13 +5,11 @@
 
 use core::any::Any;
 
-use burn::tensor::DType;
-
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
-use crate::element::same_type;
-use crate::NdElement;
+use crate::base::element::same_type;
+use crate::{NdDType, NdElement};
 
 /// An empty `Vec` with room for `n` elements. For large buffers the kernel is asked to back
 /// the allocation with transparent huge pages before anything touches it, as NumPy does: a
@@ -159,8 +157,8 @@ fn f32_to_bf16(x: f32) -> bf16 {
 }
 
 macro_rules! slice_enums {
-    ($($v:ident: $t:ty),*) => {
-        /// A borrowed source slice of one numeric type.
+    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        /// A borrowed source slice of one element type.
         enum Src<'a> { $($v(&'a [$t]),)* }
         /// A cast's output buffer.
         enum Out { $($v(Vec<$t>),)* }
@@ -181,9 +179,8 @@ macro_rules! slice_enums {
         }
     };
 }
-// The element types the fast loops read and write; `bool` has no fast loop.
-slice_enums!(F64: f64, F32: f32, F16: f16, BF16: bf16, I64: i64, I32: i32, I16: i16, I8: i8,
-             U64: u64, U32: u32, U16: u16, U8: u8);
+// `bool` has no fast loop.
+dtypes!(filter_dtypes, no_bool, slice_enums, ());
 
 /// The `as` cast of `src` to `D` by a specialised loop, where one exists for `(S, D)`: every
 /// pair of primitive numbers, f32 → f16/bf16 and f16/bf16 → f32/f64. `None` otherwise.
@@ -194,61 +191,52 @@ pub(crate) fn cast<S: NdElement, D: NdElement>(src: &[S]) -> Option<Vec<D>> {
     cast_to(Src::of(src)?, D::DTYPE)?.into_vec()
 }
 
-fn cast_to(src: Src<'_>, to: DType) -> Option<Out> {
+fn cast_to(src: Src<'_>, to: NdDType) -> Option<Out> {
     Some(match (src, to) {
-        (Src::F32(s), DType::I32) => Out::I32(map(s, true, f32_to_i32)),
-        (Src::F32(s), DType::BF16) => Out::BF16(map(s, false, f32_to_bf16)),
-        (Src::F32(s), DType::F16) => Out::F16(blocks(s, <[f16]>::convert_from_f32_slice)),
-        (Src::F16(s), DType::F32) => Out::F32(blocks(s, |o, s: &[f16]| s.convert_to_f32_slice(o))),
-        (Src::F16(s), DType::F64) => Out::F64(blocks(s, |o, s: &[f16]| s.convert_to_f64_slice(o))),
-        (Src::BF16(s), DType::F32) => {
+        (Src::F32(s), NdDType::I32) => Out::I32(map(s, true, f32_to_i32)),
+        (Src::F32(s), NdDType::BF16) => Out::BF16(map(s, false, f32_to_bf16)),
+        (Src::F32(s), NdDType::F16) => Out::F16(blocks(s, <[f16]>::convert_from_f32_slice)),
+        (Src::F16(s), NdDType::F32) => {
+            Out::F32(blocks(s, |o, s: &[f16]| s.convert_to_f32_slice(o)))
+        }
+        (Src::F16(s), NdDType::F64) => {
+            Out::F64(blocks(s, |o, s: &[f16]| s.convert_to_f64_slice(o)))
+        }
+        (Src::BF16(s), NdDType::F32) => {
             Out::F32(blocks(s, |o, s: &[bf16]| s.convert_to_f32_slice(o)))
         }
-        (Src::BF16(s), DType::F64) => {
+        (Src::BF16(s), NdDType::F64) => {
             Out::F64(blocks(s, |o, s: &[bf16]| s.convert_to_f64_slice(o)))
         }
         (src, to) => return primitive_cast(src, to),
     })
 }
 
-/// `as` between the ten primitive number types.
-fn primitive_cast(src: Src<'_>, to: DType) -> Option<Out> {
-    macro_rules! to_each {
-        ($s:expr) => {
-            match to {
-                DType::F64 => Out::F64(map($s, false, |x| x as f64)),
-                DType::F32 => Out::F32(map($s, false, |x| x as f32)),
-                DType::I64 => Out::I64(map($s, false, |x| x as i64)),
-                DType::I32 => Out::I32(map($s, false, |x| x as i32)),
-                DType::I16 => Out::I16(map($s, false, |x| x as i16)),
-                DType::I8 => Out::I8(map($s, false, |x| x as i8)),
-                DType::U64 => Out::U64(map($s, false, |x| x as u64)),
-                DType::U32 => Out::U32(map($s, false, |x| x as u32)),
-                DType::U16 => Out::U16(map($s, false, |x| x as u16)),
-                DType::U8 => Out::U8(map($s, false, |x| x as u8)),
-                _ => return None,
+macro_rules! primitive_cast {
+    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        /// `as` between the primitive number types (every pair of them).
+        fn primitive_cast(src: Src<'_>, to: NdDType) -> Option<Out> {
+            macro_rules! to_each {
+                ($s:expr) => {
+                    match to {
+                        $(NdDType::$v => Out::$v(map($s, false, |x| x as $t)),)*
+                        _ => return None,
+                    }
+                };
             }
-        };
-    }
-    Some(match src {
-        Src::F64(s) => to_each!(s),
-        Src::F32(s) => to_each!(s),
-        Src::I64(s) => to_each!(s),
-        Src::I32(s) => to_each!(s),
-        Src::I16(s) => to_each!(s),
-        Src::I8(s) => to_each!(s),
-        Src::U64(s) => to_each!(s),
-        Src::U32(s) => to_each!(s),
-        Src::U16(s) => to_each!(s),
-        Src::U8(s) => to_each!(s),
-        Src::F16(_) | Src::BF16(_) => return None,
-    })
+            Some(match src {
+                $(Src::$v(s) => to_each!(s),)*
+                _ => return None,
+            })
+        }
+    };
 }
+dtypes!(filter_dtypes, primitive, primitive_cast, ());
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Value;
+    use crate::base::element::Value;
 
     /// Edge values of `S` plus counting values.
     fn samples<S: NdElement>() -> Vec<S> {
@@ -299,12 +287,12 @@ mod tests {
 
     #[test]
     fn fast_casts_equal_the_generic_cast() {
-        macro_rules! all {
-            ($($s:ty),*; $ds:tt) => {{ let mut n = 0; $( n += all!(@from $s; $ds); )* n }};
-            (@from $s:ty; [$($d:ty),*]) => {{ let mut n = 0; $( n += usize::from(check::<$s, $d>()); )* n }};
+        let mut fast = 0;
+        for s in NdDType::ALL {
+            for d in NdDType::ALL {
+                fast += usize::from(for_nd_dtype!(s, S => for_nd_dtype!(d, D => check::<S, D>())));
+            }
         }
-        let fast = all!(f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool;
-                        [f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool]);
         // 100 primitive pairs (same-type ones included), f32 → f16/bf16, f16/bf16 → f32/f64.
         assert_eq!(fast, 106);
     }

@@ -2,10 +2,9 @@
 
 use core::fmt;
 
-use burn::tensor::DType;
-
-use crate::casting::dtype_name;
-use crate::{kind_holds, Casting, Value};
+use crate::base::dtype::kind_holds;
+use crate::base::element::Value;
+use crate::{Casting, NdDType};
 
 /// Everything that can go wrong converting between a Burn tensor and an ndarray array.
 ///
@@ -29,9 +28,9 @@ pub enum Error {
     /// (see [`can_cast`](crate::can_cast)). Nothing was read from the device.
     Casting {
         /// The tensor's (or array's) logical dtype.
-        from: DType,
+        from: NdDType,
         /// The requested dtype.
-        to: DType,
+        to: NdDType,
         /// The casting mode that forbids it.
         casting: Casting,
     },
@@ -43,7 +42,7 @@ pub enum Error {
         /// Its exact value.
         value: Value,
         /// The dtype it failed to convert to.
-        to: DType,
+        to: NdDType,
     },
     /// The array has `got` dimensions where the tensor type has `expected`.
     Rank {
@@ -57,21 +56,21 @@ pub enum Error {
     RankZero,
     /// The tensor is quantized; call `dequantize()` on it before converting.
     Quantized {
-        /// The quantized dtype.
-        dtype: DType,
+        /// The quantized dtype, as Burn's `Debug` prints it.
+        dtype: String,
     },
     /// A quantized dtype was asked for as the target of a cast; burn-nd converts between
     /// plain dtypes only. Convert to a float dtype, then quantize with Burn.
     QuantizedTarget {
-        /// The quantized dtype asked for.
-        dtype: DType,
+        /// The quantized dtype asked for, as Burn's `Debug` prints it.
+        dtype: String,
     },
     /// A tensor of this kind cannot hold `dtype`: either the kind never holds it (a Float
     /// tensor of an integer dtype; the message says so), or the backend cannot (an f16
     /// tensor on burn-ndarray).
     Unsupported {
         /// The requested dtype.
-        dtype: DType,
+        dtype: NdDType,
         /// The tensor kind: `"Float"`, `"Int"` or `"Bool"`.
         kind: &'static str,
     },
@@ -80,9 +79,9 @@ pub enum Error {
     /// [`ToNdarray::to_ndarray_with`](crate::ToNdarray::to_ndarray_with) to cast (one copy).
     DtypeMismatch {
         /// The dtype the tensor stores.
-        stored: DType,
+        stored: NdDType,
         /// The element type asked for.
-        requested: DType,
+        requested: NdDType,
     },
     /// A view of a tensor's memory was asked for, but the tensor lives on `device`, not in
     /// host memory; copy it to the CPU first (burn-nd-tch's `as_ndarray_view` does).
@@ -116,10 +115,10 @@ pub enum Error {
         failed: Vec<Error>,
     },
     /// `dtype` has no NumPy equivalent (bf16): widen it first, e.g. with
-    /// [`DynArray::cast`](crate::DynArray::cast)`(DType::F32, Casting::Safe)`, which is exact.
+    /// [`DynArray::cast`](crate::DynArray::cast)`(NdDType::F32, Casting::Safe)`, which is exact.
     NotInNumpy {
         /// The dtype.
-        dtype: DType,
+        dtype: NdDType,
     },
     /// The array's shape is too big for NumPy, which refuses to load it: the product of its
     /// non-zero axes, times the item size, must fit in `isize` (even when an axis is 0).
@@ -127,7 +126,7 @@ pub enum Error {
         /// The shape.
         shape: Vec<usize>,
         /// The dtype.
-        dtype: DType,
+        dtype: NdDType,
     },
     /// A file could not be opened, read or written.
     Io {
@@ -157,13 +156,13 @@ impl fmt::Display for Error {
             Error::Casting { from, to, casting } => write!(
                 f,
                 "cannot cast {} to {} under Casting::{casting:?}",
-                dtype_name(*from),
-                dtype_name(*to)
+                from.name(),
+                to.name()
             ),
             Error::Inexact { index, value, to } => write!(
                 f,
                 "value {value} at index {index:?} cannot be represented exactly as {}",
-                dtype_name(*to)
+                to.name()
             ),
             Error::Rank { got, expected } => write!(
                 f,
@@ -176,18 +175,18 @@ impl fmt::Display for Error {
             ),
             Error::Quantized { dtype } => write!(
                 f,
-                "quantized tensor ({dtype:?}): call dequantize() before converting"
+                "quantized tensor ({dtype}): call dequantize() before converting"
             ),
             Error::QuantizedTarget { dtype } => write!(
                 f,
-                "cannot convert to the quantized dtype {dtype:?}: convert to a float dtype, \
+                "cannot convert to the quantized dtype {dtype}: convert to a float dtype, \
                  then quantize with Burn"
             ),
             Error::Unsupported { dtype, kind } if !kind_holds(kind, *dtype) => write!(
                 f,
                 "{} {kind} tensor cannot hold {}: {kind} tensors hold {} dtypes",
                 if *kind == "Int" { "an" } else { "a" },
-                dtype_name(*dtype),
+                dtype.name(),
                 match *kind {
                     "Float" => "float",
                     "Int" => "integer",
@@ -197,13 +196,13 @@ impl fmt::Display for Error {
             Error::Unsupported { dtype, kind } => write!(
                 f,
                 "dtype {} is not supported for {kind} tensors on this backend",
-                dtype_name(*dtype)
+                dtype.name()
             ),
             Error::DtypeMismatch { stored, requested } => write!(
                 f,
                 "tensor stores {}, not {}: zero-copy cannot cast; use to_ndarray_with to cast (one copy)",
-                dtype_name(*stored),
-                dtype_name(*requested)
+                stored.name(),
+                requested.name()
             ),
             Error::NotOnHost { device } => write!(
                 f,
@@ -227,13 +226,13 @@ impl fmt::Display for Error {
             Error::NotInNumpy { dtype } => write!(
                 f,
                 "{} has no NumPy dtype: widen it first (DynArray::cast(DType::F32, Casting::Safe) is exact)",
-                dtype_name(*dtype)
+                dtype.name()
             ),
             Error::TooBigForNumpy { shape, dtype } => write!(
                 f,
                 "shape {shape:?} of {} is too big for NumPy, which would refuse to load it: \
                  the product of the non-zero axes, in bytes, must fit in isize",
-                dtype_name(*dtype)
+                dtype.name()
             ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Npy { file, reason } => write!(f, "{file}: not a readable .npy: {reason}"),

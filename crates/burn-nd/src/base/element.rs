@@ -3,7 +3,7 @@
 use core::any::TypeId;
 use core::fmt;
 
-use burn::tensor::{bf16, f16, BoolStore, DType};
+use crate::NdDType;
 
 mod sealed {
     pub trait Sealed {}
@@ -18,7 +18,8 @@ mod sealed {
 /// equals the value that went in.
 ///
 /// ```
-/// use burn_nd::{NdElement, Value};
+/// use burn_nd::backend::Value;
+/// use burn_nd::NdElement;
 ///
 /// assert_eq!(3u8.to_value(), Value::Int(3));
 /// assert_eq!(3.0f32.to_value(), Value::Int(3));
@@ -101,22 +102,32 @@ impl fmt::Display for Value {
 /// assert_eq!(f16::from_value(70000.0f32.to_value()), f16::INFINITY);
 /// ```
 pub trait NdElement:
-    burn::tensor::Element + Copy + Send + Sync + fmt::Debug + 'static + sealed::Sealed
+    bytemuck::NoUninit
+    + bytemuck::CheckedBitPattern
+    + Copy
+    + Send
+    + Sync
+    + fmt::Debug
+    + 'static
+    + sealed::Sealed
 {
-    /// The Burn dtype of this element type (`bool` is `DType::Bool(BoolStore::Native)`).
+    /// The dtype of this element type; it compares equal to Burn's `DType` of the same name
+    /// (`bool` to every `DType::Bool(_)`).
     ///
     /// ```
-    /// use burn_nd::NdElement;
+    /// use burn_nd::{NdDType, NdElement};
     /// use burn::tensor::DType;
     ///
+    /// assert_eq!(<u16 as NdElement>::DTYPE, NdDType::U16);
     /// assert_eq!(<u16 as NdElement>::DTYPE, DType::U16);
     /// ```
-    const DTYPE: DType;
+    const DTYPE: NdDType;
 
     /// The exact value of this element.
     ///
     /// ```
-    /// use burn_nd::{NdElement, Value};
+    /// use burn_nd::backend::Value;
+    /// use burn_nd::NdElement;
     /// use burn_nd::half::bf16;
     ///
     /// assert_eq!(bf16::from_f32(0.5).to_value(), Value::Float(0.5));
@@ -127,7 +138,8 @@ pub trait NdElement:
     /// The element nearest to `value` under Rust `as` semantics (see the table above).
     ///
     /// ```
-    /// use burn_nd::{NdElement, Value};
+    /// use burn_nd::backend::Value;
+    /// use burn_nd::NdElement;
     ///
     /// assert_eq!(u8::from_value(Value::Int(-1)), 255);
     /// assert_eq!(f32::from_value(Value::Int(16_777_217)), 16_777_216.0);
@@ -135,12 +147,22 @@ pub trait NdElement:
     fn from_value(value: Value) -> Self;
 }
 
-/// Primitive numbers: `as` both ways. `$variant($wide)` is the exact `Value` of the type.
-macro_rules! primitive_element {
-    ($($t:ty => $dtype:ident, $variant:ident($wide:ty)),*) => {$(
+/// `NdElement` for one entry of the dtype list, by its kind: primitive numbers convert with
+/// `as` both ways; f16 and bf16 round correctly from the exact value; bool is 0 or 1.
+macro_rules! element_impl {
+    ($v:ident, $t:ty, float) => {
+        element_impl!(@as $v, $t, Float(f64));
+    };
+    ($v:ident, $t:ty, int) => {
+        element_impl!(@as $v, $t, Int(i128));
+    };
+    ($v:ident, $t:ty, uint) => {
+        element_impl!(@as $v, $t, Int(i128));
+    };
+    (@as $v:ident, $t:ty, $variant:ident($wide:ty)) => {
         impl sealed::Sealed for $t {}
         impl NdElement for $t {
-            const DTYPE: DType = DType::$dtype;
+            const DTYPE: NdDType = NdDType::$v;
             #[inline(always)]
             fn to_value(self) -> Value {
                 Value::$variant(self as $wide)
@@ -153,19 +175,11 @@ macro_rules! primitive_element {
                 }
             }
         }
-    )*};
-}
-primitive_element!(
-    i8 => I8, Int(i128), i16 => I16, Int(i128), i32 => I32, Int(i128), i64 => I64, Int(i128),
-    u8 => U8, Int(i128), u16 => U16, Int(i128), u32 => U32, Int(i128), u64 => U64, Int(i128),
-    f32 => F32, Float(f64), f64 => F64, Float(f64)
-);
-
-macro_rules! half_element {
-    ($($t:ident => $dtype:ident),*) => {$(
+    };
+    ($v:ident, $t:ty, half) => {
         impl sealed::Sealed for $t {}
         impl NdElement for $t {
-            const DTYPE: DType = DType::$dtype;
+            const DTYPE: NdDType = NdDType::$v;
             #[inline(always)]
             fn to_value(self) -> Value {
                 Value::Float(self.to_f64())
@@ -175,31 +189,38 @@ macro_rules! half_element {
                 // Rounding to odd at f32 (13+ spare bits) and then to nearest at half precision
                 // gives the correctly rounded result; going through f64 with `half`'s own
                 // `from_f64` would drop the sticky bits below f32 precision.
-                $t::from_f32(match value {
+                <$t>::from_f32(match value {
                     Value::Int(i) => int_to_f32_round_odd(i),
                     Value::Float(f) => f64_to_f32_round_odd(f),
                 })
             }
         }
-    )*};
-}
-half_element!(f16 => F16, bf16 => BF16);
-
-impl sealed::Sealed for bool {}
-impl NdElement for bool {
-    const DTYPE: DType = DType::Bool(BoolStore::Native);
-    #[inline(always)]
-    fn to_value(self) -> Value {
-        Value::Int(self as i128)
-    }
-    #[inline(always)]
-    fn from_value(value: Value) -> Self {
-        match value {
-            Value::Int(i) => i != 0,
-            Value::Float(f) => f != 0.0,
+    };
+    ($v:ident, $t:ty, bool) => {
+        impl sealed::Sealed for $t {}
+        impl NdElement for $t {
+            const DTYPE: NdDType = NdDType::$v;
+            #[inline(always)]
+            fn to_value(self) -> Value {
+                Value::Int(self as i128)
+            }
+            #[inline(always)]
+            fn from_value(value: Value) -> Self {
+                match value {
+                    Value::Int(i) => i != 0,
+                    Value::Float(f) => f != 0.0,
+                }
+            }
         }
-    }
+    };
 }
+
+macro_rules! element_impls {
+    ([$($v:ident: $t:ty, $kind:ident, $bits:literal, $name:literal;)*]) => {
+        $(element_impl!($v, $t, $kind);)*
+    };
+}
+dtypes!(element_impls);
 
 /// Rounds `x` to f32 toward zero and sets the last mantissa bit when that was inexact.
 fn f64_to_f32_round_odd(x: f64) -> f32 {
@@ -254,17 +275,17 @@ pub(crate) fn cast_slice<S: NdElement, D: NdElement>(
     exact: bool,
 ) -> Result<Vec<D>, Inexact> {
     if let Some(same) = same_type::<S, D>(src) {
-        return Ok(crate::fast::copy(same));
+        return Ok(crate::base::fast::copy(same));
     }
     if !exact {
-        if let Some(out) = crate::fast::cast::<S, D>(src) {
+        if let Some(out) = crate::base::fast::cast::<S, D>(src) {
             return Ok(out);
         }
-        let mut out = crate::fast::vec_for(src.len());
+        let mut out = crate::base::fast::vec_for(src.len());
         out.extend(src.iter().map(|&s| D::from_value(s.to_value())));
         return Ok(out);
     }
-    let mut out = crate::fast::vec_for(src.len());
+    let mut out = crate::base::fast::vec_for(src.len());
     for (i, &s) in src.iter().enumerate() {
         let value = s.to_value();
         let d = D::from_value(value);
@@ -279,6 +300,7 @@ pub(crate) fn cast_slice<S: NdElement, D: NdElement>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use half::{bf16, f16};
 
     #[test]
     fn same_type_reinterprets_only_identical_types() {

@@ -3,29 +3,35 @@
 //! Burn's own read of a tch tensor calls libtorch three times (a reshape, a kind conversion,
 //! then a copy into a `Vec` that tch first fills with zeros): about a microsecond whatever the
 //! size, and two passes over the output. A CPU tensor's memory can be read in place instead:
-//! [`tch_cpu_view`] views it with libtorch's own shape and strides, and `ToNdarray` copies or
+//! [`cpu_view`] views it with libtorch's own shape and strides, and `ToNdarray` copies or
 //! casts from that view once.
 
-use burn::tensor::{BoolStore, DType};
+use burn::tensor::{Bool, Float, Int, TensorMetadata, TensorPrimitive};
+use burn_tch::{LibTorch, TchElement, TchTensor};
 use ndarray::{Array, ArrayBase, ArrayViewD, DataMut, Dimension, IxDyn, ShapeBuilder};
 
-use crate::data::{assign_same, read_array};
-use crate::{Error, NdElement};
+use crate::base::array::{assign_same, read_array};
+use crate::burn_0_21::direct::autodiff_inner_of;
+use crate::{Error, NdDType, NdElement};
+
+mod sealed {
+    pub trait Kind {}
+}
 
 /// The dtype a libtorch kind stores, for the kinds Burn uses (as burn-tch's `dtype()` maps them).
-fn stored_dtype(kind: tch::Kind) -> Option<DType> {
+pub(crate) fn stored_dtype(kind: tch::Kind) -> Option<NdDType> {
     use tch::Kind;
     Some(match kind {
-        Kind::Double => DType::F64,
-        Kind::Float => DType::F32,
-        Kind::Half => DType::F16,
-        Kind::BFloat16 => DType::BF16,
-        Kind::Int64 => DType::I64,
-        Kind::Int => DType::I32,
-        Kind::Int16 => DType::I16,
-        Kind::Int8 => DType::I8,
-        Kind::Uint8 => DType::U8,
-        Kind::Bool => DType::Bool(BoolStore::Native),
+        Kind::Double => NdDType::F64,
+        Kind::Float => NdDType::F32,
+        Kind::Half => NdDType::F16,
+        Kind::BFloat16 => NdDType::BF16,
+        Kind::Int64 => NdDType::I64,
+        Kind::Int => NdDType::I32,
+        Kind::Int16 => NdDType::I16,
+        Kind::Int8 => NdDType::I8,
+        Kind::Uint8 => NdDType::U8,
+        Kind::Bool => NdDType::Bool,
         _ => return None,
     })
 }
@@ -44,13 +50,13 @@ fn stored_dtype(kind: tch::Kind) -> Option<DType> {
 ///
 /// ```no_run
 /// let t = tch::Tensor::from_slice(&[1.0f32, 2.0, 3.0, 4.0]).view([2, 2]).tr();
-/// let v = burn_nd::tch_cpu_view::<f32>(&t)?;
+/// let v = burn_nd::backend::tch::cpu_view::<f32>(&t)?;
 /// assert_eq!(v.strides(), &[1, 2]);
 /// assert_eq!(v[[0, 1]], 3.0);
-/// assert!(burn_nd::tch_cpu_view::<f64>(&t).is_err());
+/// assert!(burn_nd::backend::tch::cpu_view::<f64>(&t).is_err());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-pub fn tch_cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>, Error> {
+pub fn cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>, Error> {
     let device = tensor.device();
     if device != tch::Device::Cpu {
         return Err(Error::NotOnHost {
@@ -63,7 +69,7 @@ pub fn tch_cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_,
             "libtorch kind {kind:?} has no Burn dtype"
         ))));
     };
-    let as_bytes = kind == tch::Kind::Bool && A::DTYPE == DType::U8;
+    let as_bytes = kind == tch::Kind::Bool && A::DTYPE == NdDType::U8;
     if stored != A::DTYPE && !as_bytes {
         return Err(Error::DtypeMismatch {
             stored,
@@ -74,7 +80,7 @@ pub fn tch_cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_,
     Ok(unsafe { cpu_view_unchecked(tensor) })
 }
 
-/// [`tch_cpu_view`] without its checks.
+/// [`cpu_view`] without its checks.
 ///
 /// # Safety
 ///
@@ -140,3 +146,53 @@ pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
 ) -> bool {
     with_cpu_view!(tensor, view => assign_same(&view, out), false)
 }
+
+/// The inner burn-tch tensor of an `Autodiff<LibTorch<F>>` Float primitive, for each float
+/// type burn-tch takes.
+pub(crate) fn autodiff_inner<T: 'static>(any: &dyn core::any::Any) -> Option<&T> {
+    use burn_tch::LibTorch;
+    autodiff_inner_of!(any, T; LibTorch<f32>, LibTorch<f64>, LibTorch<half::f16>, LibTorch<half::bf16>)
+}
+
+/// How each tensor kind wraps burn-tch's one primitive type.
+pub trait TchKind<F: TchElement>: burn::tensor::BasicOps<LibTorch<F>> + sealed::Kind {
+    /// The primitive's libtorch tensor.
+    #[doc(hidden)]
+    fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error>;
+    /// Wraps a libtorch tensor as this kind's primitive.
+    #[doc(hidden)]
+    fn wrap(tensor: TchTensor) -> Self::Primitive;
+}
+
+impl sealed::Kind for Float {}
+impl sealed::Kind for Int {}
+impl sealed::Kind for Bool {}
+
+impl<F: TchElement> TchKind<F> for Float {
+    fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
+        match primitive {
+            TensorPrimitive::Float(t) => Ok(t),
+            TensorPrimitive::QFloat(q) => Err(Error::Quantized {
+                dtype: format!("{:?}", q.dtype()),
+            }),
+        }
+    }
+    fn wrap(tensor: TchTensor) -> Self::Primitive {
+        TensorPrimitive::Float(tensor)
+    }
+}
+
+/// Int and Bool tensors use the libtorch tensor as it is.
+macro_rules! plain_kind {
+    ($($kind:ty),*) => {$(
+        impl<F: TchElement> TchKind<F> for $kind {
+            fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
+                Ok(primitive)
+            }
+            fn wrap(tensor: TchTensor) -> Self::Primitive {
+                tensor
+            }
+        }
+    )*};
+}
+plain_kind!(Int, Bool);

@@ -1,6 +1,6 @@
 //! NumPy casting modes and the dtype-level rule [`can_cast`].
 
-use burn::tensor::DType;
+use crate::{DTypeKind, DTypeLike, Error, NdDType};
 
 /// How far a conversion may change values, after NumPy's `casting=` argument.
 ///
@@ -39,73 +39,26 @@ pub enum Casting {
     Exact,
 }
 
-/// The dtypes this crate knows, with storage details (bool stores, `Flex32`) folded away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ty {
-    Bool,
-    U(u32),
-    I(u32),
-    F16,
-    BF16,
-    F32,
-    F64,
-}
-
-impl Ty {
-    /// The logical type of a Burn dtype; `None` for quantized dtypes.
-    pub(crate) fn of(dtype: DType) -> Option<Ty> {
-        Some(match dtype {
-            DType::F64 => Ty::F64,
-            DType::F32 | DType::Flex32 => Ty::F32,
-            DType::F16 => Ty::F16,
-            DType::BF16 => Ty::BF16,
-            DType::I64 => Ty::I(64),
-            DType::I32 => Ty::I(32),
-            DType::I16 => Ty::I(16),
-            DType::I8 => Ty::I(8),
-            DType::U64 => Ty::U(64),
-            DType::U32 => Ty::U(32),
-            DType::U16 => Ty::U(16),
-            DType::U8 => Ty::U(8),
-            DType::Bool(_) => Ty::Bool,
-            DType::QFloat(_) => return None,
-        })
+/// NumPy's "safe" rule: every value of `from` is representable in `to`.
+fn safe(from: NdDType, to: NdDType) -> bool {
+    use DTypeKind::*;
+    if from == to {
+        return true;
     }
-
-    /// NumPy's kind order: bool < unsigned < signed < float.
-    fn kind(self) -> u8 {
-        match self {
-            Ty::Bool => 0,
-            Ty::U(_) => 1,
-            Ty::I(_) => 2,
-            Ty::F16 | Ty::BF16 | Ty::F32 | Ty::F64 => 3,
-        }
-    }
-
-    /// Largest integer width whose every value this float type holds, as NumPy counts it
-    /// (NumPy calls `int64 -> float64` safe although it rounds above 2^53).
-    fn float_int_bits(self) -> u32 {
-        match self {
-            Ty::F16 | Ty::BF16 => 8,
-            Ty::F32 => 16,
-            Ty::F64 => 64,
-            _ => 0,
-        }
-    }
-}
-
-fn safe(from: Ty, to: Ty) -> bool {
-    use Ty::*;
-    match (from, to) {
-        _ if from == to => true,
+    let (a, b) = (from.bits(), to.bits());
+    match (from.kind(), to.kind()) {
         (Bool, _) => true,
         (_, Bool) => false,
-        (U(a), U(b)) | (I(a), I(b)) => b >= a,
-        (U(a), I(b)) => b > a,
-        (I(_), U(_)) => false,
-        (U(a) | I(a), f) => a <= f.float_int_bits(),
-        (F16 | BF16, F32 | F64) | (F32, F64) => true,
-        _ => false,
+        (Uint, Uint) | (Int, Int) => b >= a,
+        (Uint, Int) => b > a,
+        (Int, Uint) => false,
+        // The widest integers whose every value a float holds, as NumPy counts it (NumPy calls
+        // `int64 -> float64` safe although it rounds above 2^53): f16 and bf16 hold 8 bits,
+        // f32 16, f64 64.
+        (Uint | Int, Float) => a <= if b == 64 { 64 } else { b / 2 },
+        // f16 and bf16 hold values the other does not; each widens safely to f32 and f64.
+        (Float, Float) => b > a,
+        (Float, _) => false,
     }
 }
 
@@ -117,7 +70,8 @@ fn safe(from: Ty, to: Ty) -> bool {
 /// exactly when every value of the source type is representable in the target, so only
 /// bool, `i8` and `u8` cast safely to `bf16`, and `bf16` casts safely only to `f32` and `f64`.
 ///
-/// Storage details do not matter: every `DType::Bool(_)` is bool and `Flex32` is `f32`.
+/// Either argument may be an [`NdDType`] or a Burn `DType`. Storage details do not matter:
+/// every Burn `DType::Bool(_)` is bool and `Flex32` is `f32`.
 /// [`Casting::Exact`] allows every pair here; its check happens on the values.
 /// Quantized dtypes cast to nothing: dequantize them first.
 ///
@@ -131,8 +85,8 @@ fn safe(from: Ty, to: Ty) -> bool {
 /// assert!(!can_cast(DType::I8, DType::U64, Casting::SameKind));
 /// assert!(can_cast(DType::F32, DType::I8, Casting::Unsafe));
 /// ```
-pub fn can_cast(from: DType, to: DType, casting: Casting) -> bool {
-    let (Some(from), Some(to)) = (Ty::of(from), Ty::of(to)) else {
+pub fn can_cast(from: impl DTypeLike, to: impl DTypeLike, casting: Casting) -> bool {
+    let (Some(from), Some(to)) = (from.as_nd_dtype(), to.as_nd_dtype()) else {
         return false;
     };
     match casting {
@@ -143,16 +97,43 @@ pub fn can_cast(from: DType, to: DType, casting: Casting) -> bool {
     }
 }
 
-/// NumPy's name for a dtype (`bfloat16` for bf16), used in error messages.
-pub(crate) fn dtype_name(dtype: DType) -> String {
-    match Ty::of(dtype) {
-        Some(Ty::Bool) => "bool".into(),
-        Some(Ty::U(b)) => format!("uint{b}"),
-        Some(Ty::I(b)) => format!("int{b}"),
-        Some(Ty::F16) => "float16".into(),
-        Some(Ty::BF16) => "bfloat16".into(),
-        Some(Ty::F32) => "float32".into(),
-        Some(Ty::F64) => "float64".into(),
-        None => format!("{dtype:?}"),
+/// Fails unless `from` may be cast to `to` under `casting`: [`Error::Quantized`] for a quantized
+/// `from`, [`Error::QuantizedTarget`] for a quantized `to`, [`Error::Casting`] where
+/// [`can_cast`] says no. Read paths call it before touching the device, so a forbidden cast
+/// costs no read-back.
+///
+/// ```
+/// use burn::tensor::DType;
+/// use burn_nd::backend::check_cast;
+/// use burn_nd::{Casting, Error};
+///
+/// assert!(check_cast(DType::I32, DType::I64, Casting::Safe).is_ok());
+/// assert!(matches!(check_cast(DType::F32, DType::I32, Casting::Safe), Err(Error::Casting { .. })));
+/// // A quantized dtype is no cast target: quantize with Burn after converting.
+/// let q = DType::QFloat(burn::tensor::quantization::QuantScheme::default());
+/// let err = check_cast(DType::F32, q, Casting::Unsafe).unwrap_err();
+/// assert!(matches!(err, Error::QuantizedTarget { .. }));
+/// assert!(err.to_string().starts_with("cannot convert to the quantized dtype"));
+/// ```
+pub fn check_cast(from: impl DTypeLike, to: impl DTypeLike, casting: Casting) -> Result<(), Error> {
+    let Some(nd_from) = from.as_nd_dtype() else {
+        return Err(Error::Quantized {
+            dtype: format!("{from:?}"),
+        });
+    };
+    let Some(nd_to) = to.as_nd_dtype() else {
+        return Err(Error::QuantizedTarget {
+            dtype: format!("{to:?}"),
+        });
+    };
+    // Every mode allows a dtype to itself; the shortcut keeps the common read cheap.
+    if nd_from == nd_to || can_cast(nd_from, nd_to, casting) {
+        Ok(())
+    } else {
+        Err(Error::Casting {
+            from: nd_from,
+            to: nd_to,
+            casting,
+        })
     }
 }

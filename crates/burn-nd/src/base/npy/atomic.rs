@@ -179,7 +179,7 @@ pub(super) mod tests {
     use super::*;
 
     /// A file that fails every write once `budget` bytes have been written.
-    pub(in crate::npy) struct FailAfter {
+    pub(in crate::base::npy) struct FailAfter {
         pub file: File,
         pub budget: usize,
     }
@@ -209,7 +209,7 @@ pub(super) mod tests {
     }
 
     /// The names in `dir`, to show no temporary file is left behind.
-    pub(in crate::npy) fn listing(dir: &Path) -> Vec<String> {
+    pub(in crate::base::npy) fn listing(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

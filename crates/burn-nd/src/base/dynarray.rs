@@ -1,0 +1,154 @@
+//! [`DynArray`]: an `ArrayD` whose element type is known only at run time, the ndarray
+//! counterpart of a Burn tensor's `DType`.
+
+use ndarray::ArrayD;
+
+use crate::base::array::cast_array;
+use crate::{Casting, DTypeLike, Error, NdDType, NdElement};
+
+/// Expands `$body` once per element type, with `$a` bound to the array, for every variant of
+/// a [`DynArray`].
+macro_rules! each_variant {
+    ($array:expr, $a:ident => $body:expr) => {
+        dtypes!(each_variant_arms, ($array), $a, ($body))
+    };
+}
+
+/// The arms of [`each_variant`], one per entry of the dtype list.
+macro_rules! each_variant_arms {
+    (($array:expr), $a:ident, ($body:expr), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        match $array {
+            $(DynArray::$v($a) => $body,)*
+        }
+    };
+}
+
+/// An n-dimensional array of any element type burn-nd converts: the run-time typed form of
+/// `ArrayD<E>`, as a Burn tensor's element type is the run-time `DType`.
+///
+/// It is what a tensor becomes when its dtype is not known at compile time: the parameters of
+/// a module ([`module_to_arrays`](crate::module_to_arrays)), the entries of an `.npz` file
+/// (feature `npy`). Each variant keeps its values exactly; [`DynArray::to_ndarray`] and
+/// [`DynArray::cast`] convert under a [`Casting`] rule.
+///
+/// ```
+/// use burn::tensor::Tensor;
+/// use burn_nd::{Casting, DynArray, NdDType};
+/// use burn_ndarray::NdArray;
+///
+/// let device = Default::default();
+/// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &device);
+/// let a = DynArray::from_tensor(&t)?;
+/// assert_eq!((a.dtype(), a.shape()), (NdDType::F32, &[2usize, 2][..]));
+/// assert!(a.to_ndarray::<i32>(Casting::SameKind).is_err()); // float → int is unsafe
+/// let back: Tensor<NdArray, 2> = a.to_tensor(&device)?;
+/// assert_eq!(back.into_data(), t.into_data());
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+macro_rules! define_dyn_array {
+    ([$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(missing_docs)] // each variant is named after its element type
+        pub enum DynArray { $($v(ArrayD<$t>),)* }
+
+        $(
+            impl DynElement for $t {
+                fn wrap(array: ArrayD<Self>) -> DynArray {
+                    DynArray::$v(array)
+                }
+            }
+
+            impl From<ArrayD<$t>> for DynArray {
+                fn from(array: ArrayD<$t>) -> Self {
+                    DynArray::$v(array)
+                }
+            }
+        )*
+    };
+}
+dtypes!(define_dyn_array);
+
+/// Element types that have a [`DynArray`] variant: every [`NdElement`].
+pub trait DynElement: NdElement {
+    /// Wraps an array in its variant.
+    ///
+    /// ```
+    /// use burn_nd::backend::DynElement;
+    /// use burn_nd::DynArray;
+    /// use burn_nd::ndarray::ArrayD;
+    ///
+    /// let a = i16::wrap(ArrayD::zeros(vec![2]));
+    /// assert!(matches!(a, DynArray::I16(_)));
+    /// ```
+    fn wrap(array: ArrayD<Self>) -> DynArray;
+}
+
+impl DynArray {
+    /// The element type's dtype; it compares equal to Burn's `DType` of the same name.
+    ///
+    /// ```
+    /// use burn::tensor::DType;
+    /// use burn_nd::{DynArray, NdDType};
+    /// use burn_nd::ndarray::ArrayD;
+    ///
+    /// assert_eq!(DynArray::from(ArrayD::<u8>::zeros(vec![1])).dtype(), NdDType::U8);
+    /// assert_eq!(DynArray::from(ArrayD::<u8>::zeros(vec![1])).dtype(), DType::U8);
+    /// ```
+    pub fn dtype(&self) -> NdDType {
+        fn of<E: NdElement>(_: &ArrayD<E>) -> NdDType {
+            E::DTYPE
+        }
+        each_variant!(self, a => of(a))
+    }
+
+    /// The shape.
+    ///
+    /// ```
+    /// use burn_nd::DynArray;
+    /// use burn_nd::ndarray::ArrayD;
+    ///
+    /// assert_eq!(DynArray::from(ArrayD::<f32>::zeros(vec![2, 0])).shape(), &[2, 0]);
+    /// ```
+    pub fn shape(&self) -> &[usize] {
+        each_variant!(self, a => a.shape())
+    }
+
+    /// The values as an `ArrayD<E>`, cast under `casting` ([`Casting::Exact`] names the first
+    /// value that does not survive). Any layout in; standard layout out.
+    ///
+    /// ```
+    /// use burn_nd::{Casting, DynArray};
+    /// use burn_nd::half::bf16;
+    /// use burn_nd::ndarray::{arr1, ArrayD};
+    ///
+    /// let a = DynArray::from(arr1(&[bf16::from_f32(1.5)]).into_dyn());
+    /// assert_eq!(a.to_ndarray::<f32>(Casting::Safe)?, arr1(&[1.5f32]).into_dyn());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn to_ndarray<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        each_variant!(self, a => cast_array(&a.view(), casting))
+    }
+
+    /// The same values as another element type, under `casting`: how a bf16 array is widened
+    /// for NumPy (`cast(NdDType::F32, Casting::Safe)` is exact). `dtype` is an [`NdDType`] or
+    /// a Burn `DType`.
+    ///
+    /// ```
+    /// use burn::tensor::DType;
+    /// use burn_nd::{Casting, DynArray};
+    /// use burn_nd::ndarray::arr1;
+    ///
+    /// let a = DynArray::from(arr1(&[300i32]).into_dyn());
+    /// assert_eq!(a.cast(DType::I64, Casting::Safe)?.dtype(), DType::I64);
+    /// assert!(a.cast(DType::U8, Casting::Exact).is_err()); // 300 does not fit
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn cast(&self, dtype: impl DTypeLike, casting: Casting) -> Result<DynArray, Error> {
+        let Some(nd) = dtype.as_nd_dtype() else {
+            return Err(Error::QuantizedTarget {
+                dtype: format!("{dtype:?}"),
+            });
+        };
+        for_nd_dtype!(nd, E => self.to_ndarray::<E>(casting).map(E::wrap))
+    }
+}

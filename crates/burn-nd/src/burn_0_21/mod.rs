@@ -1,0 +1,22 @@
+//! The Burn 0.21 line: burn-nd's conversions for `burn::Tensor<B, D, K>` (the release with a
+//! backend type parameter), built on the line-free [`base`](crate::base).
+//!
+//! Generic code (every backend) is in `to`, `from`, `dynarray`, `module`, `batch` and `npy`;
+//! what burn-nd knows of a particular backend is in that backend's module: `ndarray` for
+//! burn-ndarray, `tch` for burn-tch (libtorch), and `direct` picks between them.
+
+pub(crate) mod batch;
+pub(crate) mod data;
+#[cfg(any(feature = "ndarray", feature = "tch"))]
+pub(crate) mod direct;
+pub(crate) mod dtype;
+pub(crate) mod dynarray;
+pub(crate) mod from;
+pub(crate) mod module;
+#[cfg(feature = "ndarray")]
+pub(crate) mod ndarray;
+#[cfg(feature = "npy")]
+pub(crate) mod npy;
+#[cfg(feature = "tch")]
+pub(crate) mod tch;
+pub(crate) mod to;

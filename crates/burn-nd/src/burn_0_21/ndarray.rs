@@ -1,0 +1,187 @@
+//! A direct read of burn-ndarray tensors (feature `ndarray`, on by default).
+//!
+//! Burn's own `into_data` hands a unique contiguous buffer over for free, but copies any other
+//! tensor (one whose buffer is shared with a clone, as every `to_ndarray(&self)` is, or one
+//! with permuted strides) element by element through an `IxDyn` iterator, several times
+//! slower than a copy (BENCHMARKS.md). Here such a tensor is read through a view of its
+//! buffer instead: one `memcpy` (or one cast loop) into a fresh, huge-page-backed array.
+
+use burn::tensor::{Bool, Float, Int, TensorPrimitive};
+use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
+use ndarray::{ArcArray, Array, ArrayBase, DataMut, Dimension, IxDyn};
+
+use crate::base::array::{assign_same, read_array};
+use crate::burn_0_21::direct::autodiff_inner_of;
+use crate::{Error, NdElement};
+
+mod sealed {
+    pub trait Native {}
+    pub trait Kind {}
+}
+
+/// `$body` with `$storage` bound to the tensor's storage, whatever its element type.
+macro_rules! with_storage {
+    ($tensor:expr, $storage:ident => $body:expr) => {
+        // burn-ndarray has no storage for f16 and bf16.
+        dtypes!(
+            filter_dtypes,
+            no_half,
+            storage_arms,
+            (($tensor), $storage, ($body))
+        )
+    };
+}
+
+/// The arms of [`with_storage`], one per variant of `NdArrayTensor`.
+macro_rules! storage_arms {
+    ((($tensor:expr), $storage:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        match $tensor {
+            $(NdArrayTensor::$v($storage) => $body,)*
+        }
+    };
+}
+
+/// Reads a burn-ndarray tensor straight from its buffer. `None` for a buffer that Burn's own
+/// read hands over without any copy (one nothing else shares, in standard layout), which the
+/// caller should take that way instead.
+pub(crate) fn read_copy<E: NdElement, Dm: Dimension>(
+    tensor: &NdArrayTensor,
+    exact: bool,
+) -> Option<Result<Array<E, Dm>, Error>> {
+    with_storage!(tensor, storage => {
+        let view = storage.view();
+        if storage.is_unique() && view.is_standard_layout() {
+            return None;
+        }
+        Some(read_array(&view, exact))
+    })
+}
+
+/// Copies a burn-ndarray tensor's values into `out` (same shape) when it stores `E`s; `false`
+/// when it stores another type.
+pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
+    tensor: &NdArrayTensor,
+    out: &mut ArrayBase<S, Dm>,
+) -> bool {
+    with_storage!(tensor, storage => assign_same(&storage.view(), out))
+}
+
+/// The inner burn-ndarray tensor of an `Autodiff<NdArray<F, I>>` Float primitive, for every
+/// float and int element type burn-ndarray takes.
+pub(crate) fn autodiff_inner<T: 'static>(any: &dyn core::any::Any) -> Option<&T> {
+    use burn_ndarray::NdArray;
+    macro_rules! with_ints {
+        ($($float:ty),*) => {
+            autodiff_inner_of!(any, T; $(
+                NdArray<$float, i64>, NdArray<$float, i32>, NdArray<$float, i16>,
+                NdArray<$float, i8>, NdArray<$float, u64>, NdArray<$float, u32>,
+                NdArray<$float, u16>, NdArray<$float, u8>,
+            )*)
+        };
+    }
+    with_ints!(f32, f64)
+}
+
+/// An element type burn-ndarray stores natively: every [`NdElement`] except f16 and bf16.
+///
+/// ```
+/// use burn_nd::backend::ndarray::NativeElement;
+///
+/// fn stored<E: NativeElement>() {}
+/// stored::<u16>();
+/// stored::<bool>();
+/// ```
+pub trait NativeElement: NdElement + sealed::Native {
+    /// The tensor's shared array when it stores `Self`, else the tensor back.
+    #[doc(hidden)]
+    fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor>;
+    /// Wraps a shared array as a burn-ndarray tensor (O(1)).
+    #[doc(hidden)]
+    fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor;
+}
+
+macro_rules! native {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl sealed::Native for $t {}
+        impl NativeElement for $t {
+            fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor> {
+                match tensor {
+                    // `into_shared` is O(1) for owned storage (an Arc move); it copies once
+                    // only for Burn's borrowed (non-native bytes) storage.
+                    NdArrayTensor::$variant(storage) => Ok(storage.into_shared()),
+                    other => Err(other),
+                }
+            }
+            fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor {
+                NdArrayTensor::from(array)
+            }
+        }
+    )*};
+}
+macro_rules! natives {
+    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        native!($($t => $v),*);
+    };
+}
+dtypes!(filter_dtypes, no_half, natives, ());
+
+/// How each tensor kind wraps burn-ndarray's one primitive type.
+pub trait NdArrayKind<F, I, Q>: burn::tensor::BasicOps<NdArray<F, I, Q>> + sealed::Kind
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+{
+    /// The primitive's array; [`Error::Quantized`] for a quantized tensor, which has none.
+    #[doc(hidden)]
+    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, Error>;
+    /// Wraps an array as this kind's primitive.
+    #[doc(hidden)]
+    fn wrap(tensor: NdArrayTensor) -> Self::Primitive;
+}
+
+impl sealed::Kind for Float {}
+impl sealed::Kind for Int {}
+impl sealed::Kind for Bool {}
+
+impl<F, I, Q> NdArrayKind<F, I, Q> for Float
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+{
+    fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, Error> {
+        match primitive {
+            TensorPrimitive::Float(t) => Ok(t),
+            TensorPrimitive::QFloat(q) => Err(Error::Quantized {
+                dtype: format!("{:?}", burn::tensor::TensorMetadata::dtype(&q)),
+            }),
+        }
+    }
+    fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
+        TensorPrimitive::Float(tensor)
+    }
+}
+
+/// Int and Bool tensors use the array primitive as it is.
+macro_rules! plain_kind {
+    ($($kind:ty),*) => {$(
+        impl<F, I, Q> NdArrayKind<F, I, Q> for $kind
+        where
+            F: FloatNdArrayElement,
+            I: IntNdArrayElement,
+            Q: QuantElement,
+            NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+        {
+            fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, Error> {
+                Ok(primitive)
+            }
+            fn wrap(tensor: NdArrayTensor) -> Self::Primitive {
+                tensor
+            }
+        }
+    )*};
+}
+plain_kind!(Int, Bool);
