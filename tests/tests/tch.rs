@@ -168,7 +168,7 @@ mod zero_copy {
         let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
         let permuted = t.clone().permute([2, 0, 1]);
         let primitive = permuted.clone().into_primitive().tensor();
-        let view = burn_nd::tch_cpu_view::<f32>(&primitive.tensor).expect("view");
+        let view = burn_nd::backend::tch::cpu_view::<f32>(&primitive.tensor).expect("view");
         assert_eq!(view.strides(), &[1, 12, 4]);
         assert_eq!(
             view.as_ptr(),
@@ -184,9 +184,12 @@ mod zero_copy {
                 .expect("cast"),
             expected.mapv(|v| v as i8).into_dyn()
         );
-        match burn_nd::tch_cpu_view::<f64>(&primitive.tensor) {
+        match burn_nd::backend::tch::cpu_view::<f64>(&primitive.tensor) {
             Err(Error::DtypeMismatch { stored, requested }) => {
-                assert_eq!((stored, requested), (DType::F32, DType::F64))
+                assert!(
+                    stored == DType::F32 && requested == DType::F64,
+                    "{stored:?} {requested:?}"
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -194,13 +197,13 @@ mod zero_copy {
         let bools = Tensor::<LibTorch, 1, Bool>::from_bool([true, false].into(), &CPU);
         let bools = bools.into_primitive();
         assert_eq!(
-            burn_nd::tch_cpu_view::<u8>(&bools.tensor)
+            burn_nd::backend::tch::cpu_view::<u8>(&bools.tensor)
                 .expect("bytes")
                 .as_slice(),
             Some(&[1u8, 0][..])
         );
         assert_eq!(
-            burn_nd::tch_cpu_view::<bool>(&bools.tensor)
+            burn_nd::backend::tch::cpu_view::<bool>(&bools.tensor)
                 .expect("bools")
                 .as_slice(),
             Some(&[true, false][..])
@@ -208,13 +211,15 @@ mod zero_copy {
         // A kind Burn has no dtype for is an error, not a panic.
         let complex = tch::Tensor::zeros([2], (tch::Kind::ComplexFloat, tch::Device::Cpu));
         assert!(matches!(
-            burn_nd::tch_cpu_view::<f32>(&complex),
+            burn_nd::backend::tch::cpu_view::<f32>(&complex),
             Err(Error::Backend { .. })
         ));
         // Empty tensors view without touching memory.
         let empty = tch::Tensor::zeros([0, 3], (tch::Kind::Float, tch::Device::Cpu));
         assert_eq!(
-            burn_nd::tch_cpu_view::<f32>(&empty).expect("empty").shape(),
+            burn_nd::backend::tch::cpu_view::<f32>(&empty)
+                .expect("empty")
+                .shape(),
             &[0, 3]
         );
     }
@@ -225,7 +230,10 @@ mod zero_copy {
         let err = t.as_ndarray_view::<f64>().expect_err("stored f32");
         match err {
             Error::DtypeMismatch { stored, requested } => {
-                assert_eq!((stored, requested), (DType::F32, DType::F64))
+                assert!(
+                    stored == DType::F32 && requested == DType::F64,
+                    "{stored:?} {requested:?}"
+                )
             }
             other => panic!("{other:?}"),
         }

@@ -37,7 +37,7 @@
 
 use std::marker::PhantomData;
 
-use burn::tensor::{Bool, Float, Int, Tensor, TensorMetadata, TensorPrimitive};
+use burn::tensor::{Tensor, TensorMetadata};
 use burn_nd::{Error, NdElement};
 use burn_tch::{LibTorch, LibTorchDevice, TchElement, TchTensor};
 use ndarray::{ArrayBase, ArrayViewD, Data, Dimension};
