@@ -146,14 +146,11 @@ where
 {
     fn into_arcarray<E: NativeElement>(self) -> Result<ArcArray<E, IxDyn>, Error> {
         let tensor = K::unwrap(self.into_primitive())?;
-        E::take(tensor).map_err(|other| {
-            match logical_dtype(burn::tensor::TensorMetadata::dtype(&other)) {
-                Ok(stored) => Error::DtypeMismatch {
-                    stored,
-                    requested: E::DTYPE,
-                },
-                Err(quantized) => quantized,
-            }
+        E::take(tensor).or_else(|other| {
+            Err(Error::DtypeMismatch {
+                stored: logical_dtype(burn::tensor::TensorMetadata::dtype(&other))?,
+                requested: E::DTYPE,
+            })
         })
     }
 

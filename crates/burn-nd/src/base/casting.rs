@@ -1,5 +1,6 @@
 //! NumPy casting modes and the dtype-level rule [`can_cast`].
 
+use crate::base::dtype::{logical_dtype, target_dtype};
 use crate::{DTypeKind, DTypeLike, Error, NdDType};
 
 /// How far a conversion may change values, after NumPy's `casting=` argument.
@@ -116,16 +117,8 @@ pub fn can_cast(from: impl DTypeLike, to: impl DTypeLike, casting: Casting) -> b
 /// assert!(err.to_string().starts_with("cannot convert to the quantized dtype"));
 /// ```
 pub fn check_cast(from: impl DTypeLike, to: impl DTypeLike, casting: Casting) -> Result<(), Error> {
-    let Some(nd_from) = from.as_nd_dtype() else {
-        return Err(Error::Quantized {
-            dtype: format!("{from:?}"),
-        });
-    };
-    let Some(nd_to) = to.as_nd_dtype() else {
-        return Err(Error::QuantizedTarget {
-            dtype: format!("{to:?}"),
-        });
-    };
+    let nd_from = logical_dtype(from)?;
+    let nd_to = target_dtype(to)?;
     // Every mode allows a dtype to itself; the shortcut keeps the common read cheap.
     if nd_from == nd_to || can_cast(nd_from, nd_to, casting) {
         Ok(())

@@ -33,6 +33,7 @@ macro_rules! dtypes {
         }
     };
 }
+
 /// Calls `$cb! { $args, [entries] }` with the entries of [`dtypes`] that `$mode` keeps:
 /// `primitive` (Rust's primitive numbers, which `as` converts between: no f16/bf16, no bool),
 /// `no_half` (no f16/bf16) or `no_bool`. Use as `dtypes!(filter_dtypes, mode, cb, args)`.
@@ -248,7 +249,13 @@ pub fn kind_holds(kind: &str, dtype: impl DTypeLike) -> bool {
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub fn logical_dtype(dtype: impl DTypeLike) -> Result<NdDType, Error> {
-    dtype.as_nd_dtype().ok_or_else(|| Error::Quantized {
-        dtype: format!("{dtype:?}"),
-    })
+    dtype.as_nd_dtype().ok_or_else(|| Error::quantized(&dtype))
+}
+
+/// The dtype a cast to `dtype` produces, or [`Error::QuantizedTarget`] for a quantized one
+/// (burn-nd converts between plain dtypes only).
+pub(crate) fn target_dtype(dtype: impl DTypeLike) -> Result<NdDType, Error> {
+    dtype
+        .as_nd_dtype()
+        .ok_or_else(|| Error::quantized_target(&dtype))
 }

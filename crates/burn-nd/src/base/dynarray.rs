@@ -4,6 +4,7 @@
 use ndarray::ArrayD;
 
 use crate::base::array::cast_array;
+use crate::base::dtype::target_dtype;
 use crate::{Casting, DTypeLike, Error, NdDType, NdElement};
 
 /// Expands `$body` once per element type, with `$a` bound to the array, for every variant of
@@ -144,11 +145,6 @@ impl DynArray {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn cast(&self, dtype: impl DTypeLike, casting: Casting) -> Result<DynArray, Error> {
-        let Some(nd) = dtype.as_nd_dtype() else {
-            return Err(Error::QuantizedTarget {
-                dtype: format!("{dtype:?}"),
-            });
-        };
-        for_nd_dtype!(nd, E => self.to_ndarray::<E>(casting).map(E::wrap))
+        for_nd_dtype!(target_dtype(dtype)?, E => self.to_ndarray::<E>(casting).map(E::wrap))
     }
 }

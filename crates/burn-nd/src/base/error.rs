@@ -264,4 +264,20 @@ impl Error {
             source: Box::new(source),
         }
     }
+
+    /// [`Error::Quantized`] for the quantized dtype `dtype` (a Burn `DType`), named as Burn's
+    /// `Debug` prints it.
+    pub(crate) fn quantized(dtype: &impl fmt::Debug) -> Self {
+        Error::Quantized {
+            dtype: format!("{dtype:?}"),
+        }
+    }
+
+    /// [`Error::QuantizedTarget`] for the quantized dtype `dtype`, named as [`Error::quantized`]
+    /// names it.
+    pub(crate) fn quantized_target(dtype: &impl fmt::Debug) -> Self {
+        Error::QuantizedTarget {
+            dtype: format!("{dtype:?}"),
+        }
+    }
 }

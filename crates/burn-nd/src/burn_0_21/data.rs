@@ -4,8 +4,9 @@ use burn::tensor::{BoolStore, Bytes, DType, TensorData};
 
 use crate::base::array::inexact;
 use crate::base::casting::check_cast;
+use crate::base::dtype::target_dtype;
 use crate::base::element::cast_slice;
-use crate::{Casting, DTypeLike, Error, NdElement};
+use crate::{Casting, Error, NdElement};
 
 /// The data's elements, in order, as `E`. The caller has checked the cast on the tensor's
 /// logical dtype; `data.dtype` is the storage dtype the backend read back, which may be wider
@@ -55,9 +56,7 @@ pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Resu
         // Native bools are bytes holding 0 or 1; reading them as u8 avoids trusting that
         // invariant, and 0/1 casts to every type as false/true would.
         DType::Bool(BoolStore::Native) => cast_slice::<u8, E>(data.as_bytes(), exact).map_err(err),
-        DType::QFloat(_) => Err(Error::Quantized {
-            dtype: format!("{:?}", data.dtype),
-        }),
+        DType::QFloat(_) => Err(Error::quantized(&data.dtype)),
     }
 }
 
@@ -87,12 +86,7 @@ pub(crate) fn slice_to_data<A: NdElement>(
     casting: Casting,
 ) -> Result<TensorData, Error> {
     check_cast(A::DTYPE, target, casting)?;
-    // `check_cast` has refused a quantized target; the `else` only restates that.
-    let Some(nd) = target.as_nd_dtype() else {
-        return Err(Error::QuantizedTarget {
-            dtype: format!("{target:?}"),
-        });
-    };
+    let nd = target_dtype(target)?;
     let exact = casting == Casting::Exact;
     let err = inexact(shape, nd);
     let shape = shape.to_vec();

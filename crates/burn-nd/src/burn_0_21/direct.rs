@@ -69,19 +69,17 @@ fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
 /// primitive it is, downcast to `T`; `None` for none. Rust cannot name "any
 /// `AutodiffTensor<B>`" (that type sits in a private module of burn-autodiff; it is named here
 /// as what it is, `Autodiff<B>`'s Float primitive, whose `primitive` field is public), so each
-/// backend module lists the backend types it reads.
+/// backend module lists the backend types it reads. The body of a function returning
+/// `Option<&T>`: it returns from that function at the first backend that matches.
 macro_rules! autodiff_inner_of {
     ($any:expr, $T:ty; $($backend:ty),* $(,)?) => {{
         let any: &dyn core::any::Any = $any;
-        let mut found = None;
-        $(if found.is_none() {
-            if let Some(t) = any
-                .downcast_ref::<burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend>>>()
-            {
-                found = Some((&t.primitive as &dyn core::any::Any).downcast_ref::<$T>());
-            }
+        $(if let Some(t) = any
+            .downcast_ref::<burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend>>>()
+        {
+            return (&t.primitive as &dyn core::any::Any).downcast_ref::<$T>();
         })*
-        found.flatten()
+        None
     }};
 }
 pub(crate) use autodiff_inner_of;

@@ -6,8 +6,9 @@ use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::backend::kind_holds;
 use crate::base::array::logical_values;
+use crate::base::dtype::target_dtype;
 use crate::burn_0_21::data::slice_to_data;
-use crate::{Casting, DTypeLike, Error, NdElement};
+use crate::{Casting, Error, NdElement};
 
 mod sealed {
     pub trait Sealed {}
@@ -141,11 +142,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray<B> for Tensor<B, D,
                 expected: D,
             });
         }
-        let Some(nd) = dtype.as_nd_dtype() else {
-            return Err(Error::QuantizedTarget {
-                dtype: format!("{dtype:?}"),
-            });
-        };
+        let nd = target_dtype(dtype)?;
         if !kind_holds(K::name(), nd) || !B::supports_dtype(device, dtype) {
             return Err(Error::Unsupported {
                 dtype: nd,

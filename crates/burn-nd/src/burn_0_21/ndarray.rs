@@ -155,9 +155,9 @@ where
     fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, Error> {
         match primitive {
             TensorPrimitive::Float(t) => Ok(t),
-            TensorPrimitive::QFloat(q) => Err(Error::Quantized {
-                dtype: format!("{:?}", burn::tensor::TensorMetadata::dtype(&q)),
-            }),
+            TensorPrimitive::QFloat(q) => {
+                Err(Error::quantized(&burn::tensor::TensorMetadata::dtype(&q)))
+            }
         }
     }
     fn wrap(tensor: NdArrayTensor) -> Self::Primitive {

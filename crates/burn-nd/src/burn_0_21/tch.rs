@@ -172,9 +172,7 @@ impl<F: TchElement> TchKind<F> for Float {
     fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error> {
         match primitive {
             TensorPrimitive::Float(t) => Ok(t),
-            TensorPrimitive::QFloat(q) => Err(Error::Quantized {
-                dtype: format!("{:?}", q.dtype()),
-            }),
+            TensorPrimitive::QFloat(q) => Err(Error::quantized(&q.dtype())),
         }
     }
     fn wrap(tensor: TchTensor) -> Self::Primitive {
