@@ -30,15 +30,11 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
+        autodiff:
         burn_autodiff::Autodiff<burn_ndarray::NdArray>,
         burn_ndarray::NdArrayDevice::Cpu,
         super::NDARRAY
     );
-
-    #[test]
-    fn gradients() {
-        burn_nd_conformance::gradients::<TestBackend>(&device());
-    }
 }
 
 mod ndarray_only {

@@ -29,15 +29,11 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
+        autodiff:
         burn_autodiff::Autodiff<burn_tch::LibTorch>,
         burn_tch::LibTorchDevice::Cpu,
         super::TCH
     );
-
-    #[test]
-    fn gradients() {
-        burn_nd_conformance::gradients::<TestBackend>(&device());
-    }
 }
 
 /// burn-nd-tch: borrowed views without copies, and one-copy tensors from any layout.

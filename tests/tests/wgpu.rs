@@ -30,15 +30,11 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
+        autodiff:
         burn_autodiff::Autodiff<burn_wgpu::Wgpu>,
         burn_wgpu::WgpuDevice::DefaultDevice,
         super::WGPU
     );
-
-    #[test]
-    fn gradients() {
-        burn_nd_conformance::gradients::<TestBackend>(&device());
-    }
 }
 
 /// burn-nd-wgpu: async, batched and device-narrowed reads agree with the plain conversion.
