@@ -62,6 +62,9 @@ def run_size(nbytes, casts_only=False):
     n = nbytes // 4
     a = (np.arange(n, dtype=np.float32) % 1000) * np.float32(0.25) - np.float32(100)
     case("numpy_copy", lambda: a.copy())
+    out = np.empty_like(a)
+    case("numpy_copyto_reused", lambda: np.copyto(out, a))
+    del out
     case("numpy_astype_i32", lambda: a.astype(np.int32))
     case("numpy_astype_f16", lambda: a.astype(np.float16))
     case("numpy_astype_f64", lambda: a.astype(np.float64))

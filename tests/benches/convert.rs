@@ -255,6 +255,16 @@ mod on_ndarray {
             |a| Tensor::<NdArray, 1>::from_arcarray(a).expect("from"),
         );
         drop(arc);
+        type Ad = burn_autodiff::Autodiff<NdArray>;
+        b.case(
+            "autodiff_into_arcarray_zero_copy",
+            || {
+                Tensor::<Ad, 1>::from_inner(t.clone())
+                    .require_grad()
+                    .mul_scalar(1.0)
+            },
+            |u| u.into_arcarray::<f32>().expect("arc"),
+        );
         let t = in_huge_pages::<_, f32>(t);
         b.cast::<_, _, i32>("cast_f32_i32_hp", &t);
         b.cast::<_, _, f64>("cast_f32_f64_hp", &t);
@@ -343,6 +353,15 @@ mod on_tch {
             || (),
             |()| t.as_ndarray_view::<f32>().expect("view"),
         );
+        let ad = Tensor::<burn_autodiff::Autodiff<LibTorch>, 1>::from_inner(t.clone())
+            .require_grad()
+            .mul_scalar(1.0);
+        b.case(
+            "autodiff_as_ndarray_view_zero_copy",
+            || (),
+            |()| ad.as_ndarray_view::<f32>().expect("view"),
+        );
+        drop(ad);
         // The same view copied by ndarray's `to_owned`, beside `to_ndarray`'s own one-copy read.
         b.case(
             "as_ndarray_view_to_owned",

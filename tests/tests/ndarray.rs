@@ -187,19 +187,72 @@ mod zero_copy {
         ));
     }
 
+    type Ad = burn_autodiff::Autodiff<NdArray>;
+
+    /// An `Autodiff` tensor made by a Burn op shares its values' buffer, shared or unique, and
+    /// gradients stay usable on the tensor it came from.
     #[test]
-    fn autodiff_tensors_go_through_inner() {
-        type Ad = burn_autodiff::Autodiff<NdArray>;
-        let x = Tensor::<Ad, 2>::from_inner(Tensor::from_array(matrix()).expect("from"));
-        let x = x.require_grad();
-        let grads = (x.clone() * 2.0).sum().backward();
-        let g = x
-            .grad(&grads)
-            .expect("grad")
+    fn autodiff_tensors_share_their_values_buffer() {
+        let x = Tensor::<Ad, 2>::from_array(matrix())
+            .expect("from")
+            .require_grad();
+        let y = x.clone() * 2.0;
+        let shared = y.to_arcarray::<f32>().expect("shared");
+        let address = shared.as_ptr();
+        assert_eq!(shared, matrix().mapv(|v| v * 2.0).into_dyn());
+        drop(shared);
+        let moved = y.clone().into_arcarray::<f32>().expect("into");
+        assert_eq!(
+            moved.as_ptr(),
+            address,
+            "into_arcarray of a clone must not copy"
+        );
+        drop(moved);
+        let grads = y.sum().backward();
+        let g = x.grad(&grads).expect("grad");
+        assert!(g
             .into_arcarray::<f32>()
-            .expect("grad");
-        assert!(g.iter().all(|&v| v == 2.0));
-        let inner = x.inner().into_arcarray::<f32>().expect("inner");
-        assert_eq!(inner, matrix().into_dyn());
+            .expect("grad")
+            .iter()
+            .all(|&v| v == 2.0));
+        // A unique tensor's buffer moves out as it is: same address, and the array is unique.
+        let a = matrix();
+        let address = a.as_ptr();
+        let u = Tensor::<Ad, 2>::from_array(a).expect("unique");
+        let arc = u.into_arcarray::<f32>().expect("into");
+        assert_eq!(arc.as_ptr(), address);
+        assert!(arc.is_unique());
+    }
+
+    /// Int and Bool `Autodiff` tensors too; arrays come back as leaves that need no gradient.
+    #[test]
+    fn autodiff_int_bool_and_from_arcarray() {
+        let ints = ArcArray::from_shape_vec(IxDyn(&[2, 2]), vec![1i64, -2, 3, -4]).expect("ints");
+        let address = ints.as_ptr();
+        let t = Tensor::<Ad, 2, Int>::from_arcarray(ints.clone()).expect("int");
+        assert_eq!(t.to_arcarray::<i64>().expect("back").as_ptr(), address);
+        let bools = ArcArray::from_elem(IxDyn(&[3]), true);
+        let b = Tensor::<Ad, 1, Bool>::from_arcarray(bools).expect("bool");
+        assert_eq!(
+            b.into_arcarray::<bool>()
+                .expect("back")
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![true; 3]
+        );
+        let f = Tensor::<Ad, 2>::from_array(matrix()).expect("float");
+        assert!(!f.is_require_grad());
+        assert!(matches!(
+            f.to_arcarray::<f64>(),
+            Err(Error::DtypeMismatch { .. })
+        ));
+        assert!(matches!(
+            Tensor::<Ad, 3>::from_array(matrix()),
+            Err(Error::Rank {
+                got: 2,
+                expected: 3
+            })
+        ));
     }
 }

@@ -246,6 +246,43 @@ mod zero_copy {
             })
         ));
     }
+
+    type Ad = burn_autodiff::Autodiff<LibTorch>;
+
+    /// An `Autodiff` tensor made by a Burn op is viewed in place, Float, Int and Bool, and a
+    /// tensor made from an array is a leaf.
+    #[test]
+    fn autodiff_tensors_are_viewed_in_place() {
+        let x = Tensor::<Ad, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
+        assert!(!x.is_require_grad());
+        let y = x.require_grad() * 2.0;
+        let a = y.as_ndarray_view::<f32>().expect("view");
+        let b = y.as_ndarray_view::<f32>().expect("view again");
+        assert_eq!(a.view().as_ptr(), b.view().as_ptr(), "no copy per view");
+        assert!(!a.copied());
+        assert_eq!(a.view(), cube().mapv(|v| v * 2.0).into_dyn());
+        let inner = y.clone().inner();
+        let base = inner.as_ndarray_view::<f32>().expect("inner view");
+        assert_eq!(
+            base.view().as_ptr(),
+            a.view().as_ptr(),
+            "the values' own memory"
+        );
+        let i = Tensor::<Ad, 1, Int>::from_ndarray_tch(&burn_nd::ndarray::arr1(&[4i64, 5]), &CPU)
+            .expect("int");
+        assert_eq!(
+            i.as_ndarray_view::<i64>().expect("int view").view().sum(),
+            9
+        );
+        let b =
+            Tensor::<Ad, 1, Bool>::from_ndarray_tch(&burn_nd::ndarray::arr1(&[true, false]), &CPU)
+                .expect("bool");
+        assert!(b.as_ndarray_view::<bool>().expect("bool view").view()[0]);
+        assert!(matches!(
+            y.as_ndarray_view::<f64>(),
+            Err(Error::DtypeMismatch { .. })
+        ));
+    }
 }
 
 /// A module with a bf16 parameter cannot be saved for NumPy (bf16 has no NumPy dtype): the save

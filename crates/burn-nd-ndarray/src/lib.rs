@@ -12,8 +12,9 @@
 //! the result is [`Error::DtypeMismatch`], and [`burn_nd::ToNdarray::to_ndarray_with`] is the
 //! casting conversion (one copy).
 //!
-//! For `Autodiff<NdArray>` tensors, convert `tensor.inner()` and rebuild with
-//! `Tensor::from_inner`.
+//! `Autodiff<NdArray>` tensors share their values' buffer the same way: no graph goes with the
+//! array (it holds what `detach()` would give), and a tensor made from an array is a leaf that
+//! does not require gradients.
 //!
 //! ```
 //! use burn::tensor::Tensor;
@@ -33,7 +34,10 @@
 //! records) is copied once on the way out; f16/bf16 do not exist on this backend.
 #![deny(missing_docs)]
 
-use burn::tensor::Tensor;
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::{BasicAutodiffOps, Tensor};
+use burn_autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn_autodiff::Autodiff;
 use burn_nd::backend::{kind_holds, logical_dtype};
 use burn_nd::Error;
 use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
@@ -46,7 +50,8 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// Zero-copy conversions of `Tensor<NdArray, D, K>` (Float, Int or Bool) to and from `ndarray`.
+/// Zero-copy conversions of `Tensor<NdArray, D, K>` and `Tensor<Autodiff<NdArray>, D, K>`
+/// (Float, Int or Bool) to and from `ndarray`.
 ///
 /// ```
 /// use burn::tensor::{Int, Tensor};
@@ -175,5 +180,59 @@ where
             });
         }
         Ok(Tensor::from_primitive(K::wrap(E::wrap(array.into_dyn()))))
+    }
+}
+
+impl<F, I, Q, C, const D: usize, K> sealed::Sealed for Tensor<Autodiff<NdArray<F, I, Q>, C>, D, K>
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    C: CheckpointStrategy,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+    Autodiff<NdArray<F, I, Q>, C>: AutodiffBackend<InnerBackend = NdArray<F, I, Q>>,
+    K: NdArrayKind<F, I, Q> + BasicAutodiffOps<Autodiff<NdArray<F, I, Q>, C>, InnerKind = K>,
+{
+}
+
+/// An `Autodiff` tensor shares the buffer of the values it holds (`inner()`, which drops the
+/// graph); an array becomes the inner tensor of a new leaf (`from_inner`).
+///
+/// ```
+/// use burn::tensor::Tensor;
+/// use burn_autodiff::Autodiff;
+/// use burn_nd_ndarray::ShareNdarray;
+/// use burn_ndarray::NdArray;
+///
+/// let x = Tensor::<Autodiff<NdArray>, 1>::from_floats([1.0, 2.0], &Default::default()).require_grad();
+/// let y = x.clone() * 3.0;
+/// let values = y.to_arcarray::<f32>()?;
+/// assert_eq!(values, ndarray::arr1(&[3.0, 6.0]).into_dyn());
+/// let back = Tensor::<Autodiff<NdArray>, 1>::from_arcarray(values)?;
+/// assert!(!back.is_require_grad());
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+impl<F, I, Q, C, const D: usize, K> ShareNdarray for Tensor<Autodiff<NdArray<F, I, Q>, C>, D, K>
+where
+    F: FloatNdArrayElement,
+    I: IntNdArrayElement,
+    Q: QuantElement,
+    C: CheckpointStrategy,
+    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
+    Autodiff<NdArray<F, I, Q>, C>: AutodiffBackend<InnerBackend = NdArray<F, I, Q>>,
+    K: NdArrayKind<F, I, Q> + BasicAutodiffOps<Autodiff<NdArray<F, I, Q>, C>, InnerKind = K>,
+{
+    fn into_arcarray<E: NativeElement>(self) -> Result<ArcArray<E, IxDyn>, Error> {
+        self.inner().into_arcarray()
+    }
+
+    fn to_arcarray<E: NativeElement>(&self) -> Result<ArcArray<E, IxDyn>, Error> {
+        self.clone().inner().into_arcarray()
+    }
+
+    fn from_arcarray<E: NativeElement, Dm: Dimension>(
+        array: ArcArray<E, Dm>,
+    ) -> Result<Self, Error> {
+        Tensor::<NdArray<F, I, Q>, D, K>::from_arcarray(array).map(Tensor::from_inner)
     }
 }

@@ -7,6 +7,9 @@
 //! | the same for a CUDA tensor | the same | one device → host copy, owned by the [`TchView`] |
 //! | an array as a tensor | [`FromNdarrayTch::from_ndarray_tch`] | one copy (two for negative strides) |
 //!
+//! `Autodiff<LibTorch>` tensors work the same way: the view is over the values the tensor holds
+//! (no graph), and a tensor made from an array is a leaf that does not require gradients.
+//!
 //! A [`TchView`] borrows the tensor, so it cannot outlive it, and it holds a reference to the
 //! tensor's storage, which makes Burn treat that storage as shared: no in-place operation
 //! writes to memory a view is reading.
@@ -37,7 +40,10 @@
 
 use std::marker::PhantomData;
 
-use burn::tensor::{Tensor, TensorMetadata};
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::{BasicAutodiffOps, Tensor, TensorMetadata};
+use burn_autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn_autodiff::Autodiff;
 use burn_nd::{Error, NdElement};
 use burn_tch::{LibTorch, LibTorchDevice, TchElement, TchTensor};
 use ndarray::{ArrayBase, ArrayViewD, Data, Dimension};
@@ -115,7 +121,8 @@ impl<E: TorchElement> TchView<'_, E> {
     }
 }
 
-/// Borrowed `ndarray` views over `Tensor<LibTorch, D, K>` (Float, Int or Bool).
+/// Borrowed `ndarray` views over `Tensor<LibTorch, D, K>` and `Tensor<Autodiff<LibTorch>, D, K>`
+/// (Float, Int or Bool).
 ///
 /// ```no_run
 /// use burn::tensor::{Bool, Tensor};
@@ -148,28 +155,67 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> sealed::Sealed for Tensor<Lib
 impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibTorch<F>, D, K> {
     fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
         // A Burn clone of a tch tensor is a shallow clone plus a storage reference: no data copy.
-        let mut tensor = K::unwrap(self.clone().into_primitive())?;
-        if tensor.tensor.kind() != E::kind() {
-            let stored = tensor.dtype();
-            return Err(Error::DtypeMismatch {
-                stored: burn_nd::backend::logical_dtype(stored)?,
-                requested: E::DTYPE,
-            });
-        }
-        let copied = tensor.tensor.device() != tch::Device::Cpu;
-        if copied {
-            let host = tensor
-                .tensor
-                .f_to_device(tch::Device::Cpu)
-                .map_err(Error::backend)?;
-            tensor = TchTensor::new(host);
-        }
-        Ok(TchView {
-            tensor,
-            copied,
-            _borrow: PhantomData,
-        })
+        view_of(K::unwrap(self.clone().into_primitive())?)
     }
+}
+
+impl<F, C, const D: usize, K> sealed::Sealed for Tensor<Autodiff<LibTorch<F>, C>, D, K>
+where
+    F: TchElement,
+    C: CheckpointStrategy,
+    Autodiff<LibTorch<F>, C>: AutodiffBackend<InnerBackend = LibTorch<F>>,
+    K: TchKind<F> + BasicAutodiffOps<Autodiff<LibTorch<F>, C>, InnerKind = K>,
+{
+}
+
+/// An `Autodiff` tensor's view is over the values it holds (`inner()`, no graph).
+///
+/// ```no_run
+/// use burn::tensor::Tensor;
+/// use burn_autodiff::Autodiff;
+/// use burn_nd_tch::AsNdarrayView;
+/// use burn_tch::{LibTorch, LibTorchDevice};
+///
+/// let x = Tensor::<Autodiff<LibTorch>, 1>::ones([3], &LibTorchDevice::Cpu).require_grad();
+/// let y = x * 2.0;
+/// assert_eq!(y.as_ndarray_view::<f32>()?.view().sum(), 6.0);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+impl<F, C, const D: usize, K> AsNdarrayView for Tensor<Autodiff<LibTorch<F>, C>, D, K>
+where
+    F: TchElement,
+    C: CheckpointStrategy,
+    Autodiff<LibTorch<F>, C>: AutodiffBackend<InnerBackend = LibTorch<F>>,
+    K: TchKind<F> + BasicAutodiffOps<Autodiff<LibTorch<F>, C>, InnerKind = K>,
+{
+    fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
+        view_of(K::unwrap(self.clone().inner().into_primitive())?)
+    }
+}
+
+/// A view of `tensor`'s memory (a handle the caller made by a shallow clone), or of a host
+/// copy when it is not on the CPU; `E` must be its stored element type.
+fn view_of<'a, E: TorchElement>(mut tensor: TchTensor) -> Result<TchView<'a, E>, Error> {
+    if tensor.tensor.kind() != E::kind() {
+        let stored = tensor.dtype();
+        return Err(Error::DtypeMismatch {
+            stored: burn_nd::backend::logical_dtype(stored)?,
+            requested: E::DTYPE,
+        });
+    }
+    let copied = tensor.tensor.device() != tch::Device::Cpu;
+    if copied {
+        let host = tensor
+            .tensor
+            .f_to_device(tch::Device::Cpu)
+            .map_err(Error::backend)?;
+        tensor = TchTensor::new(host);
+    }
+    Ok(TchView {
+        tensor,
+        copied,
+        _borrow: PhantomData,
+    })
 }
 
 /// `ndarray` arrays into burn-tch tensors with a single copy.
@@ -273,4 +319,37 @@ fn copy_strided<E: TorchElement>(
     out.f_copy_(&blob).map_err(Error::backend)?;
     drop(blob);
     Ok(out)
+}
+
+/// An `Autodiff` tensor made from an array is a leaf that does not require gradients.
+///
+/// ```no_run
+/// use burn::tensor::Tensor;
+/// use burn_autodiff::Autodiff;
+/// use burn_nd_tch::FromNdarrayTch;
+/// use burn_tch::{LibTorch, LibTorchDevice};
+///
+/// let a = ndarray::arr1(&[1.0f32, 2.0]);
+/// let t = Tensor::<Autodiff<LibTorch>, 1>::from_ndarray_tch(&a, &LibTorchDevice::Cpu)?;
+/// assert!(!t.is_require_grad());
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+impl<F, C, const D: usize, K> FromNdarrayTch for Tensor<Autodiff<LibTorch<F>, C>, D, K>
+where
+    F: TchElement,
+    C: CheckpointStrategy,
+    Autodiff<LibTorch<F>, C>: AutodiffBackend<InnerBackend = LibTorch<F>>,
+    K: TchKind<F> + BasicAutodiffOps<Autodiff<LibTorch<F>, C>, InnerKind = K>,
+{
+    fn from_ndarray_tch<E, S, Dm>(
+        array: &ArrayBase<S, Dm>,
+        device: &LibTorchDevice,
+    ) -> Result<Self, Error>
+    where
+        E: TorchElement,
+        S: Data<Elem = E>,
+        Dm: Dimension,
+    {
+        Tensor::<LibTorch<F>, D, K>::from_ndarray_tch(array, device).map(Tensor::from_inner)
+    }
 }

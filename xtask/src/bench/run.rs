@@ -1,0 +1,143 @@
+//! Running the measurements: the Rust bench per backend, the NumPy / PyTorch script, the
+//! alternating cast rounds and the peak-memory runs, each parsed into [`Results`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::{
+    backend_env, cargo, pip_setup, project_root, run_status, setup_backend, torch_venv, Backend,
+    Error, NUMPY_VERSION, TORCH_VERSION,
+};
+
+/// Rounds of the casts alone, each burn-nd's then NumPy's, that decide the cast targets.
+pub const CAST_ROUNDS: usize = 9;
+
+/// Median nanoseconds per call by (case, size); Rust cases are named `<backend>/<case>`.
+pub type Results = BTreeMap<(String, u64), u64>;
+
+/// Everything one `cargo xtask bench` measured.
+pub struct Measured {
+    /// The backends that were set up, built and measured.
+    pub usable: Vec<Backend>,
+    /// `backend: why` for each backend that could not be set up or built.
+    pub unusable: Vec<String>,
+    /// The tables' run: every case of every usable backend, NumPy and PyTorch.
+    pub results: Results,
+    /// The alternating cast rounds (none under `--quick` or without burn-ndarray).
+    pub rounds: Vec<Results>,
+    /// The `PEAK case input output rss` lines of the peak-memory runs.
+    pub peaks: String,
+    /// NumPy's and PyTorch's versions, as the Python side prints them.
+    pub versions: String,
+}
+
+/// `cargo bench` of the conformance crate's `convert` benchmark built for `backend`, with the
+/// environment that backend needs; callers add the rest.
+fn convert_bench(backend: Backend) -> Result<Command, Error> {
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "burn-nd-conformance", "--bench", "convert"]);
+    if backend != Backend::Ndarray {
+        cmd.args(["--no-default-features", "--features", backend.name()]);
+    }
+    backend_env(backend, &mut cmd)?;
+    // libtorch's own threads off, as on the Python side (`torch.set_num_threads(1)`).
+    cmd.env("OMP_NUM_THREADS", "1");
+    Ok(cmd)
+}
+
+/// The NumPy / PyTorch side, `tests/benches/convert.py`, run by the torch venv's `python`;
+/// callers add its arguments.
+fn numpy_bench(python: &Path) -> Command {
+    let mut cmd = Command::new(python);
+    cmd.arg(project_root().join("tests/benches/convert.py"));
+    cmd
+}
+
+fn capture(cmd: &mut Command) -> Result<String, Error> {
+    println!("$ {cmd:?}");
+    let out = cmd.stderr(Stdio::inherit()).output()?;
+    let text = String::from_utf8(out.stdout)?;
+    print!("{text}");
+    if !out.status.success() {
+        return Err(format!("{cmd:?} failed: {}", out.status).into());
+    }
+    Ok(text)
+}
+
+fn parse(text: &str, results: &mut Results) {
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if let ["RESULT", case, bytes, ns, _reps] = f[..] {
+            if let (Ok(b), Ok(n)) = (bytes.parse(), ns.parse()) {
+                results.insert((case.to_string(), b), n);
+            }
+        }
+    }
+}
+
+/// Sets up and measures `backends`, then NumPy and PyTorch, then (unless `quick`) the cast
+/// rounds and peak memory on burn-ndarray.
+pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
+    let venv = torch_venv();
+    pip_setup(&venv, "torch", "torch", TORCH_VERSION)?;
+    pip_setup(&venv, "numpy", "numpy", NUMPY_VERSION)?;
+    let python = venv.join("bin/python");
+    let quick_arg: &[&str] = if quick { &["--quick"] } else { &[] };
+
+    // Set up and build every backend first, so compile time never overlaps a measurement.
+    let mut usable = Vec::new();
+    let mut unusable = Vec::new();
+    for &b in backends {
+        let built = setup_backend(b).and_then(|()| run_status(convert_bench(b)?.arg("--no-run")));
+        match built {
+            Ok(()) => usable.push(b),
+            Err(e) => unusable.push(format!("{}: {e}", b.name())),
+        }
+    }
+    let mut results = Results::new();
+    for &b in &usable {
+        let mut cmd = convert_bench(b)?;
+        cmd.args(["-q", "--"]).args(quick_arg);
+        if b == Backend::Wgpu {
+            // lavapipe refuses a 1 GiB buffer (`can't allocate buffer of size: 1073741824`).
+            cmd.args(["--max-bytes", &(64u64 << 20).to_string()]);
+        }
+        parse(&capture(&mut cmd)?, &mut results);
+    }
+    let py = capture(numpy_bench(&python).args(quick_arg))?;
+    parse(&py, &mut results);
+    let versions = py
+        .lines()
+        .find_map(|l| l.strip_prefix("VERSION "))
+        .unwrap_or("unknown")
+        .to_string();
+    // The cast targets compare two processes run minutes apart; on this shared machine the
+    // load can change in between. The casts alone, alternating with NumPy's, decide them.
+    let mut rounds = Vec::new();
+    let full = !quick && usable.contains(&Backend::Ndarray);
+    if full {
+        for _ in 0..CAST_ROUNDS {
+            let mut round = Results::new();
+            let ours =
+                capture(convert_bench(Backend::Ndarray)?.args(["-q", "--", "--casts-only"]))?;
+            parse(&ours, &mut round);
+            let theirs = capture(numpy_bench(&python).arg("--casts-only"))?;
+            parse(&theirs, &mut round);
+            rounds.push(round);
+        }
+    }
+    let peaks = if full {
+        capture(convert_bench(Backend::Ndarray)?.args(["-q", "--", "--peak"]))?
+    } else {
+        String::new()
+    };
+    Ok(Measured {
+        usable,
+        unusable,
+        results,
+        rounds,
+        peaks,
+        versions,
+    })
+}
