@@ -5,10 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::{
-    backend_env, cargo, pip_setup, project_root, run_status, setup_backend, torch_venv, Backend,
-    Error, NUMPY_VERSION, TORCH_VERSION,
-};
+use crate::setup::{backend_env, pip_setup, setup_backend, torch_venv};
+use crate::{cargo, project_root, run_status, Backend, Error, NUMPY_VERSION, TORCH_VERSION};
 
 /// Rounds of the casts alone, each burn-nd's then NumPy's, that decide the cast targets.
 pub const CAST_ROUNDS: usize = 9;

@@ -93,7 +93,13 @@ fn map_avx2<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
         let start = i * block + lead;
         if let Some(next) = src.get(start..(start + block).min(src.len())) {
             for l in next.chunks(line) {
-                _mm_prefetch::<_MM_HINT_T0>(l.as_ptr().cast());
+                // Newer Rust declares `_mm_prefetch` safe; the block keeps rust-version building.
+                #[allow(unused_unsafe)]
+                // SAFETY: a prefetch is a hint that reads no memory and cannot fault, and `l`
+                // lies inside `src` anyway.
+                unsafe {
+                    _mm_prefetch::<_MM_HINT_T0>(l.as_ptr().cast())
+                };
             }
         }
         v.extend(chunk.iter().map(|&x| f(x)));
