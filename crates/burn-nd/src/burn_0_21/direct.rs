@@ -65,22 +65,30 @@ fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
     None
 }
 
-/// `$any` as the inner primitive of `Autodiff<B>` for the first `B` of the list whose Float
-/// primitive it is, downcast to `T`; `None` for none. Rust cannot name "any
-/// `AutodiffTensor<B>`" (that type sits in a private module of burn-autodiff; it is named here
-/// as what it is, `Autodiff<B>`'s Float primitive, whose `primitive` field is public), so each
-/// backend module lists the backend types it reads. The body of a function returning
-/// `Option<&T>`: it returns from that function at the first backend that matches.
+/// `$any` as the inner primitive of `Autodiff<B, C>` for the first `B` of the list (and either
+/// checkpointing strategy `C`) whose Float primitive it is, downcast to `T`; `None` for none.
+/// Rust cannot name "any `AutodiffTensor<B>`" (that type sits in a private module of
+/// burn-autodiff; it is named here as what it is, `Autodiff<B, C>`'s Float primitive, whose
+/// `primitive` field is public), so each backend module lists the backend types it reads. The
+/// body of a function returning `Option<&T>`: it returns from that function at the first
+/// backend that matches.
 macro_rules! autodiff_inner_of {
     ($any:expr, $T:ty; $($backend:ty),* $(,)?) => {{
+        use burn_autodiff::checkpoint::strategy::{BalancedCheckpointing, NoCheckpointing};
         let any: &dyn core::any::Any = $any;
-        $(if let Some(t) = any
-            .downcast_ref::<burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend>>>()
-        {
-            return (&t.primitive as &dyn core::any::Any).downcast_ref::<$T>();
-        })*
+        $(
+            $crate::burn_0_21::direct::autodiff_inner_of!(@one any, $T, $backend, NoCheckpointing);
+            $crate::burn_0_21::direct::autodiff_inner_of!(@one any, $T, $backend, BalancedCheckpointing);
+        )*
         None
     }};
+    (@one $any:ident, $T:ty, $backend:ty, $strategy:ty) => {
+        if let Some(t) = $any.downcast_ref::<
+            burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend, $strategy>>,
+        >() {
+            return (&t.primitive as &dyn core::any::Any).downcast_ref::<$T>();
+        }
+    };
 }
 pub(crate) use autodiff_inner_of;
 
@@ -226,5 +234,22 @@ mod tests {
             direct::<B, 1, _, f64>(t),
             Some(array![0.1f64, 0.2].into_dyn())
         );
+    }
+
+    /// An `Autodiff` backend with gradient checkpointing reads directly too.
+    #[test]
+    fn autodiff_with_checkpointing() {
+        use burn_autodiff::checkpoint::strategy::BalancedCheckpointing;
+        type B = Autodiff<NdArray, BalancedCheckpointing>;
+        let device = Default::default();
+        let data = burn::tensor::TensorData::new(vec![1.5f32, -2.0, 4.0], [3]);
+        let x = Tensor::<B, 1>::from_data(data, (&device, burn::tensor::DType::F32));
+        let y = x.require_grad().exp().log();
+        let _shared = y.clone();
+        let got = direct::<B, 1, _, f32>(y).expect("direct read");
+        assert!(got
+            .iter()
+            .zip([1.5f32, -2.0, 4.0])
+            .all(|(g, w)| (g - w).abs() < 1e-5));
     }
 }
