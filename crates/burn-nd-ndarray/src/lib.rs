@@ -34,8 +34,8 @@
 //! records) is copied once on the way out; f16/bf16 do not exist on this backend.
 #![deny(missing_docs)]
 
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::{BasicAutodiffOps, Tensor};
+use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::{BasicAutodiffOps, Tensor, TensorKind};
 use burn_autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn_autodiff::Autodiff;
 use burn_nd::backend::{kind_holds, logical_dtype};
@@ -183,15 +183,8 @@ where
     }
 }
 
-impl<F, I, Q, C, const D: usize, K> sealed::Sealed for Tensor<Autodiff<NdArray<F, I, Q>, C>, D, K>
-where
-    F: FloatNdArrayElement,
-    I: IntNdArrayElement,
-    Q: QuantElement,
-    C: CheckpointStrategy,
-    NdArrayTensor: From<ArcArray<F, IxDyn>> + From<ArcArray<I, IxDyn>>,
-    Autodiff<NdArray<F, I, Q>, C>: AutodiffBackend<InnerBackend = NdArray<F, I, Q>>,
-    K: NdArrayKind<F, I, Q> + BasicAutodiffOps<Autodiff<NdArray<F, I, Q>, C>, InnerKind = K>,
+impl<B: Backend, C: CheckpointStrategy, const D: usize, K: TensorKind<Autodiff<B, C>>>
+    sealed::Sealed for Tensor<Autodiff<B, C>, D, K>
 {
 }
 

@@ -40,8 +40,8 @@
 
 use std::marker::PhantomData;
 
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::{BasicAutodiffOps, Tensor, TensorMetadata};
+use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::{BasicAutodiffOps, Tensor, TensorKind, TensorMetadata};
 use burn_autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn_autodiff::Autodiff;
 use burn_nd::{Error, NdElement};
@@ -159,12 +159,8 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibT
     }
 }
 
-impl<F, C, const D: usize, K> sealed::Sealed for Tensor<Autodiff<LibTorch<F>, C>, D, K>
-where
-    F: TchElement,
-    C: CheckpointStrategy,
-    Autodiff<LibTorch<F>, C>: AutodiffBackend<InnerBackend = LibTorch<F>>,
-    K: TchKind<F> + BasicAutodiffOps<Autodiff<LibTorch<F>, C>, InnerKind = K>,
+impl<B: Backend, C: CheckpointStrategy, const D: usize, K: TensorKind<Autodiff<B, C>>>
+    sealed::Sealed for Tensor<Autodiff<B, C>, D, K>
 {
 }
 
