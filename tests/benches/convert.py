@@ -1,5 +1,5 @@
 """The NumPy / PyTorch side of benches/convert.rs: the same cases, sizes and repetition
-counts, the same `RESULT <case> <source bytes> <median ns per call> <calls>` lines.
+counts, the same `RESULT <case> <source bytes> <median ns per call> <calls>` and `PAIR` lines.
 
     python convert.py [--quick | --casts-only]
 
@@ -48,6 +48,31 @@ def bench(nbytes, run):
     return times[n // 2] // calls, n * calls
 
 
+def pair(a, run_a, b, run_b, nbytes):
+    """As `Bencher::pair` in convert.rs: `a` and `b` timed in alternating samples; prints the
+    median over samples of a's time per call divided by b's."""
+    calls = []
+    for run in (run_a, run_b):
+        run()  # warm-up
+        start = time.perf_counter_ns()
+        out = run()
+        calls.append(calls_per_sample(nbytes, time.perf_counter_ns() - start))
+        del out
+    ratios = []
+    for _ in range(samples(nbytes)):
+        per_call = []
+        for run, n in zip((run_a, run_b), calls):
+            outputs = []
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                outputs.append(run())
+            per_call.append((time.perf_counter_ns() - start) / n)
+            del outputs
+        ratios.append(per_call[0] / max(1.0, per_call[1]))
+    ratios.sort()
+    print(f"PAIR {a} {b} {nbytes} {ratios[len(ratios) // 2]:.4f} {len(ratios)}", flush=True)
+
+
 def report(case, nbytes, timing):
     ns, calls = timing
     print(f"RESULT {case} {nbytes} {ns} {calls}", flush=True)
@@ -64,6 +89,8 @@ def run_size(nbytes, casts_only=False):
     case("numpy_copy", lambda: a.copy())
     out = np.empty_like(a)
     case("numpy_copyto_reused", lambda: np.copyto(out, a))
+    if not casts_only:
+        pair("numpy_copy", lambda: a.copy(), "numpy_copyto_reused", lambda: np.copyto(out, a), nbytes)
     del out
     case("numpy_astype_i32", lambda: a.astype(np.int32))
     case("numpy_astype_f16", lambda: a.astype(np.float16))

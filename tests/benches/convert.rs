@@ -16,8 +16,9 @@
 //! README says how to run with them.)
 //!
 //! Sizes are of an f32 source (`bytes / 4` elements in every case, i64 → i32 included).
-//! Output lines: `RESULT <backend>/<case> <f32 bytes> <median ns per call> <calls>` and
-//! `PEAK <case> <input bytes> <output bytes> <max RSS bytes>`.
+//! Output lines: `RESULT <backend>/<case> <f32 bytes> <median ns per call> <calls>`,
+//! `PAIR <backend>/<a> <backend>/<b> <f32 bytes> <median ratio of a to b> <samples>` (two cases
+//! timed in alternating samples) and `PEAK <case> <input bytes> <output bytes> <max RSS bytes>`.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +52,24 @@ fn calls_per_sample(bytes: usize, once: Duration) -> usize {
     (10_000 / once.as_nanos().max(1)).clamp(1, 100) as usize
 }
 
+/// The time of `calls` calls of `run`, each on a fresh input from `setup` made before the
+/// clock starts; the outputs are dropped after it stops.
+fn sample<I, O>(
+    calls: usize,
+    setup: &mut impl FnMut() -> I,
+    run: &mut impl FnMut(I) -> O,
+) -> Duration {
+    let inputs: Vec<I> = (0..calls).map(|_| setup()).collect();
+    let mut outputs = Vec::with_capacity(calls);
+    let start = Instant::now();
+    for input in inputs {
+        outputs.push(black_box(run(black_box(input))));
+    }
+    let elapsed = start.elapsed();
+    drop(outputs);
+    elapsed
+}
+
 /// Set by `--casts-only`: every case but the casts is skipped. `cargo xtask bench` runs the
 /// casts alone in rounds that alternate with NumPy's, so that a change in this shared
 /// machine's load between the two processes cannot decide a cast's verdict.
@@ -69,24 +88,11 @@ impl Bencher {
         if CASTS_ONLY.load(Ordering::Relaxed) && !case.starts_with("cast_") {
             return;
         }
-        drop(black_box(run(setup()))); // warm-up
-        let input = setup();
-        let start = Instant::now();
-        let out = black_box(run(black_box(input)));
-        let calls = calls_per_sample(self.bytes, start.elapsed());
-        drop(out);
+        let calls = self.calibrate(&mut setup, &mut run);
         let samples = samples(self.bytes);
-        let mut times = Vec::with_capacity(samples);
-        let mut outputs = Vec::with_capacity(calls);
-        for _ in 0..samples {
-            let mut inputs: Vec<I> = (0..calls).map(|_| setup()).collect();
-            let start = Instant::now();
-            for input in inputs.drain(..) {
-                outputs.push(black_box(run(black_box(input))));
-            }
-            times.push(start.elapsed());
-            outputs.clear();
-        }
+        let mut times: Vec<Duration> = (0..samples)
+            .map(|_| sample(calls, &mut setup, &mut run))
+            .collect();
         times.sort();
         let per_call = times[samples / 2].as_nanos() / calls as u128;
         let (backend, bytes) = (self.backend, self.bytes);
@@ -94,6 +100,55 @@ impl Bencher {
             "RESULT {backend}/{case} {bytes} {per_call} {}",
             samples * calls
         );
+    }
+
+    /// Compares two cases sample by sample, alternating them, so that a change in this shared
+    /// machine's load hits both alike: reports the median over samples of `a`'s time per call
+    /// divided by `b`'s, as `PAIR <backend>/<a> <backend>/<b> <bytes> <ratio> <samples>`.
+    #[allow(clippy::too_many_arguments)] // two cases, each a name, a setup and a run
+    fn pair<IA, OA, IB, OB>(
+        &self,
+        a: &str,
+        mut setup_a: impl FnMut() -> IA,
+        mut run_a: impl FnMut(IA) -> OA,
+        b: &str,
+        mut setup_b: impl FnMut() -> IB,
+        mut run_b: impl FnMut(IB) -> OB,
+    ) {
+        if CASTS_ONLY.load(Ordering::Relaxed) {
+            return;
+        }
+        let calls_a = self.calibrate(&mut setup_a, &mut run_a);
+        let calls_b = self.calibrate(&mut setup_b, &mut run_b);
+        let samples = samples(self.bytes);
+        let mut ratios: Vec<f64> = (0..samples)
+            .map(|_| {
+                let ta = sample(calls_a, &mut setup_a, &mut run_a).as_nanos() as f64;
+                let tb = sample(calls_b, &mut setup_b, &mut run_b).as_nanos() as f64;
+                (ta / calls_a as f64) / (tb / calls_b as f64).max(1.0)
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let (backend, bytes) = (self.backend, self.bytes);
+        println!(
+            "PAIR {backend}/{a} {backend}/{b} {bytes} {:.4} {samples}",
+            ratios[samples / 2]
+        );
+    }
+
+    /// One warm-up call, then the calls per sample for a call as long as a second one.
+    fn calibrate<I, O>(
+        &self,
+        setup: &mut impl FnMut() -> I,
+        run: &mut impl FnMut(I) -> O,
+    ) -> usize {
+        drop(black_box(run(setup())));
+        let input = setup();
+        let start = Instant::now();
+        let out = black_box(run(black_box(input)));
+        let calls = calls_per_sample(self.bytes, start.elapsed());
+        drop(out);
+        calls
     }
 
     /// The floors every conversion is compared with, measured in the same process.
@@ -167,22 +222,53 @@ impl Bencher {
         self.cast::<_, _, i32>("cast_i64_i32", &i64_tensor::<B>(n, device));
     }
 
-    /// The reads a training loop makes: `B` is an `Autodiff` backend, and the tensor is the
-    /// output of a Burn op on a tensor that requires gradients, shared with a clone. Compared
-    /// with the plain backend's `to_ndarray_shared` and `into_ndarray_unique` in the report.
+    /// The reads a training loop makes, on `Autodiff<B>`: the tensor is the output of a Burn op
+    /// on a tensor that requires gradients, shared with a clone. Each is also paired with the
+    /// same read of a plain `B` tensor made by the same op, for the Autodiff targets.
     fn autodiff<B: Backend>(&self, device: &B::Device) {
+        type Ad<B> = burn_autodiff::Autodiff<B>;
         let n = self.bytes / 4;
-        let x = f32_tensor::<B>(n, device).require_grad();
-        let t = x.clone().mul_scalar(1.0);
+        let made = || f32_tensor::<B>(n, device).mul_scalar(1.0);
+        let made_ad = || {
+            Tensor::<Ad<B>, 1>::from_inner(f32_tensor::<B>(n, device))
+                .require_grad()
+                .mul_scalar(1.0)
+        };
+        let t = made_ad();
+        let plain = made();
         self.case(
             "autodiff_to_ndarray_shared",
             || (),
             |()| t.to_ndarray::<f32>().expect("to"),
         );
-        self.case(
+        self.case("autodiff_into_ndarray_unique", made_ad, |u| {
+            u.into_ndarray::<f32>().expect("into")
+        });
+        self.pair(
+            "autodiff_to_ndarray_shared",
+            || (),
+            |()| t.to_ndarray::<f32>().expect("to"),
+            "to_ndarray_shared",
+            || (),
+            |()| plain.to_ndarray::<f32>().expect("to"),
+        );
+        self.pair(
             "autodiff_into_ndarray_unique",
-            || f32_tensor::<B>(n, device).require_grad().mul_scalar(1.0),
+            made_ad,
             |u| u.into_ndarray::<f32>().expect("into"),
+            "into_ndarray_unique",
+            made,
+            |u| u.into_ndarray::<f32>().expect("into"),
+        );
+        // A fresh read against one into a reused array, of the same tensor.
+        let mut reused = Array1::<f32>::zeros(n);
+        self.pair(
+            "to_ndarray_shared",
+            || (),
+            |()| plain.to_ndarray::<f32>().expect("to"),
+            "read_into_reused",
+            || (),
+            |()| plain.read_into(&mut reused).expect("read_into"),
         );
     }
 
@@ -240,7 +326,7 @@ mod on_ndarray {
         };
         let device = NdArrayDevice::Cpu;
         b.common::<NdArray>(&device);
-        b.autodiff::<burn_autodiff::Autodiff<NdArray>>(&device);
+        b.autodiff::<NdArray>(&device);
         let n = bytes / 4;
         let t = f32_tensor::<NdArray>(n, &device);
         b.case(
@@ -346,7 +432,7 @@ mod on_tch {
         };
         let device = LibTorchDevice::Cpu;
         b.common::<LibTorch>(&device);
-        b.autodiff::<burn_autodiff::Autodiff<LibTorch>>(&device);
+        b.autodiff::<LibTorch>(&device);
         let t = f32_tensor::<LibTorch>(bytes / 4, &device);
         b.case(
             "as_ndarray_view_zero_copy",
@@ -389,7 +475,7 @@ mod on_wgpu {
             bytes,
         };
         b.common::<Wgpu>(&WgpuDevice::default());
-        b.autodiff::<burn_autodiff::Autodiff<Wgpu>>(&WgpuDevice::default());
+        b.autodiff::<Wgpu>(&WgpuDevice::default());
     }
 }
 

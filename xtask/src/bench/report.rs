@@ -225,8 +225,10 @@ pub fn header(md: &mut String, m: &Measured) {
          inputs that a call consumes are made before it starts. Sizes are those of an f32 \
          source (`size / 4` elements in every case; the i64 → i32 source is twice the \
          bytes). Ratios compare numbers of the same run, and each backend's rows its own \
-         memcpy measured in the same process. The cast targets, which compare two \
-         processes, are decided by {CAST_ROUNDS} further rounds of the casts alone at \
+         memcpy measured in the same process. The Autodiff and `read_into` targets compare \
+         the two cases timed in alternating samples in one process (the tables' rows are \
+         timed one after the other), by the median of the per-sample ratios. The cast \
+         targets, which compare two processes, are decided by {CAST_ROUNDS} further rounds of the casts alone at \
          64 MiB, each burn-nd's then NumPy's, by the median of the rounds' ratios.\n"
     );
     for line in &m.unusable {

@@ -14,6 +14,9 @@ pub const CAST_ROUNDS: usize = 9;
 /// Median nanoseconds per call by (case, size); Rust cases are named `<backend>/<case>`.
 pub type Results = BTreeMap<(String, u64), u64>;
 
+/// The median ratio of case `a` to case `b` timed in alternating samples, by (a, b, size).
+pub type Pairs = BTreeMap<(String, String, u64), f64>;
+
 /// Everything one `cargo xtask bench` measured.
 pub struct Measured {
     /// The backends that were set up, built and measured.
@@ -22,6 +25,8 @@ pub struct Measured {
     pub unusable: Vec<String>,
     /// The tables' run: every case of every usable backend, NumPy and PyTorch.
     pub results: Results,
+    /// The tables' run's paired cases.
+    pub pairs: Pairs,
     /// The alternating cast rounds (none under `--quick` or without burn-ndarray).
     pub rounds: Vec<Results>,
     /// The `PEAK case input output rss` lines of the peak-memory runs.
@@ -63,6 +68,17 @@ fn capture(cmd: &mut Command) -> Result<String, Error> {
     Ok(text)
 }
 
+fn parse_pairs(text: &str, pairs: &mut Pairs) {
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if let ["PAIR", a, b, bytes, ratio, _samples] = f[..] {
+            if let (Ok(size), Ok(r)) = (bytes.parse(), ratio.parse()) {
+                pairs.insert((a.to_string(), b.to_string(), size), r);
+            }
+        }
+    }
+}
+
 fn parse(text: &str, results: &mut Results) {
     for line in text.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -94,6 +110,7 @@ pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
         }
     }
     let mut results = Results::new();
+    let mut pairs = Pairs::new();
     for &b in &usable {
         let mut cmd = convert_bench(b)?;
         cmd.args(["-q", "--"]).args(quick_arg);
@@ -101,10 +118,13 @@ pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
             // lavapipe refuses a 1 GiB buffer (`can't allocate buffer of size: 1073741824`).
             cmd.args(["--max-bytes", &(64u64 << 20).to_string()]);
         }
-        parse(&capture(&mut cmd)?, &mut results);
+        let out = capture(&mut cmd)?;
+        parse(&out, &mut results);
+        parse_pairs(&out, &mut pairs);
     }
     let py = capture(numpy_bench(&python).args(quick_arg))?;
     parse(&py, &mut results);
+    parse_pairs(&py, &mut pairs);
     let versions = py
         .lines()
         .find_map(|l| l.strip_prefix("VERSION "))
@@ -134,6 +154,7 @@ pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
         usable,
         unusable,
         results,
+        pairs,
         rounds,
         peaks,
         versions,
