@@ -64,6 +64,8 @@
 #[macro_use]
 mod base;
 mod burn_0_21;
+#[cfg(feature = "burn-0-22")]
+mod burn_0_22;
 #[cfg(feature = "npy")]
 pub mod npy;
 
@@ -73,10 +75,11 @@ pub use base::dynarray::DynArray;
 pub use base::element::NdElement;
 pub use base::error::Error;
 pub use base::rank::{Rank, StaticRank};
+pub use base::to::ToNdarray;
 pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
 pub use burn_0_21::from::FromNdarray;
 pub use burn_0_21::module::{module_from_arrays, module_to_arrays};
-pub use burn_0_21::to::{ndarray_from_data, ToNdarray};
+pub use burn_0_21::to::ndarray_from_data;
 
 pub use half;
 pub use ndarray;

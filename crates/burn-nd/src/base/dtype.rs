@@ -61,6 +61,70 @@ macro_rules! filter_dtypes {
     };
 }
 
+/// The conversions and comparisons between [`NdDType`] and one Burn line's `DType`, written
+/// once for every line: `burn_dtype_impls!(burn::tensor)`, naming the module that holds that
+/// line's `DType` and `BoolStore`. The orphan rule puts them in this crate, beside `NdDType`.
+macro_rules! burn_dtype_impls {
+    ($($m:ident)::+) => {
+        // `Bool` is matched with its store, so it leaves the list here.
+        dtypes!(filter_dtypes, no_bool, burn_dtype_map, ($($m)::+));
+
+        impl $crate::DTypeLike for $($m)::+::DType {
+            fn as_nd_dtype(&self) -> Option<$crate::NdDType> {
+                $crate::NdDType::try_from(*self).ok()
+            }
+        }
+
+        /// Equal when Burn's dtype holds the same logical values (any bool store, `Flex32` as
+        /// f32).
+        impl PartialEq<$($m)::+::DType> for $crate::NdDType {
+            fn eq(&self, other: &$($m)::+::DType) -> bool {
+                $crate::DTypeLike::as_nd_dtype(other) == Some(*self)
+            }
+        }
+
+        /// Equal when Burn's dtype holds the same logical values (any bool store, `Flex32` as
+        /// f32).
+        impl PartialEq<$crate::NdDType> for $($m)::+::DType {
+            fn eq(&self, other: &$crate::NdDType) -> bool {
+                other == self
+            }
+        }
+    };
+}
+
+/// `TryFrom` and `From` between [`NdDType`] and a line's `DType`, for [`burn_dtype_impls`].
+macro_rules! burn_dtype_map {
+    (($($m:ident)::+), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        impl TryFrom<$($m)::+::DType> for $crate::NdDType {
+            /// A quantized dtype, which has no `NdDType`.
+            type Error = $($m)::+::DType;
+
+            /// The logical dtype of a Burn dtype: every bool store is `Bool`, `Flex32` is `F32`.
+            fn try_from(dtype: $($m)::+::DType) -> Result<Self, Self::Error> {
+                use $($m)::+::DType as D;
+                Ok(match dtype {
+                    D::Flex32 => $crate::NdDType::F32,
+                    D::Bool(_) => $crate::NdDType::Bool,
+                    $(D::$v => $crate::NdDType::$v,)*
+                    D::QFloat(_) => return Err(dtype),
+                })
+            }
+        }
+
+        impl From<$crate::NdDType> for $($m)::+::DType {
+            /// The Burn dtype that stores it natively (`DType::Bool(BoolStore::Native)` for bool).
+            fn from(dtype: $crate::NdDType) -> Self {
+                use $($m)::+::{BoolStore, DType as D};
+                match dtype {
+                    $crate::NdDType::Bool => D::Bool(BoolStore::Native),
+                    $($crate::NdDType::$v => D::$v,)*
+                }
+            }
+        }
+    };
+}
+
 /// `$body` with the type alias `$E` naming the element type of the [`NdDType`] `$dtype`:
 /// `for_nd_dtype!(dtype, E => read::<E>(x))`.
 macro_rules! for_nd_dtype {

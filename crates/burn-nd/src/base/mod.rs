@@ -17,6 +17,7 @@ pub(crate) mod fast;
 #[cfg(feature = "npy")]
 pub(crate) mod npy;
 pub(crate) mod rank;
+pub(crate) mod to;
 
 #[cfg(test)]
 mod tests {

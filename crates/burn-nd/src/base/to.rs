@@ -1,0 +1,257 @@
+//! Tensor → ndarray: the [`ToNdarray`] extension trait, one trait for every Burn line (each
+//! line implements it for its own tensor type).
+
+use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
+
+use crate::{Casting, Error, NdElement, Rank, StaticRank};
+
+/// Implemented by each Burn line for its tensors only.
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// The static `ndarray` dimension type of a rank-`D` tensor (`Ix1` … `Ix6`).
+pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
+
+/// Converts any `Tensor<B, D, K>` (Float, Int or Bool, any backend, `Autodiff` included)
+/// into an `ndarray` array: the Rust form of PyTorch's `tensor.detach().cpu().numpy()`.
+///
+/// - `to_*` borrow the tensor (a cheap handle clone) and leave it usable; `into_*` consume it
+///   and copy nothing beyond the backend's own read-back. A unique, contiguous burn-ndarray
+///   tensor read as its own dtype hands its buffer over with no copy at all.
+/// - The plain forms return the static dimension (`Array2` for `Tensor<B, 2>`, up to rank 6);
+///   the `_dyn` forms return `ArrayD` for any rank.
+/// - The element type `E` is any [`NdElement`]. The cast goes from the tensor's logical dtype
+///   (`tensor.dtype()`) to `E`, whatever the backend stores: a Bool tensor reads as `bool` and
+///   an `I32` tensor as `i32` under [`Casting::No`] on every backend.
+/// - The plain forms use [`Casting::Safe`]; the `_with` forms take any [`Casting`]. A cast that
+///   is not allowed fails before anything is read from the device.
+/// - Values come out in logical (row-major) order, whatever the tensor's strides.
+/// - Code generic over the tensor kind `K` adds `K::Primitive: 'static` (true of Float, Int and
+///   Bool on every backend); it lets the crate recognise burn-ndarray tensors and read them
+///   with one `memcpy` where Burn's own read walks them element by element.
+///
+/// ```
+/// use burn_nd::prelude::*;
+/// use burn::tensor::{Int, Tensor};
+/// use burn_ndarray::NdArray;
+/// use ndarray::{array, Array2, ArrayD};
+///
+/// let device = Default::default();
+/// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.0], [3.0, 4.5]], &device);
+///
+/// let a: Array2<f32> = t.to_ndarray()?;                  // same dtype
+/// assert_eq!(a, array![[1.0, 2.0], [3.0, 4.5]]);
+/// let wide: Array2<f64> = t.to_ndarray()?;               // safe widening
+/// assert_eq!(wide[[1, 1]], 4.5);
+/// let ints: Array2<i64> = t.to_ndarray_with(Casting::Unsafe)?; // `as` semantics
+/// assert_eq!(ints, array![[1, 2], [3, 4]]);
+/// assert!(t.to_ndarray_with::<i64>(Casting::Exact).is_err()); // 4.5 is not an integer
+///
+/// let d: ArrayD<f32> = t.transpose().into_ndarray_dyn()?;
+/// assert_eq!(d.shape(), &[2, 2]);
+/// assert_eq!(d[[0, 1]], 3.0);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
+    /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::{Bool, Tensor};
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 1, Bool>::from_bool([true, false].into(), &Default::default());
+    /// let a = t.into_ndarray_dyn_with::<u8>(Casting::Safe)?;
+    /// assert_eq!(a.as_slice(), Some(&[1u8, 0][..]));
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error>;
+
+    /// Copies the tensor into an `ArrayD<E>`, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::{Int, Tensor};
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 1, Int>::from_ints([300, -1], &Default::default());
+    /// let a = t.to_ndarray_dyn_with::<u8>(Casting::Unsafe)?; // wraps like `as`
+    /// assert_eq!(a.as_slice(), Some(&[44u8, 255][..]));
+    /// assert!(t.to_ndarray_dyn_with::<u8>(Casting::SameKind).is_err());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error>;
+
+    /// Writes the tensor's values into `out`, an array the caller owns and reuses (NumPy's
+    /// `np.copyto(out, a)`, PyTorch's `out=`), cast under [`Casting::Safe`]. See
+    /// [`read_into_with`](Self::read_into_with).
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array2;
+    ///
+    /// let device = Default::default();
+    /// let mut out = Array2::<f32>::zeros((2, 2));
+    /// for step in 0..3 {
+    ///     let t = Tensor::<NdArray, 2>::full([2, 2], step as f32, &device);
+    ///     t.read_into(&mut out)?; // no new allocation for the result
+    ///     assert_eq!(out[[1, 1]], step as f32);
+    /// }
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn read_into<E, S, Dm>(&self, out: &mut ArrayBase<S, Dm>) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension,
+    {
+        self.read_into_with(out, Casting::Safe)
+    }
+
+    /// Writes the tensor's values, cast under `casting`, into `out`: an `Array`, an
+    /// `ArrayViewMut`, a slice of a bigger array, in C order, Fortran order or strided. Its
+    /// shape must be the tensor's.
+    ///
+    /// On any error `out` is untouched: a shape mismatch ([`Error::Shape`], naming both
+    /// shapes) and a cast `casting` forbids ([`Error::Casting`], naming both dtypes) are found
+    /// before anything is read; under [`Casting::Exact`] every value is cast and checked in a
+    /// temporary array before any is written, so an inexact value ([`Error::Inexact`]) leaves
+    /// `out` as it was. A same-dtype read of a burn-ndarray or CPU burn-tch tensor (plain or
+    /// `Autodiff`) is one copy straight from the tensor's memory into `out`; any other read
+    /// goes through one temporary array.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::{s, Array2, ShapeBuilder};
+    ///
+    /// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &Default::default());
+    /// // Every other column of a bigger, Fortran-order array.
+    /// let mut big = Array2::<f64>::zeros((2, 4).f());
+    /// t.read_into_with(&mut big.slice_mut(s![.., ..;2]), Casting::Safe)?;
+    /// assert_eq!(big.column(2).to_vec(), vec![2.5, 4.0]);
+    ///
+    /// let mut ints = Array2::<i32>::from_elem((2, 2), 7);
+    /// assert!(t.read_into_with(&mut ints, Casting::Exact).is_err()); // 2.5 is no int32
+    /// assert!(ints.iter().all(|&x| x == 7)); // untouched
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn read_into_with<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension;
+
+    /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 3>::zeros([1, 2, 3], &Default::default());
+    /// assert_eq!(t.into_ndarray_dyn::<f32>()?.shape(), &[1, 2, 3]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray_dyn<E: NdElement>(self) -> Result<ArrayD<E>, Error> {
+        self.into_ndarray_dyn_with(Casting::Safe)
+    }
+
+    /// Copies the tensor into an `ArrayD<E>` under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    ///
+    /// let t = Tensor::<NdArray, 8>::ones([1, 1, 1, 1, 1, 1, 1, 2], &Default::default());
+    /// assert_eq!(t.to_ndarray_dyn::<f64>()?.ndim(), 8);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray_dyn<E: NdElement>(&self) -> Result<ArrayD<E>, Error> {
+        self.to_ndarray_dyn_with(Casting::Safe)
+    }
+
+    /// Consumes the tensor into an array of static dimension, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array1;
+    ///
+    /// let t = Tensor::<NdArray, 1>::from_floats([1.0, 2.0], &Default::default());
+    /// let a: Array1<u8> = t.into_ndarray_with(Casting::Exact)?;
+    /// assert_eq!(a.to_vec(), vec![1, 2]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank;
+
+    /// Copies the tensor into an array of static dimension, casting under `casting`.
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_nd::half::f16;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array2;
+    ///
+    /// let t = Tensor::<NdArray, 2>::from_floats([[0.1, 65536.0]], &Default::default());
+    /// let a: Array2<f16> = t.to_ndarray_with(Casting::SameKind)?;
+    /// assert_eq!(a[[0, 1]], f16::INFINITY);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank;
+
+    /// Consumes the tensor into an array of static dimension under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::{Int, Tensor};
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array2;
+    ///
+    /// let t = Tensor::<NdArray, 2, Int>::from_ints([[1, 2], [3, 4]], &Default::default());
+    /// let a: Array2<i64> = t.into_ndarray()?;
+    /// assert_eq!(a.sum(), 10);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_ndarray<E: NdElement>(self) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        self.into_ndarray_with(Casting::Safe)
+    }
+
+    /// Copies the tensor into an array of static dimension under [`Casting::Safe`].
+    ///
+    /// ```
+    /// use burn_nd::prelude::*;
+    /// use burn::tensor::Tensor;
+    /// use burn_ndarray::NdArray;
+    /// use ndarray::Array1;
+    ///
+    /// let t = Tensor::<NdArray, 1>::from_floats([1.5, 2.5], &Default::default());
+    /// let a: Array1<f32> = t.to_ndarray()?;
+    /// assert_eq!(a.mean(), Some(2.0));
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn to_ndarray<E: NdElement>(&self) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        self.to_ndarray_with(Casting::Safe)
+    }
+}

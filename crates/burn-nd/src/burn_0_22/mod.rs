@@ -1,0 +1,6 @@
+//! The Burn 0.22 line (feature `burn-0-22`, work in progress): burn-nd's conversions for
+//! `burn::Tensor<D, K>`, the release whose tensors carry a runtime `Device` instead of a
+//! backend type parameter, built on the line-free [`base`](crate::base). So far: its `DType`
+//! beside [`NdDType`](crate::NdDType).
+
+pub(crate) mod dtype;
