@@ -80,6 +80,27 @@ pub(crate) fn read_array<A: NdElement, E: NdElement, Dm: Dimension>(
     shaped(array.shape(), out)
 }
 
+/// The values a backend read back, `bytes` holding `stored` elements (a line maps its bool
+/// stores to `U8` / `U32` and `Flex32` to `F32`), cast to `E` with `as` semantics, each checked
+/// when `exact`; `shape` names an inexact value's position. An error, not undefined
+/// behaviour, when the bytes are misaligned or not valid `stored` elements.
+pub(crate) fn cast_stored<E: NdElement>(
+    bytes: &[u8],
+    stored: NdDType,
+    shape: &[usize],
+    exact: bool,
+) -> Result<Vec<E>, Error> {
+    let err = inexact(shape, E::DTYPE);
+    for_nd_dtype!(stored, S => {
+        let values: &[S] = bytemuck::checked::try_cast_slice(bytes).map_err(|e| {
+            Error::backend(std::io::Error::other(format!(
+                "tensor data of {stored} is not a slice of {stored}: {e}"
+            )))
+        })?;
+        cast_slice::<S, E>(values, exact).map_err(err)
+    })
+}
+
 /// Writes `src` into `out` (the same shape) when both hold the same element type: one
 /// `memcpy` where both are contiguous in standard order, ndarray's element-wise (strided)
 /// assignment otherwise. `false`, writing nothing, for different element types.

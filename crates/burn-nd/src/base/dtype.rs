@@ -75,6 +75,21 @@ macro_rules! burn_dtype_impls {
             }
         }
 
+        /// The element type a `dtype` tensor's read-back bytes hold: bool stores as the
+        /// integers they are, `Flex32` as f32; a quantized dtype is `Error::Quantized`.
+        pub(crate) fn stored(
+            dtype: $($m)::+::DType,
+        ) -> Result<$crate::NdDType, $crate::Error> {
+            use $($m)::+::{BoolStore, DType as D};
+            Ok(match dtype {
+                // Native bools are bytes holding 0 or 1; reading them as u8 avoids trusting
+                // that invariant, and 0/1 casts to every type as false/true would.
+                D::Bool(BoolStore::Native | BoolStore::U8) => $crate::NdDType::U8,
+                D::Bool(BoolStore::U32) => $crate::NdDType::U32,
+                other => $crate::NdDType::try_from(other).map_err(|q| $crate::Error::quantized(&q))?,
+            })
+        }
+
         /// Equal when Burn's dtype holds the same logical values (any bool store, `Flex32` as
         /// f32).
         impl PartialEq<$($m)::+::DType> for $crate::NdDType {

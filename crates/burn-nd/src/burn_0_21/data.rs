@@ -2,7 +2,7 @@
 
 use burn::tensor::{BoolStore, Bytes, DType, TensorData};
 
-use crate::base::array::inexact;
+use crate::base::array::{cast_stored, inexact};
 use crate::base::casting::check_cast;
 use crate::base::dtype::target_dtype;
 use crate::base::element::cast_slice;
@@ -14,62 +14,27 @@ use crate::{Casting, Error, NdElement};
 /// semantics gives the same result as casting the logical values, since they fit the logical
 /// dtype; under `Exact` every stored value is checked.
 pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Result<Vec<E>, Error> {
+    let TensorData {
+        bytes,
+        shape,
+        dtype,
+    } = data;
     // The stored dtype itself, not its logical one: a bool stored as u32 is no `Vec<bool>`.
-    if data.dtype == DType::from(E::DTYPE) {
+    if dtype == DType::from(E::DTYPE) {
         // Same type: the buffer is handed over when the backend allows it (burn-ndarray, tch).
         // Otherwise (wgpu's read-back) one copy by `fast::copy`, whose large buffers use huge
         // pages, not by Burn's `into_vec`, whose `to_vec` faults in every 4 KiB page.
-        let TensorData {
-            bytes,
-            shape,
-            dtype,
-        } = data;
         return match bytes.try_into_vec::<E>() {
             Ok(values) => Ok(values),
-            Err(bytes) => {
-                let data = TensorData::from_bytes(bytes, shape, dtype);
-                Ok(crate::base::fast::copy(slice_of::<E>(&data)?))
-            }
+            Err(bytes) => cast_stored(&bytes, E::DTYPE, &shape, false),
         };
     }
-    let shape = data.shape.to_vec();
-    let err = inexact(&shape, E::DTYPE);
-    macro_rules! cast_from {
-        ($s:ty) => {
-            cast_slice::<$s, E>(slice_of::<$s>(&data)?, exact).map_err(err)
-        };
-    }
-    match data.dtype {
-        DType::F64 => cast_from!(f64),
-        DType::F32 => cast_from!(f32),
-        DType::Flex32 => cast_from!(f32),
-        DType::F16 => cast_from!(burn::tensor::f16),
-        DType::BF16 => cast_from!(burn::tensor::bf16),
-        DType::I64 => cast_from!(i64),
-        DType::I32 => cast_from!(i32),
-        DType::I16 => cast_from!(i16),
-        DType::I8 => cast_from!(i8),
-        DType::U64 => cast_from!(u64),
-        DType::U32 | DType::Bool(BoolStore::U32) => cast_from!(u32),
-        DType::U16 => cast_from!(u16),
-        DType::U8 | DType::Bool(BoolStore::U8) => cast_from!(u8),
-        // Native bools are bytes holding 0 or 1; reading them as u8 avoids trusting that
-        // invariant, and 0/1 casts to every type as false/true would.
-        DType::Bool(BoolStore::Native) => cast_slice::<u8, E>(data.as_bytes(), exact).map_err(err),
-        DType::QFloat(_) => Err(Error::quantized(&data.dtype)),
-    }
-}
-
-/// The data's bytes as `E`s: an error (not undefined behaviour) when they are misaligned or
-/// not valid `E`s.
-fn slice_of<E: NdElement>(data: &TensorData) -> Result<&[E], Error> {
-    bytemuck::checked::try_cast_slice(data.as_bytes()).map_err(|e| {
-        Error::backend(std::io::Error::other(format!(
-            "tensor data of {:?} is not a slice of {}: {e}",
-            data.dtype,
-            E::DTYPE
-        )))
-    })
+    cast_stored(
+        &bytes,
+        crate::burn_0_21::dtype::stored(dtype)?,
+        &shape,
+        exact,
+    )
 }
 
 /// `data` of `values` and `shape`, handing the vector's buffer to Burn without a copy.

@@ -1,0 +1,133 @@
+//! Tensor → ndarray on the Burn 0.22 line: [`ToNdarray`] for `Tensor<D, K>`, on every device,
+//! through the backend's own read-back (the direct reads of flex, burn-ndarray and burn-tch
+//! come next).
+
+use burn22::tensor::{Tensor, TensorData};
+use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
+
+use crate::backend::check_cast;
+use crate::base::array::shaped;
+use crate::base::to::{sealed, DimOf};
+use crate::burn_0_22::data::data_into_vec;
+use crate::{Casting, Error, NdElement, Rank, StaticRank, ToNdarray};
+
+/// The tensor kinds of this line: Float, Int, Bool.
+pub(crate) trait Kind: burn22::tensor::kind::Basic {}
+impl<K: burn22::tensor::kind::Basic> Kind for K {}
+
+/// `data`'s values as an array of dimension `Dm`, cast under `casting`.
+fn array_from_data<E: NdElement, Dm: Dimension>(
+    data: TensorData,
+    casting: Casting,
+) -> Result<Array<E, Dm>, Error> {
+    let shape = data.shape().to_vec();
+    let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
+    shaped(&shape, values)
+}
+
+/// Reads `tensor` into an array of dimension `Dm`, casting under `casting`: the one read path
+/// behind every method of [`ToNdarray`] on this line.
+fn read<const D: usize, K: Kind, E: NdElement, Dm: Dimension>(
+    tensor: Tensor<D, K>,
+    casting: Casting,
+) -> Result<Array<E, Dm>, Error> {
+    check_cast(tensor.dtype(), E::DTYPE, casting)?;
+    let data = tensor.try_into_data().map_err(Error::backend)?;
+    array_from_data(data, casting)
+}
+
+impl<const D: usize, K: Kind> sealed::Sealed for Tensor<D, K> {}
+
+// The `&self` forms read a clone: one reference count.
+impl<const D: usize, K: Kind> ToNdarray<D> for Tensor<D, K> {
+    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        read(self, casting)
+    }
+
+    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        read(self.clone(), casting)
+    }
+
+    fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        read(self, casting)
+    }
+
+    fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
+    where
+        Rank<D>: StaticRank,
+    {
+        read(self.clone(), casting)
+    }
+
+    fn read_into_with<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension,
+    {
+        let shape = self.shape().to_vec();
+        if out.shape() != shape.as_slice() {
+            return Err(Error::Shape {
+                expected: shape,
+                found: out.shape().to_vec(),
+            });
+        }
+        // Read (and, under `Exact`, check) everything before the first write.
+        let values: ArrayD<E> = read(self.clone(), casting)?;
+        out.assign(&values);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn22::tensor::{Bool, Device, Int, Tensor, TensorData};
+    use ndarray::{array, Array1, Array2};
+
+    use crate::{Casting, Error, ToNdarray};
+
+    #[test]
+    fn flex_tensors_read_like_on_0_21() {
+        let device = Device::flex();
+        let t = Tensor::<2>::from_data(
+            TensorData::new(vec![1.0f32, 2.0, 3.0, 4.5], [2, 2]),
+            &device,
+        );
+        let a: Array2<f32> = t.to_ndarray().unwrap();
+        assert_eq!(a, array![[1.0, 2.0], [3.0, 4.5]]);
+        let wide: Array2<f64> = t.clone().transpose().into_ndarray().unwrap();
+        assert_eq!(wide, array![[1.0, 3.0], [2.0, 4.5]]);
+        let ints: Array2<i64> = t.to_ndarray_with(Casting::Unsafe).unwrap();
+        assert_eq!(ints, array![[1, 2], [3, 4]]);
+        assert!(matches!(
+            t.to_ndarray_with::<i64>(Casting::Exact),
+            Err(Error::Inexact { .. })
+        ));
+        assert!(matches!(t.to_ndarray::<i32>(), Err(Error::Casting { .. })));
+
+        let i = Tensor::<1, Int>::from_data(TensorData::new(vec![3i64, -1], [2]), &device);
+        assert_eq!(i.to_ndarray::<i64>().unwrap(), array![3, -1]);
+        let b = Tensor::<1, Bool>::from_data(TensorData::new(vec![true, false], [2]), &device);
+        assert_eq!(b.to_ndarray::<bool>().unwrap(), array![true, false]);
+
+        let mut out = Array1::<f64>::zeros(4);
+        t.reshape([4]).read_into(&mut out).unwrap();
+        assert_eq!(out, array![1.0, 2.0, 3.0, 4.5]);
+    }
+
+    #[test]
+    fn autodiff_devices_read_their_values() {
+        let device = Device::flex().autodiff();
+        let x = Tensor::<1>::from_data(TensorData::new(vec![1.0f32, -2.0], [2]), &device)
+            .require_grad();
+        let y = x.clone() * 3.0;
+        assert_eq!(y.to_ndarray::<f32>().unwrap(), array![3.0, -6.0]);
+    }
+}
