@@ -74,10 +74,10 @@ pub use base::dtype::{DTypeKind, DTypeLike, NdDType};
 pub use base::dynarray::DynArray;
 pub use base::element::NdElement;
 pub use base::error::Error;
+pub use base::from::FromNdarray;
 pub use base::rank::{Rank, StaticRank};
 pub use base::to::ToNdarray;
 pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
-pub use burn_0_21::from::FromNdarray;
 pub use burn_0_21::module::{module_from_arrays, module_to_arrays};
 pub use burn_0_21::to::ndarray_from_data;
 

@@ -140,6 +140,89 @@ macro_rules! burn_dtype_map {
     };
 }
 
+/// A Burn line's `TensorData` ↔ typed vectors, written once for every line:
+/// `line_data_impls!(burn::tensor, burn_0_21)`, in a module that defines
+/// `fn parts(TensorData) -> (Bytes, Vec<usize>, DType)` (the line's `TensorData`, `Bytes` and
+/// `DType` in scope) and whose line module is `crate::$line`. It defines `data_into_vec` and
+/// `slice_to_data` there.
+macro_rules! line_data_impls {
+    ($($m:ident)::+, $line:ident) => {
+        /// The data's elements, in order, as `E`. The caller has checked the cast on the
+        /// tensor's logical dtype; the data's dtype is the storage dtype the backend read
+        /// back, which may be wider (tch reads every Int as i64, cube reads Bool as u32).
+        /// Casting the stored values with `as` semantics gives the same result as casting the
+        /// logical values, since they fit the logical dtype; under `Exact` every stored value
+        /// is checked.
+        pub(crate) fn data_into_vec<E: $crate::NdElement>(
+            data: TensorData,
+            exact: bool,
+        ) -> Result<Vec<E>, $crate::Error> {
+            let (bytes, shape, dtype) = parts(data);
+            // The stored dtype itself, not its logical one: a bool stored as u32 is no
+            // `Vec<bool>`.
+            if dtype == DType::from(E::DTYPE) {
+                // Same type: the buffer is handed over when the backend allows it. Otherwise
+                // (a GPU read-back) one copy by `fast::copy`, whose large buffers use huge
+                // pages, not by Burn's `into_vec`, whose `to_vec` faults in every 4 KiB page.
+                return match bytes.try_into_vec::<E>() {
+                    Ok(values) => Ok(values),
+                    Err(bytes) => {
+                        $crate::base::array::cast_stored(&bytes, E::DTYPE, &shape, false)
+                    }
+                };
+            }
+            let stored = $crate::$line::dtype::stored(dtype)?;
+            $crate::base::array::cast_stored(&bytes, stored, &shape, exact)
+        }
+
+        /// `data` of `values` and `shape`, handing the vector's buffer to Burn without a copy.
+        fn vec_data<E: $crate::NdElement>(
+            values: Vec<E>,
+            shape: Vec<usize>,
+            dtype: DType,
+        ) -> TensorData {
+            TensorData::from_bytes(Bytes::from_elems(values), shape, dtype)
+        }
+
+        /// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is
+        /// exactly `target`, so Burn's own (panicking) conversion never runs. `Flex32` is
+        /// built as f32 data.
+        pub(crate) fn slice_to_data<A: $crate::NdElement>(
+            src: &[A],
+            shape: &[usize],
+            target: DType,
+            casting: $crate::Casting,
+        ) -> Result<TensorData, $crate::Error> {
+            use $($m)::+::BoolStore;
+            use $crate::base::element::cast_slice;
+            $crate::base::casting::check_cast(A::DTYPE, target, casting)?;
+            let nd = $crate::base::dtype::target_dtype(target)?;
+            let exact = casting == $crate::Casting::Exact;
+            let err = $crate::base::array::inexact(shape, nd);
+            let shape = shape.to_vec();
+            Ok(match target {
+                DType::Bool(store) => {
+                    let bools = cast_slice::<A, bool>(src, exact).map_err(err)?;
+                    match store {
+                        BoolStore::Native => vec_data(bools, shape, target),
+                        BoolStore::U8 => {
+                            vec_data(bools.into_iter().map(u8::from).collect(), shape, target)
+                        }
+                        BoolStore::U32 => {
+                            vec_data(bools.into_iter().map(u32::from).collect(), shape, target)
+                        }
+                    }
+                }
+                _ => for_nd_dtype!(nd, T => vec_data(
+                    cast_slice::<A, T>(src, exact).map_err(err)?,
+                    shape,
+                    DType::from(nd),
+                )),
+            })
+        }
+    };
+}
+
 /// `$body` with the type alias `$E` naming the element type of the [`NdDType`] `$dtype`:
 /// `for_nd_dtype!(dtype, E => read::<E>(x))`.
 macro_rules! for_nd_dtype {

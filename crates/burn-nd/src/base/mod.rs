@@ -14,6 +14,7 @@ pub(crate) mod casting;
 pub(crate) mod element;
 pub(crate) mod error;
 pub(crate) mod fast;
+pub(crate) mod from;
 #[cfg(feature = "npy")]
 pub(crate) mod npy;
 pub(crate) mod rank;

@@ -1,82 +1,24 @@
 //! Burn 0.21's `TensorData` (any storage dtype) to typed element vectors and back.
 
-use burn::tensor::{BoolStore, Bytes, DType, TensorData};
+use burn::tensor::{Bytes, DType, TensorData};
 
-use crate::base::array::{cast_stored, inexact};
-use crate::base::casting::check_cast;
-use crate::base::dtype::target_dtype;
-use crate::base::element::cast_slice;
-use crate::{Casting, Error, NdElement};
-
-/// The data's elements, in order, as `E`. The caller has checked the cast on the tensor's
-/// logical dtype; `data.dtype` is the storage dtype the backend read back, which may be wider
-/// (tch reads every Int as i64, cube reads Bool as u32). Casting the stored values with `as`
-/// semantics gives the same result as casting the logical values, since they fit the logical
-/// dtype; under `Exact` every stored value is checked.
-pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Result<Vec<E>, Error> {
+/// The data's bytes, shape and storage dtype (the fields are public on this line).
+fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
     let TensorData {
         bytes,
         shape,
         dtype,
     } = data;
-    // The stored dtype itself, not its logical one: a bool stored as u32 is no `Vec<bool>`.
-    if dtype == DType::from(E::DTYPE) {
-        // Same type: the buffer is handed over when the backend allows it (burn-ndarray, tch).
-        // Otherwise (wgpu's read-back) one copy by `fast::copy`, whose large buffers use huge
-        // pages, not by Burn's `into_vec`, whose `to_vec` faults in every 4 KiB page.
-        return match bytes.try_into_vec::<E>() {
-            Ok(values) => Ok(values),
-            Err(bytes) => cast_stored(&bytes, E::DTYPE, &shape, false),
-        };
-    }
-    cast_stored(
-        &bytes,
-        crate::burn_0_21::dtype::stored(dtype)?,
-        &shape,
-        exact,
-    )
+    (bytes, shape.to_vec(), dtype)
 }
 
-/// `data` of `values` and `shape`, handing the vector's buffer to Burn without a copy.
-fn vec_data<E: NdElement>(values: Vec<E>, shape: Vec<usize>, dtype: DType) -> TensorData {
-    TensorData::from_bytes(Bytes::from_elems(values), shape, dtype)
-}
-
-/// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is exactly
-/// `target`, so Burn's own (panicking) conversion never runs. `Flex32` is built as f32 data.
-pub(crate) fn slice_to_data<A: NdElement>(
-    src: &[A],
-    shape: &[usize],
-    target: DType,
-    casting: Casting,
-) -> Result<TensorData, Error> {
-    check_cast(A::DTYPE, target, casting)?;
-    let nd = target_dtype(target)?;
-    let exact = casting == Casting::Exact;
-    let err = inexact(shape, nd);
-    let shape = shape.to_vec();
-    Ok(match target {
-        DType::Bool(store) => {
-            let bools = cast_slice::<A, bool>(src, exact).map_err(err)?;
-            match store {
-                BoolStore::Native => vec_data(bools, shape, target),
-                BoolStore::U8 => vec_data(bools.into_iter().map(u8::from).collect(), shape, target),
-                BoolStore::U32 => {
-                    vec_data(bools.into_iter().map(u32::from).collect(), shape, target)
-                }
-            }
-        }
-        _ => for_nd_dtype!(nd, T => vec_data(
-            cast_slice::<A, T>(src, exact).map_err(err)?,
-            shape,
-            DType::from(nd),
-        )),
-    })
-}
+line_data_impls!(burn::tensor, burn_0_21);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Casting, Error};
+    use burn::tensor::BoolStore;
 
     /// A quantized dtype as a cast's target is named as such, not as a quantized source.
     #[test]

@@ -1,32 +1,19 @@
-//! Burn 0.22's `TensorData` (any storage dtype) to typed element vectors.
+//! Burn 0.22's `TensorData` (any storage dtype) to typed element vectors and back.
 
-use burn22::tensor::{DType, TensorData};
+use burn22::tensor::{Bytes, DType, TensorData};
 
-use crate::base::array::cast_stored;
-use crate::{Error, NdElement};
-
-/// The data's elements, in order, as `E`. The caller has checked the cast on the tensor's
-/// logical dtype; the data's dtype is the storage dtype the backend read back, which may be
-/// wider. Same type: the buffer is handed over when its alignment allows, else copied once.
-pub(crate) fn data_into_vec<E: NdElement>(data: TensorData, exact: bool) -> Result<Vec<E>, Error> {
+/// The data's bytes, shape and storage dtype.
+fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
     let (bytes, shape, dtype) = data.into_parts();
-    if dtype == DType::from(E::DTYPE) {
-        return match bytes.try_into_vec::<E>() {
-            Ok(values) => Ok(values),
-            Err(bytes) => cast_stored(&bytes, E::DTYPE, &shape, false),
-        };
-    }
-    cast_stored(
-        &bytes,
-        crate::burn_0_22::dtype::stored(dtype)?,
-        &shape,
-        exact,
-    )
+    (bytes, shape.to_vec(), dtype)
 }
+
+line_data_impls!(burn22::tensor, burn_0_22);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use burn22::tensor::BoolStore;
 
     #[test]

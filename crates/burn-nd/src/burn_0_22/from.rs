@@ -1,0 +1,121 @@
+//! ndarray → Tensor on the Burn 0.22 line: [`FromNdarray`] for `Tensor<D, K>` on any device.
+
+use burn22::tensor::{DType, Device, Tensor};
+use ndarray::{ArrayBase, Data, Dimension};
+
+use crate::backend::kind_holds;
+use crate::base::array::logical_values;
+use crate::base::dtype::target_dtype;
+use crate::base::from::sealed;
+use crate::burn_0_22::data::slice_to_data;
+use crate::burn_0_22::to::Kind;
+use crate::{Casting, Error, FromNdarray, NdElement};
+
+impl<const D: usize, K: Kind> sealed::Sealed for Tensor<D, K> {}
+
+impl<const D: usize, K: Kind> FromNdarray for Tensor<D, K> {
+    type Device = Device;
+    type DType = DType;
+
+    fn from_ndarray<A, S, Dm>(array: &ArrayBase<S, Dm>, device: &Device) -> Result<Self, Error>
+    where
+        A: NdElement,
+        S: Data<Elem = A>,
+        Dm: Dimension,
+    {
+        let settings = device.settings();
+        let dtype = match K::name() {
+            "Float" => settings.float_dtype.into(),
+            "Int" => settings.int_dtype.into(),
+            _ => settings.bool_dtype.into(),
+        };
+        Self::from_ndarray_as(array, device, dtype, Casting::Unsafe)
+    }
+
+    fn from_ndarray_as<A, S, Dm>(
+        array: &ArrayBase<S, Dm>,
+        device: &Device,
+        dtype: DType,
+        casting: Casting,
+    ) -> Result<Self, Error>
+    where
+        A: NdElement,
+        S: Data<Elem = A>,
+        Dm: Dimension,
+    {
+        if D == 0 {
+            return Err(Error::RankZero);
+        }
+        if array.ndim() != D {
+            return Err(Error::Rank {
+                got: array.ndim(),
+                expected: D,
+            });
+        }
+        let nd = target_dtype(dtype)?;
+        if !kind_holds(K::name(), nd) || !device.supports_dtype(dtype) {
+            return Err(Error::Unsupported {
+                dtype: nd,
+                kind: K::name(),
+            });
+        }
+        let data = slice_to_data(&logical_values(array), array.shape(), dtype, casting)?;
+        // The data's dtype is `dtype` (f32 for Flex32), so Burn converts nothing, except
+        // f32 → Flex32, a float-to-float cast that cannot panic.
+        Ok(Tensor::from_data(data, (device, dtype)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn22::tensor::{Bool, DType, Device, Int, Tensor};
+    use ndarray::{array, s, Array2};
+
+    use crate::{Casting, Error, FromNdarray, ToNdarray};
+
+    #[test]
+    fn any_layout_in_on_flex() {
+        let device = Device::flex();
+        let a = array![[1.0f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
+        let view = a.t();
+        let view = view.slice(s![..;-2, ..]);
+        let t = Tensor::<2>::from_ndarray(&view, &device).unwrap();
+        let back: Array2<f64> = t.to_ndarray_with(Casting::Unsafe).unwrap();
+        assert_eq!(back, view);
+        let kept = Tensor::<2>::from_ndarray_as(&a, &device, DType::F64, Casting::No).unwrap();
+        assert_eq!(kept.dtype(), DType::F64);
+        assert_eq!(kept.to_ndarray::<f64>().unwrap(), a);
+        let i = Tensor::<1, Int>::from_ndarray(&array![f32::NAN, 2.9], &device).unwrap();
+        assert_eq!(
+            i.to_ndarray_dyn::<i64>()
+                .unwrap()
+                .into_raw_vec_and_offset()
+                .0,
+            vec![0, 2]
+        );
+        let b = Tensor::<1, Bool>::from_ndarray(&array![0u8, 3], &device).unwrap();
+        assert_eq!(b.to_ndarray::<bool>().unwrap(), array![false, true]);
+        assert!(matches!(
+            Tensor::<3>::from_ndarray(&a, &device),
+            Err(Error::Rank {
+                got: 2,
+                expected: 3
+            })
+        ));
+        assert!(matches!(
+            Tensor::<1, Int>::from_ndarray_as(&array![1.5f32], &device, DType::I32, Casting::Safe),
+            Err(Error::Casting { .. })
+        ));
+    }
+
+    #[test]
+    fn flex_holds_half_precision() {
+        let device = Device::flex();
+        let a = array![1.5f32, -2.0];
+        for dtype in [DType::F16, DType::BF16] {
+            let t = Tensor::<1>::from_ndarray_as(&a, &device, dtype, Casting::SameKind).unwrap();
+            assert_eq!(t.dtype(), dtype);
+            assert_eq!(t.to_ndarray::<f32>().unwrap(), a);
+        }
+    }
+}
