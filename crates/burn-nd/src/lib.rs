@@ -63,6 +63,7 @@
 // The Burn-version-free half first: its macros (the dtype list) serve everything after it.
 #[macro_use]
 mod base;
+#[cfg(feature = "burn-0-21")]
 mod burn_0_21;
 #[cfg(feature = "burn-0-22")]
 mod burn_0_22;
@@ -77,9 +78,18 @@ pub use base::error::Error;
 pub use base::from::FromNdarray;
 pub use base::rank::{Rank, StaticRank};
 pub use base::to::ToNdarray;
+#[cfg(feature = "burn-0-21")]
 pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
+#[cfg(feature = "burn-0-21")]
 pub use burn_0_21::module::{module_from_arrays, module_to_arrays};
+#[cfg(feature = "burn-0-21")]
 pub use burn_0_21::to::ndarray_from_data;
+
+#[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22")))]
+compile_error!(
+    "burn-nd needs a Burn line: enable feature `burn-0-22` (Burn 0.22, the default) or \
+     `burn-0-21` (Burn 0.21), or both"
+);
 
 pub use half;
 pub use ndarray;

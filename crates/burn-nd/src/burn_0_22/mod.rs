@@ -6,5 +6,6 @@
 
 pub(crate) mod data;
 pub(crate) mod dtype;
+pub(crate) mod flex;
 pub(crate) mod from;
 pub(crate) mod to;

@@ -5,15 +5,31 @@
 use burn22::tensor::{Tensor, TensorData};
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
 
-use crate::backend::check_cast;
+use crate::backend::{check_cast, logical_dtype};
 use crate::base::array::shaped;
 use crate::base::to::{sealed, DimOf};
 use crate::burn_0_22::data::data_into_vec;
+use crate::burn_0_22::flex;
 use crate::{Casting, Error, NdElement, Rank, StaticRank, ToNdarray};
 
-/// The tensor kinds of this line: Float, Int, Bool.
-pub(crate) trait Kind: burn22::tensor::kind::Basic {}
-impl<K: burn22::tensor::kind::Basic> Kind for K {}
+/// The tensor kinds of this line: Float, Int, Bool (each one Burn's kind traits name, and
+/// the flex downcast).
+pub(crate) trait Kind:
+    burn22::tensor::kind::Autodiff
+    + burn22::tensor::BackendPrimitive<
+        burn22::backend::Flex,
+        Primitive = burn22::backend::flex::FlexTensor,
+    >
+{
+}
+impl<K> Kind for K where
+    K: burn22::tensor::kind::Autodiff
+        + burn22::tensor::BackendPrimitive<
+            burn22::backend::Flex,
+            Primitive = burn22::backend::flex::FlexTensor,
+        >
+{
+}
 
 /// `data`'s values as an array of dimension `Dm`, cast under `casting`.
 fn array_from_data<E: NdElement, Dm: Dimension>(
@@ -32,7 +48,14 @@ fn read<const D: usize, K: Kind, E: NdElement, Dm: Dimension>(
     casting: Casting,
 ) -> Result<Array<E, Dm>, Error> {
     check_cast(tensor.dtype(), E::DTYPE, casting)?;
-    let data = tensor.try_into_data().map_err(Error::backend)?;
+    // An Autodiff tensor's values are its inner tensor's (an O(1) unwrap).
+    let data = match flex::primitive(tensor.without_autodiff()) {
+        Ok(primitive) => match flex::read(primitive, casting == Casting::Exact)? {
+            Ok(array) => return Ok(array),
+            Err(data) => data,
+        },
+        Err(tensor) => tensor.try_into_data().map_err(Error::backend)?,
+    };
     array_from_data(data, casting)
 }
 
@@ -78,6 +101,13 @@ impl<const D: usize, K: Kind> ToNdarray<D> for Tensor<D, K> {
                 expected: shape,
                 found: out.shape().to_vec(),
             });
+        }
+        check_cast(self.dtype(), E::DTYPE, casting)?;
+        // A same-dtype flex read is one copy straight from the tensor's storage into `out`.
+        if let Ok(primitive) = flex::primitive(self.clone().without_autodiff()) {
+            if logical_dtype(self.dtype())? == E::DTYPE && flex::copy_into(&primitive, out) {
+                return Ok(());
+            }
         }
         // Read (and, under `Exact`, check) everything before the first write.
         let values: ArrayD<E> = read(self.clone(), casting)?;
