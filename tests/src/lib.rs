@@ -1,65 +1,110 @@
-//! The burn-nd conformance suite: every test written once, generic over `B: Backend`, and
-//! instantiated per backend with [`conformance!`] (see `tests/*.rs`).
+//! The burn-nd conformance suite: every test written once and instantiated per Burn line and
+//! backend with [`conformance!`] (see `tests/*.rs`).
+//!
+//! The tests live in `src/suite/`, one file per job, written against three names the
+//! instantiation defines: `TestTensor<D, K>` (`Tensor<B, D, K>` on Burn 0.21, `Tensor<D, K>`
+//! on 0.22), `TestDevice` and `TestKind` (the tensor kinds), plus `device_supports` and
+//! `TestLinear`. The macro includes each file into a module of the test binary, so one text
+//! serves both lines, whose tensors differ only in how they are spelled.
 //!
 //! Where backends legitimately differ, the difference is written down in an [`Expect`] passed
 //! by the instantiation, never detected at run time and skipped.
 
-use burn::tensor::DType;
+use burn_nd::NdDType;
 
-mod autodiff;
-mod casting;
-mod files;
-mod layouts;
-mod props;
-mod round_trip;
-mod threads;
-
-pub use autodiff::*;
+#[cfg(feature = "burn-0-21")]
 pub use burn;
-pub use casting::*;
-pub use files::*;
-pub use layouts::*;
-pub use props::*;
-pub use round_trip::*;
-pub use threads::*;
+#[cfg(feature = "burn-0-22")]
+pub use burn22;
 
 /// What a backend can hold, written down per backend.
 #[derive(Debug, Clone, Copy)]
 pub struct Expect {
     /// The non-bool dtypes a tensor may have on this backend; every other one must be refused
     /// with `Error::Unsupported`.
-    pub dtypes: &'static [DType],
+    pub dtypes: &'static [NdDType],
 }
 
 impl Expect {
-    fn holds(&self, dtype: DType) -> bool {
+    /// Whether the backend holds `dtype`.
+    pub fn holds(&self, dtype: NdDType) -> bool {
         self.dtypes.contains(&dtype)
     }
 }
 
-/// Generates one `#[test]` per conformance test for `$backend` on `$device`; with `autodiff:`
-/// first, for an `Autodiff` backend, also the tests only such a backend can run.
+/// Generates one `#[test]` per conformance test.
+///
+/// - `conformance!(burn_0_21: Backend, device, expect)`: Burn 0.21, `Tensor<Backend, D, K>`.
+/// - `conformance!(burn_0_22: device, expect)`: Burn 0.22, `Tensor<D, K>` on `device`.
+///
+/// With `autodiff` after `expect`, for an `Autodiff` backend or device, also the tests only
+/// such a backend can run.
 #[macro_export]
 macro_rules! conformance {
-    (autodiff: $backend:ty, $device:expr, $expect:expr) => {
-        $crate::conformance!($backend, $device, $expect);
-        $crate::conformance!(@tests $expect; gradients);
-    };
-    ($backend:ty, $device:expr, $expect:expr) => {
+    (burn_0_21: $backend:ty, $device:expr, $expect:expr $(, $extra:ident)?) => {
+        use $crate::burn;
         type TestBackend = $backend;
-        fn device() -> $crate::burn::tensor::Device<TestBackend> {
+        type TestTensor<const D: usize, K = burn::tensor::Float> =
+            burn::tensor::Tensor<TestBackend, D, K>;
+        type TestDevice = burn::tensor::Device<TestBackend>;
+        type TestLinear = burn::nn::Linear<TestBackend>;
+        /// Burn 0.21's kinds, with the `'static` primitive burn-nd's traits ask of them.
+        trait TestKind: burn::tensor::BasicOps<TestBackend, Primitive = Self::Stored> {
+            type Stored: burn::tensor::TensorMetadata + 'static;
+        }
+        impl<K: burn::tensor::BasicOps<TestBackend>> TestKind for K
+        where
+            K::Primitive: 'static,
+        {
+            type Stored = K::Primitive;
+        }
+        fn device_supports(device: &TestDevice, dtype: burn::tensor::DType) -> bool {
+            <TestBackend as burn::tensor::backend::Backend>::supports_dtype(device, dtype)
+        }
+        fn device() -> TestDevice {
             $device
         }
-        $crate::conformance!(@tests $expect;
-            dtype_support, round_trip_float, round_trip_int, round_trip_bool, zero_size, layouts, views_in,
-            casting_float_edges, casting_int_edges, casting_bool, rank_errors, threads,
-            prop_float_casts, prop_int_casts, prop_from_ndarray, dyn_arrays_and_files, module_params,
-            read_into);
+        $crate::conformance!(@suite $expect $(, $extra)?);
     };
-    (@tests $expect:expr; $($name:ident),*) => {$(
-        #[test]
-        fn $name() {
-            $crate::$name::<TestBackend>(&device(), &$expect);
+    (burn_0_22: $device:expr, $expect:expr $(, $extra:ident)?) => {
+        use $crate::burn22 as burn;
+        type TestTensor<const D: usize, K = burn::tensor::Float> = burn::tensor::Tensor<D, K>;
+        type TestDevice = burn::tensor::Device;
+        type TestLinear = burn::nn::Linear;
+        use burn_nd::NdKind as TestKind;
+        fn device_supports(device: &TestDevice, dtype: burn::tensor::DType) -> bool {
+            device.supports_dtype(dtype)
         }
-    )*};
+        fn device() -> TestDevice {
+            $device
+        }
+        $crate::conformance!(@suite $expect $(, $extra)?);
+    };
+    (@suite $expect:expr, autodiff) => {
+        $crate::conformance!(@suite $expect);
+        $crate::conformance!(@file autodiff $expect; gradients);
+    };
+    (@suite $expect:expr) => {
+        $crate::conformance!(@file round_trip $expect;
+            dtype_support, round_trip_float, round_trip_int, round_trip_bool, zero_size);
+        $crate::conformance!(@file layouts $expect; layouts, views_in, read_into);
+        $crate::conformance!(@file casting $expect;
+            casting_float_edges, casting_int_edges, casting_bool, rank_errors);
+        $crate::conformance!(@file threads $expect; threads);
+        $crate::conformance!(@file props $expect;
+            prop_float_casts, prop_int_casts, prop_from_ndarray);
+        $crate::conformance!(@file files $expect; dyn_arrays_and_files, module_params);
+    };
+    (@file $file:ident $expect:expr; $($name:ident),*) => {
+        mod $file {
+            use super::*;
+            include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/suite/", stringify!($file), ".rs"));
+        }
+        $(
+            #[test]
+            fn $name() {
+                $file::$name(&device(), &$expect);
+            }
+        )*
+    };
 }

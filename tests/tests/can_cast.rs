@@ -1,23 +1,22 @@
 //! `can_cast` against the table NumPy generated (tests/scripts/gen_can_cast.py), plus the
 //! bf16 rules NumPy has no dtype for.
 
-use burn::tensor::{BoolStore, DType};
-use burn_nd::{can_cast, Casting};
+use burn_nd::{can_cast, Casting, NdDType};
 
-fn dtype(name: &str) -> DType {
+fn dtype(name: &str) -> NdDType {
     match name {
-        "bool" => DType::Bool(BoolStore::Native),
-        "uint8" => DType::U8,
-        "uint16" => DType::U16,
-        "uint32" => DType::U32,
-        "uint64" => DType::U64,
-        "int8" => DType::I8,
-        "int16" => DType::I16,
-        "int32" => DType::I32,
-        "int64" => DType::I64,
-        "float16" => DType::F16,
-        "float32" => DType::F32,
-        "float64" => DType::F64,
+        "bool" => NdDType::Bool,
+        "uint8" => NdDType::U8,
+        "uint16" => NdDType::U16,
+        "uint32" => NdDType::U32,
+        "uint64" => NdDType::U64,
+        "int8" => NdDType::I8,
+        "int16" => NdDType::I16,
+        "int32" => NdDType::I32,
+        "int64" => NdDType::I64,
+        "float16" => NdDType::F16,
+        "float32" => NdDType::F32,
+        "float64" => NdDType::F64,
         other => panic!("unknown dtype {other} in the NumPy table"),
     }
 }
@@ -56,60 +55,54 @@ fn agrees_with_numpy_on_every_pair() {
 #[test]
 fn bf16_is_safe_only_where_every_value_fits() {
     let all = [
-        DType::Bool(BoolStore::Native),
-        DType::U8,
-        DType::U16,
-        DType::U32,
-        DType::U64,
-        DType::I8,
-        DType::I16,
-        DType::I32,
-        DType::I64,
-        DType::F16,
-        DType::BF16,
-        DType::F32,
-        DType::F64,
+        NdDType::Bool,
+        NdDType::U8,
+        NdDType::U16,
+        NdDType::U32,
+        NdDType::U64,
+        NdDType::I8,
+        NdDType::I16,
+        NdDType::I32,
+        NdDType::I64,
+        NdDType::F16,
+        NdDType::BF16,
+        NdDType::F32,
+        NdDType::F64,
     ];
     for other in all {
-        let into = matches!(other, DType::Bool(_) | DType::U8 | DType::I8 | DType::BF16);
+        let into = matches!(
+            other,
+            NdDType::Bool | NdDType::U8 | NdDType::I8 | NdDType::BF16
+        );
         assert_eq!(
-            can_cast(other, DType::BF16, Casting::Safe),
+            can_cast(other, NdDType::BF16, Casting::Safe),
             into,
             "{other:?} -> bf16"
         );
-        let out = matches!(other, DType::BF16 | DType::F32 | DType::F64);
+        let out = matches!(other, NdDType::BF16 | NdDType::F32 | NdDType::F64);
         assert_eq!(
-            can_cast(DType::BF16, other, Casting::Safe),
+            can_cast(NdDType::BF16, other, Casting::Safe),
             out,
             "bf16 -> {other:?}"
         );
         // Every type is of a kind at or below float.
         assert!(
-            can_cast(other, DType::BF16, Casting::SameKind),
+            can_cast(other, NdDType::BF16, Casting::SameKind),
             "{other:?} -> bf16"
         );
-        let kind_out = matches!(other, DType::F16 | DType::BF16 | DType::F32 | DType::F64);
+        let kind_out = matches!(
+            other,
+            NdDType::F16 | NdDType::BF16 | NdDType::F32 | NdDType::F64
+        );
         assert_eq!(
-            can_cast(DType::BF16, other, Casting::SameKind),
+            can_cast(NdDType::BF16, other, Casting::SameKind),
             kind_out,
             "bf16 -> {other:?}"
         );
         assert_eq!(
-            can_cast(other, DType::BF16, Casting::No),
-            other == DType::BF16
+            can_cast(other, NdDType::BF16, Casting::No),
+            other == NdDType::BF16
         );
-        assert!(can_cast(other, DType::BF16, Casting::Unsafe));
+        assert!(can_cast(other, NdDType::BF16, Casting::Unsafe));
     }
-}
-
-#[test]
-fn storage_details_do_not_matter() {
-    for store in [BoolStore::U8, BoolStore::U32] {
-        assert!(can_cast(
-            DType::Bool(store),
-            DType::Bool(BoolStore::Native),
-            Casting::No
-        ));
-    }
-    assert!(can_cast(DType::Flex32, DType::F32, Casting::No));
 }

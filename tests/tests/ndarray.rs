@@ -1,28 +1,28 @@
 //! The conformance suite on burn-ndarray, plain and under `Autodiff`.
 #![cfg(feature = "ndarray")]
 
-use burn::tensor::DType;
+use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
 
 /// burn-ndarray holds every integer type and f32/f64, but no f16 or bf16 tensors.
 const NDARRAY: Expect = Expect {
     dtypes: &[
-        DType::F32,
-        DType::F64,
-        DType::I64,
-        DType::I32,
-        DType::I16,
-        DType::I8,
-        DType::U64,
-        DType::U32,
-        DType::U16,
-        DType::U8,
+        NdDType::F32,
+        NdDType::F64,
+        NdDType::I64,
+        NdDType::I32,
+        NdDType::I16,
+        NdDType::I8,
+        NdDType::U64,
+        NdDType::U32,
+        NdDType::U16,
+        NdDType::U8,
     ],
 };
 
 mod plain {
     burn_nd_conformance::conformance!(
-        burn_ndarray::NdArray,
+        burn_0_21: burn_ndarray::NdArray,
         burn_ndarray::NdArrayDevice::Cpu,
         super::NDARRAY
     );
@@ -30,10 +30,10 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
-        autodiff:
-        burn_autodiff::Autodiff<burn_ndarray::NdArray>,
+        burn_0_21: burn_autodiff::Autodiff<burn_ndarray::NdArray>,
         burn_ndarray::NdArrayDevice::Cpu,
-        super::NDARRAY
+        super::NDARRAY,
+        autodiff
     );
 }
 

@@ -2,26 +2,27 @@
 #![cfg(feature = "tch")]
 
 use burn::tensor::DType;
+use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
 
 /// libtorch has every float type and signed integer, but of the unsigned ones only u8.
 const TCH: Expect = Expect {
     dtypes: &[
-        DType::F64,
-        DType::F32,
-        DType::F16,
-        DType::BF16,
-        DType::I64,
-        DType::I32,
-        DType::I16,
-        DType::I8,
-        DType::U8,
+        NdDType::F64,
+        NdDType::F32,
+        NdDType::F16,
+        NdDType::BF16,
+        NdDType::I64,
+        NdDType::I32,
+        NdDType::I16,
+        NdDType::I8,
+        NdDType::U8,
     ],
 };
 
 mod plain {
     burn_nd_conformance::conformance!(
-        burn_tch::LibTorch,
+        burn_0_21: burn_tch::LibTorch,
         burn_tch::LibTorchDevice::Cpu,
         super::TCH
     );
@@ -29,10 +30,10 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
-        autodiff:
-        burn_autodiff::Autodiff<burn_tch::LibTorch>,
+        burn_0_21: burn_autodiff::Autodiff<burn_tch::LibTorch>,
         burn_tch::LibTorchDevice::Cpu,
-        super::TCH
+        super::TCH,
+        autodiff
     );
 }
 

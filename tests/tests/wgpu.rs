@@ -3,6 +3,7 @@
 #![cfg(feature = "wgpu")]
 
 use burn::tensor::DType;
+use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
 
 /// burn-wgpu on lavapipe (Mesa 22.3): f64, f32, f16, and 32- and 64-bit integers; no bf16
@@ -10,19 +11,19 @@ use burn_nd_conformance::Expect;
 /// against the device.
 const WGPU: Expect = Expect {
     dtypes: &[
-        DType::F64,
-        DType::F32,
-        DType::F16,
-        DType::I64,
-        DType::I32,
-        DType::U64,
-        DType::U32,
+        NdDType::F64,
+        NdDType::F32,
+        NdDType::F16,
+        NdDType::I64,
+        NdDType::I32,
+        NdDType::U64,
+        NdDType::U32,
     ],
 };
 
 mod plain {
     burn_nd_conformance::conformance!(
-        burn_wgpu::Wgpu,
+        burn_0_21: burn_wgpu::Wgpu,
         burn_wgpu::WgpuDevice::DefaultDevice,
         super::WGPU
     );
@@ -30,10 +31,10 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
-        autodiff:
-        burn_autodiff::Autodiff<burn_wgpu::Wgpu>,
+        burn_0_21: burn_autodiff::Autodiff<burn_wgpu::Wgpu>,
         burn_wgpu::WgpuDevice::DefaultDevice,
-        super::WGPU
+        super::WGPU,
+        autodiff
     );
 }
 

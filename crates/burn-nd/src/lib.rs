@@ -76,14 +76,15 @@ pub use base::dynarray::DynArray;
 pub use base::element::NdElement;
 pub use base::error::Error;
 pub use base::from::FromNdarray;
+pub use base::module::{lines, module_from_arrays, module_to_arrays, ModuleParams};
 pub use base::rank::{Rank, StaticRank};
 pub use base::to::ToNdarray;
 #[cfg(feature = "burn-0-21")]
 pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
 #[cfg(feature = "burn-0-21")]
-pub use burn_0_21::module::{module_from_arrays, module_to_arrays};
-#[cfg(feature = "burn-0-21")]
 pub use burn_0_21::to::ndarray_from_data;
+#[cfg(feature = "burn-0-22")]
+pub use burn_0_22::to::NdKind;
 
 #[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22")))]
 compile_error!(

@@ -36,9 +36,8 @@
 
 #[cfg(fuzzing)]
 pub use crate::base::npy::fuzzing;
+pub use crate::base::npy::tensor::{load_module_npz, save_module_npz, NpyTensor};
 pub use crate::base::npy::{
     read_npy, read_npy_from, read_npz, read_npz_from, write_npy, write_npy_to, write_npz,
     ReadOptions,
 };
-#[cfg(feature = "burn-0-21")]
-pub use crate::burn_0_21::npy::{load_module_npz, save_module_npz, NpyTensor};

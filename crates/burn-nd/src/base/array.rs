@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use ndarray::{Array, ArrayBase, ArrayViewD, Data, DataMut, Dimension, ShapeBuilder};
+use ndarray::{Array, ArrayBase, ArrayViewD, Data, Dimension};
 
 use crate::base::casting::check_cast;
-use crate::base::element::{cast_slice, same_type, same_value, Inexact};
+use crate::base::element::{cast_slice, Inexact};
 use crate::{Casting, Error, NdDType, NdElement};
 
 /// The row-major multi-index of flat position `flat` in `shape`.
@@ -104,6 +104,8 @@ pub(crate) fn cast_stored<E: NdElement>(
 /// A read-only view of a backend's storage `all`, laid out as `shape` with element `strides`
 /// (negative and zero strides included) from element `offset`: the logical element at index
 /// zero. An error, never an out-of-bounds view, when the layout reaches outside `all`.
+/// (Burn 0.22's flex tensors are laid out this way.)
+#[cfg(feature = "burn-0-22")]
 pub(crate) fn strided_view<'a, S>(
     all: &'a [S],
     shape: &[usize],
@@ -133,7 +135,7 @@ pub(crate) fn strided_view<'a, S>(
     // ndarray reads custom strides as `isize` stored in `usize`: negative ones round-trip.
     let strides: Vec<usize> = strides.iter().map(|&s| s as usize).collect();
     ArrayViewD::from_shape(
-        ndarray::IxDyn(shape).strides(ndarray::IxDyn(&strides)),
+        ndarray::ShapeBuilder::strides(ndarray::IxDyn(shape), ndarray::IxDyn(&strides)),
         rest,
     )
     .map_err(|_| outside())
@@ -142,7 +144,13 @@ pub(crate) fn strided_view<'a, S>(
 /// Writes `src` into `out` (the same shape) when both hold the same element type: one
 /// `memcpy` where both are contiguous in standard order, ndarray's element-wise (strided)
 /// assignment otherwise. `false`, writing nothing, for different element types.
-pub(crate) fn assign_same<A: NdElement, E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
+#[cfg(any(feature = "ndarray", feature = "tch", feature = "burn-0-22"))]
+pub(crate) fn assign_same<
+    A: NdElement,
+    E: NdElement,
+    S: ndarray::DataMut<Elem = E>,
+    Dm: Dimension,
+>(
     src: &ArrayViewD<'_, A>,
     out: &mut ArrayBase<S, Dm>,
 ) -> bool {
@@ -153,13 +161,13 @@ pub(crate) fn assign_same<A: NdElement, E: NdElement, S: DataMut<Elem = E>, Dm: 
         return false;
     };
     if let (Some(from), Some(to)) = (src.as_slice(), out.as_slice_mut()) {
-        if let Some(from) = same_type::<A, E>(from) {
+        if let Some(from) = crate::base::element::same_type::<A, E>(from) {
             to.copy_from_slice(from);
             return true;
         }
     }
     out.zip_mut_with(&src, |o, s| {
-        if let Some(&s) = same_value::<A, E>(s) {
+        if let Some(&s) = crate::base::element::same_value::<A, E>(s) {
             *o = s;
         }
     });
@@ -173,6 +181,7 @@ mod tests {
 
     /// Negative, zero and positive strides read the elements a backend's layout names, and a
     /// layout reaching outside the storage is an error.
+    #[cfg(feature = "burn-0-22")]
     #[test]
     fn strided_views_follow_any_layout() {
         let all: Vec<i32> = (0..12).collect();

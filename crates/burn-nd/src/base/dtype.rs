@@ -105,6 +105,41 @@ macro_rules! burn_dtype_impls {
                 other == self
             }
         }
+
+        #[cfg(test)]
+        mod tests {
+            use $($m)::+::{BoolStore, DType};
+
+            use crate::{can_cast, Casting, NdDType};
+
+            #[test]
+            fn every_dtype_maps_to_burn_and_back() {
+                for dtype in NdDType::ALL {
+                    assert_eq!(NdDType::try_from(DType::from(dtype)), Ok(dtype));
+                }
+                assert_eq!(
+                    NdDType::try_from(DType::Bool(BoolStore::U32)),
+                    Ok(NdDType::Bool)
+                );
+                assert_eq!(NdDType::try_from(DType::Flex32), Ok(NdDType::F32));
+                let q = DType::QFloat($($m)::+::quantization::QuantScheme::default());
+                assert_eq!(NdDType::try_from(q), Err(q));
+                assert_ne!(NdDType::F32, DType::F64);
+            }
+
+            /// One `can_cast` serves both lines: it takes this line's `DType` too, and how
+            /// Burn stores a dtype (bool stores, `Flex32`) does not change the answer.
+            #[test]
+            fn can_cast_takes_this_lines_dtype() {
+                assert!(can_cast(DType::F32, DType::F64, Casting::Safe));
+                assert!(!can_cast(DType::F64, NdDType::F32, Casting::Safe));
+                for store in [BoolStore::U8, BoolStore::U32] {
+                    assert!(can_cast(DType::Bool(store), DType::Bool(BoolStore::Native), Casting::No));
+                    assert!(can_cast(DType::Bool(store), NdDType::U8, Casting::Safe));
+                }
+                assert!(can_cast(DType::Flex32, DType::F32, Casting::No));
+            }
+        }
     };
 }
 

@@ -5,7 +5,7 @@ use ndarray::ArrayD;
 
 use crate::base::array::cast_array;
 use crate::base::dtype::target_dtype;
-use crate::{Casting, DTypeLike, Error, NdDType, NdElement};
+use crate::{Casting, DTypeLike, Error, FromNdarray, NdDType, NdElement, ToNdarray};
 
 /// Expands `$body` once per element type, with `$a` bound to the array, for every variant of
 /// a [`DynArray`].
@@ -146,5 +146,88 @@ impl DynArray {
     /// ```
     pub fn cast(&self, dtype: impl DTypeLike, casting: Casting) -> Result<DynArray, Error> {
         for_nd_dtype!(target_dtype(dtype)?, E => self.to_ndarray::<E>(casting).map(E::wrap))
+    }
+}
+
+/// Tensors of either Burn line to and from [`DynArray`]: written once on [`ToNdarray`] and
+/// [`FromNdarray`], which each line implements for its tensors.
+impl DynArray {
+    /// Reads a tensor of any kind and dtype, keeping its dtype (one device read-back at most,
+    /// no cast). A quantized tensor is an [`Error::Quantized`].
+    ///
+    /// ```
+    /// # use burn22 as burn;
+    /// use burn::tensor::{Device, Int, Tensor};
+    /// use burn_nd::DynArray;
+    ///
+    /// let t = Tensor::<1, Int>::from_ints([1, 2], &Device::flex());
+    /// assert_eq!(DynArray::from_tensor(&t)?.dtype(), t.dtype());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn from_tensor<const D: usize, T: ToNdarray<D> + Clone>(tensor: &T) -> Result<Self, Error> {
+        Self::from_owned_tensor(tensor.clone())
+    }
+
+    /// [`DynArray::from_tensor`] that consumes the tensor, so a unique CPU tensor (burn-flex,
+    /// burn-ndarray) hands its buffer over without a copy.
+    ///
+    /// ```
+    /// # use burn22 as burn;
+    /// use burn::tensor::{Bool, Device, Tensor};
+    /// use burn_nd::DynArray;
+    ///
+    /// let t = Tensor::<1, Bool>::from_bool([true, false], &Device::flex());
+    /// assert!(matches!(DynArray::from_owned_tensor(t)?, DynArray::Bool(_)));
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn from_owned_tensor<const D: usize, T: ToNdarray<D>>(tensor: T) -> Result<Self, Error> {
+        let nd = tensor.nd_dtype()?;
+        for_nd_dtype!(nd, E => tensor.into_ndarray_dyn_with::<E>(Casting::No).map(E::wrap))
+    }
+
+    /// A tensor with this array's dtype on `device`. The tensor kind must hold the dtype and
+    /// the backend must support it ([`Error::Unsupported`] otherwise); the rank must be the
+    /// tensor's.
+    ///
+    /// ```
+    /// # use burn22 as burn;
+    /// use burn::tensor::{DType, Device, Float, Int, Tensor};
+    /// use burn_nd::DynArray;
+    /// use burn_nd::ndarray::arr1;
+    ///
+    /// let a = DynArray::from(arr1(&[1u16, 2]).into_dyn());
+    /// let t: Tensor<1, Int> = a.to_tensor(&Device::flex())?;
+    /// assert_eq!(t.dtype(), DType::U16);
+    /// assert!(a.to_tensor::<Tensor<1, Float>>(&Device::flex()).is_err());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn to_tensor<T: FromNdarray>(&self, device: &T::Device) -> Result<T, Error> {
+        let dtype = match self.dtype() {
+            NdDType::Bool => T::bool_dtype(device),
+            dtype => T::DType::from(dtype),
+        };
+        self.to_tensor_as(device, dtype, Casting::No)
+    }
+
+    /// A tensor of `dtype` on `device`, the values cast under `casting`.
+    ///
+    /// ```
+    /// # use burn22 as burn;
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd::{Casting, DynArray};
+    /// use burn_nd::ndarray::arr1;
+    ///
+    /// let a = DynArray::from(arr1(&[0.5f64]).into_dyn());
+    /// let t: Tensor<1> = a.to_tensor_as(&Device::flex(), DType::F32, Casting::SameKind)?;
+    /// assert_eq!(t.dtype(), DType::F32);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn to_tensor_as<T: FromNdarray>(
+        &self,
+        device: &T::Device,
+        dtype: T::DType,
+        casting: Casting,
+    ) -> Result<T, Error> {
+        each_variant!(self, a => T::from_ndarray_as(a, device, dtype, casting))
     }
 }

@@ -44,7 +44,11 @@ pub trait FromNdarray: sealed::Sealed + Sized {
     /// The device a tensor is made on: `B::Device` on Burn 0.21, `burn::tensor::Device` on 0.22.
     type Device;
     /// The line's Burn `DType`, which also names how a bool tensor is stored.
-    type DType;
+    type DType: From<crate::NdDType> + Copy;
+
+    /// The dtype a bool tensor gets on `device` (each backend picks its own bool storage).
+    #[doc(hidden)]
+    fn bool_dtype(device: &Self::Device) -> Self::DType;
 
     /// Builds a tensor of the backend's default dtype for this kind (device settings, e.g.
     /// f32 / i64 / bool on burn-ndarray), converting values with Rust `as` semantics

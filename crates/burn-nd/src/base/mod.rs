@@ -15,6 +15,8 @@ pub(crate) mod element;
 pub(crate) mod error;
 pub(crate) mod fast;
 pub(crate) mod from;
+#[macro_use]
+pub(crate) mod module;
 #[cfg(feature = "npy")]
 pub(crate) mod npy;
 pub(crate) mod rank;

@@ -54,6 +54,10 @@ pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
+    /// The tensor's logical dtype ([`Error::Quantized`] for a quantized tensor).
+    #[doc(hidden)]
+    fn nd_dtype(&self) -> Result<crate::NdDType, Error>;
+
     /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
     /// ```

@@ -17,6 +17,10 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
     type Device = B::Device;
     type DType = DType;
 
+    fn bool_dtype(device: &B::Device) -> DType {
+        get_device_settings::<B>(device).bool_dtype.into()
+    }
+
     fn from_ndarray<A, S, Dm>(array: &ArrayBase<S, Dm>, device: &B::Device) -> Result<Self, Error>
     where
         A: NdElement,
@@ -27,7 +31,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
         let dtype = match K::name() {
             "Float" => settings.float_dtype.into(),
             "Int" => settings.int_dtype.into(),
-            _ => settings.bool_dtype.into(),
+            _ => Self::bool_dtype(device),
         };
         Self::from_ndarray_as(array, device, dtype, Casting::Unsafe)
     }

@@ -10,13 +10,10 @@ pub(crate) mod data;
 #[cfg(any(feature = "ndarray", feature = "tch"))]
 pub(crate) mod direct;
 pub(crate) mod dtype;
-pub(crate) mod dynarray;
 pub(crate) mod from;
 pub(crate) mod module;
 #[cfg(feature = "ndarray")]
 pub(crate) mod ndarray;
-#[cfg(feature = "npy")]
-pub(crate) mod npy;
 #[cfg(feature = "tch")]
 pub(crate) mod tch;
 pub(crate) mod to;

@@ -92,6 +92,10 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K
 where
     K::Primitive: 'static,
 {
+    fn nd_dtype(&self) -> Result<crate::NdDType, Error> {
+        crate::backend::logical_dtype(self.dtype())
+    }
+
     fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         read(self, casting)
     }

@@ -14,12 +14,12 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::base::array::{assign_same, read_array, strided_view};
 use crate::burn_0_22::dtype::stored;
-use crate::burn_0_22::to::Kind;
+use crate::burn_0_22::to::NdKind;
 use crate::{Error, NdElement};
 
 /// `tensor` as a flex primitive, or the tensor back when it lives on another backend (an
 /// Autodiff flex tensor has been unwrapped by the caller).
-pub(crate) fn primitive<const D: usize, K: Kind>(
+pub(crate) fn primitive<const D: usize, K: NdKind>(
     tensor: Tensor<D, K>,
 ) -> Result<FlexTensor, Tensor<D, K>> {
     // The downcast consumes its tensor; a clone (one reference count) keeps ours for the

@@ -8,14 +8,18 @@ use crate::base::array::logical_values;
 use crate::base::dtype::target_dtype;
 use crate::base::from::sealed;
 use crate::burn_0_22::data::slice_to_data;
-use crate::burn_0_22::to::Kind;
+use crate::burn_0_22::to::NdKind;
 use crate::{Casting, Error, FromNdarray, NdElement};
 
-impl<const D: usize, K: Kind> sealed::Sealed for Tensor<D, K> {}
+impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 
-impl<const D: usize, K: Kind> FromNdarray for Tensor<D, K> {
+impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
     type Device = Device;
     type DType = DType;
+
+    fn bool_dtype(device: &Device) -> DType {
+        device.settings().bool_dtype.into()
+    }
 
     fn from_ndarray<A, S, Dm>(array: &ArrayBase<S, Dm>, device: &Device) -> Result<Self, Error>
     where
@@ -27,7 +31,7 @@ impl<const D: usize, K: Kind> FromNdarray for Tensor<D, K> {
         let dtype = match K::name() {
             "Float" => settings.float_dtype.into(),
             "Int" => settings.int_dtype.into(),
-            _ => settings.bool_dtype.into(),
+            _ => Self::bool_dtype(device),
         };
         Self::from_ndarray_as(array, device, dtype, Casting::Unsafe)
     }

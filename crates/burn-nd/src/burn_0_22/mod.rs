@@ -8,4 +8,5 @@ pub(crate) mod data;
 pub(crate) mod dtype;
 pub(crate) mod flex;
 pub(crate) mod from;
+pub(crate) mod module;
 pub(crate) mod to;

@@ -12,17 +12,39 @@ use crate::burn_0_22::data::data_into_vec;
 use crate::burn_0_22::flex;
 use crate::{Casting, Error, NdElement, Rank, StaticRank, ToNdarray};
 
-/// The tensor kinds of this line: Float, Int, Bool (each one Burn's kind traits name, and
-/// the flex downcast).
-pub(crate) trait Kind:
-    burn22::tensor::kind::Autodiff
+mod sealed_kind {
+    pub trait Sealed {}
+    impl<K: burn22::tensor::kind::Basic> Sealed for K {}
+}
+
+/// The tensor kinds burn-nd converts on Burn 0.22: `Float`, `Int` and `Bool`. Code generic
+/// over the kind of a `Tensor<D, K>` bounds `K: NdKind` to call burn-nd's traits (on 0.21 the
+/// same code bounds `K: BasicOps<B>`).
+///
+/// ```
+/// # use burn22 as burn;
+/// use burn::tensor::{Device, Int, Tensor};
+/// use burn_nd::prelude::*;
+/// use burn_nd::NdKind;
+///
+/// fn first<const D: usize, K: NdKind>(t: &Tensor<D, K>) -> Result<f64, Error> {
+///     let a = t.to_ndarray_dyn_with::<f64>(Casting::Unsafe)?;
+///     Ok(a.iter().next().copied().unwrap_or(0.0))
+/// }
+/// let t = Tensor::<1, Int>::from_ints([7, 8], &Device::flex());
+/// assert_eq!(first(&t)?, 7.0);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait NdKind:
+    sealed_kind::Sealed
+    + burn22::tensor::kind::Autodiff
     + burn22::tensor::BackendPrimitive<
         burn22::backend::Flex,
         Primitive = burn22::backend::flex::FlexTensor,
     >
 {
 }
-impl<K> Kind for K where
+impl<K> NdKind for K where
     K: burn22::tensor::kind::Autodiff
         + burn22::tensor::BackendPrimitive<
             burn22::backend::Flex,
@@ -43,7 +65,7 @@ fn array_from_data<E: NdElement, Dm: Dimension>(
 
 /// Reads `tensor` into an array of dimension `Dm`, casting under `casting`: the one read path
 /// behind every method of [`ToNdarray`] on this line.
-fn read<const D: usize, K: Kind, E: NdElement, Dm: Dimension>(
+fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
     tensor: Tensor<D, K>,
     casting: Casting,
 ) -> Result<Array<E, Dm>, Error> {
@@ -59,10 +81,14 @@ fn read<const D: usize, K: Kind, E: NdElement, Dm: Dimension>(
     array_from_data(data, casting)
 }
 
-impl<const D: usize, K: Kind> sealed::Sealed for Tensor<D, K> {}
+impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 
 // The `&self` forms read a clone: one reference count.
-impl<const D: usize, K: Kind> ToNdarray<D> for Tensor<D, K> {
+impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
+    fn nd_dtype(&self) -> Result<crate::NdDType, Error> {
+        crate::backend::logical_dtype(self.dtype())
+    }
+
     fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         read(self, casting)
     }

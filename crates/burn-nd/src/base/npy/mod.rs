@@ -19,6 +19,7 @@ pub mod fuzzing {
 mod archive;
 mod element;
 mod single;
+pub(crate) mod tensor;
 
 pub use archive::{read_npz, read_npz_from, write_npz};
 pub use single::{read_npy, read_npy_from, write_npy, write_npy_to};

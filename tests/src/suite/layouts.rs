@@ -1,21 +1,21 @@
-//! Tensor layouts out (permuted, sliced, flipped), ndarray layouts in, and `read_into` a
-//! caller's array of any layout.
+// Tensor layouts out (permuted, sliced, flipped), ndarray layouts in, and `read_into` a
+// caller's array of any layout.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{s, Bool, Int, Tensor};
+use burn::tensor::{s, Bool, Int};
 use burn_nd::ndarray::{self, Array, Array1, Array3, ArrayD, IxDyn, ShapeBuilder};
 use burn_nd::prelude::*;
 
-use crate::Expect;
+use burn_nd_conformance::Expect;
+
 
 fn cube() -> Array3<f32> {
     Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 100 + j * 10 + k) as f32)
 }
 
 /// Permuted, sliced, stepped and flipped tensors read back in logical order.
-pub fn layouts<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn layouts(device: &TestDevice, _: &Expect) {
     let a = cube();
-    let t = Tensor::<B, 3>::from_ndarray(&a, device).expect("from");
+    let t = TestTensor::<3>::from_ndarray(&a, device).expect("from");
 
     let permuted: Array3<f32> = t.clone().permute([2, 0, 1]).to_ndarray().expect("permute");
     assert_eq!(permuted, a.view().permuted_axes([2, 0, 1]));
@@ -46,9 +46,9 @@ pub fn layouts<B: Backend>(device: &B::Device, _: &Expect) {
 /// `read_into` writes into an array the caller owns, in any layout (C order, Fortran order, a
 /// stepped and reversed slice of a bigger array, dynamic rank), with casts, from Float, Int
 /// and Bool tensors; on every error the destination is untouched.
-pub fn read_into<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn read_into(device: &TestDevice, _: &Expect) {
     let a = cube();
-    let t = Tensor::<B, 3>::from_ndarray(&a, device).expect("from");
+    let t = TestTensor::<3>::from_ndarray(&a, device).expect("from");
     let _shared = t.clone();
 
     let mut c = Array3::<f32>::zeros(a.raw_dim());
@@ -94,7 +94,7 @@ pub fn read_into<B: Backend>(device: &B::Device, _: &Expect) {
     let err = t.read_into(&mut ints).expect_err("cast");
     assert!(matches!(err, burn_nd::Error::Casting { .. }), "{err}");
     assert!(ints.iter().all(|&x| x == 9));
-    let halves = Tensor::<B, 1>::from_floats([1.0, 2.0, 2.5], device);
+    let halves = TestTensor::<1>::from_floats([1.0, 2.0, 2.5], device);
     let mut exact = Array1::<i32>::from_elem(3, 9);
     let err = halves
         .read_into_with(&mut exact, Casting::Exact)
@@ -103,11 +103,11 @@ pub fn read_into<B: Backend>(device: &B::Device, _: &Expect) {
     assert_eq!(exact.to_vec(), vec![9, 9, 9]);
 
     // Int and Bool tensors.
-    let ti = Tensor::<B, 1, Int>::from_ints([3, -1, 4], device);
+    let ti = TestTensor::<1, Int>::from_ints([3, -1, 4], device);
     let mut oi = Array1::<i64>::zeros(3);
     ti.read_into(&mut oi).expect("int");
     assert_eq!(oi.to_vec(), vec![3, -1, 4]);
-    let tb = Tensor::<B, 1, Bool>::from_bool([true, false, true].into(), device);
+    let tb = TestTensor::<1, Bool>::from_bool(burn::tensor::TensorData::from([true, false, true]), device);
     let mut ob = Array1::<bool>::from_elem(3, false);
     tb.read_into(&mut ob).expect("bool");
     assert_eq!(ob.to_vec(), vec![true, false, true]);
@@ -115,10 +115,10 @@ pub fn read_into<B: Backend>(device: &B::Device, _: &Expect) {
 
 /// Any ndarray layout in: owned, views, shared, copy-on-write, Fortran order, negative strides
 /// and stepped slices all arrive in logical order.
-pub fn views_in<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn views_in(device: &TestDevice, _: &Expect) {
     let a = cube();
     let check = |view: ndarray::ArrayView3<f32>, what: &str| {
-        let t = Tensor::<B, 3>::from_ndarray(&view, device).expect(what);
+        let t = TestTensor::<3>::from_ndarray(&view, device).expect(what);
         let back: Array3<f32> = t.into_ndarray().expect(what);
         assert_eq!(back, view, "{what}");
     };
@@ -129,18 +129,18 @@ pub fn views_in<B: Backend>(device: &B::Device, _: &Expect) {
     check(a.view().permuted_axes([1, 2, 0]), "permuted");
 
     let fortran = Array::from_shape_vec((2, 3).f(), vec![1u16, 2, 3, 4, 5, 6]).expect("f");
-    let t = Tensor::<B, 2>::from_ndarray(&fortran, device).expect("fortran");
+    let t = TestTensor::<2>::from_ndarray(&fortran, device).expect("fortran");
     assert_eq!(
         t.into_ndarray::<f32>().expect("back"),
         fortran.mapv(f32::from)
     );
 
     let shared = a.clone().into_shared();
-    let t = Tensor::<B, 3, Int>::from_ndarray(&shared, device).expect("arc");
+    let t = TestTensor::<3, Int>::from_ndarray(&shared, device).expect("arc");
     let back: Array3<i64> = t.into_ndarray().expect("back");
     assert_eq!(back, a.mapv(|x| x as i64));
 
     let cow = a.as_standard_layout();
-    let t = Tensor::<B, 3>::from_ndarray(&cow, device).expect("cow");
+    let t = TestTensor::<3>::from_ndarray(&cow, device).expect("cow");
     assert_eq!(t.into_ndarray::<f32>().expect("back"), a);
 }

@@ -1,16 +1,15 @@
-//! What only an `Autodiff` backend has: gradients.
+// What only an `Autodiff` backend has: gradients.
 
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::Tensor;
 use burn_nd::ndarray::{array, Array1, Array2};
 use burn_nd::prelude::*;
 
-use crate::Expect;
+use burn_nd_conformance::Expect;
+
 
 /// Gradients of an `Autodiff` tensor convert like any tensor of the inner backend.
-pub fn gradients<B: AutodiffBackend>(device: &B::Device, _: &Expect) {
+pub fn gradients(device: &TestDevice, _: &Expect) {
     let x = array![[1.0f32, -2.0], [3.0, 0.5]];
-    let t = Tensor::<B, 2>::from_ndarray(&x, device)
+    let t = TestTensor::<2>::from_ndarray(&x, device)
         .expect("x")
         .require_grad();
     let y = (t.clone() * t.clone() * 3.0).sum();

@@ -1,7 +1,6 @@
-//! Property tests: random shapes and values against a plain-Rust reference.
+// Property tests: random shapes and values against a plain-Rust reference.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{DType, Float, Int, Tensor};
+use burn::tensor::{DType, Float, Int};
 use burn_nd::backend::Value;
 use burn_nd::ndarray::{ArrayD, IxDyn};
 use burn_nd::prelude::*;
@@ -9,7 +8,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use crate::Expect;
+use burn_nd_conformance::Expect;
+
 
 fn shape_and<T: std::fmt::Debug + Clone>(
     element: impl Strategy<Value = T> + Clone,
@@ -46,7 +46,7 @@ const TWO_63: f32 = 9_223_372_036_854_775_808.0;
 
 /// Random shapes and f32 data (NaN and infinities included): Safe, Unsafe and Exact casts
 /// agree with a plain-Rust reference.
-pub fn prop_float_casts<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn prop_float_casts(device: &TestDevice, _: &Expect) {
     let strategy = shape_and(prop_oneof![
         any::<f32>(),
         (-300i32..300).prop_map(|x| x as f32 / 4.0),
@@ -56,7 +56,7 @@ pub fn prop_float_casts<B: Backend>(device: &B::Device, _: &Expect) {
     runner()
         .run(&strategy, |(shape, values)| {
             let a = ArrayD::from_shape_vec(IxDyn(&shape), values.clone()).expect("shape");
-            let t = Tensor::<B, 4>::from_ndarray_as(
+            let t = TestTensor::<4>::from_ndarray_as(
                 &a.to_shape(IxDyn(&pad4(&shape))).expect("4d"),
                 device,
                 DType::F32,
@@ -100,13 +100,13 @@ fn pad4(shape: &[usize]) -> Vec<usize> {
 
 /// Random i32 data: wrapping, saturating-free Unsafe casts and Exact range checks agree with
 /// plain Rust.
-pub fn prop_int_casts<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn prop_int_casts(device: &TestDevice, _: &Expect) {
     let strategy = shape_and(prop_oneof![any::<i32>(), -40000i32..40000]);
     runner()
         .run(&strategy, |(shape, values)| {
             let a = ArrayD::from_shape_vec(IxDyn(&shape), values.clone()).expect("shape");
             let a = a.into_shape_with_order(IxDyn(&pad4(&shape))).expect("4d");
-            let t = Tensor::<B, 4, Int>::from_ndarray_as(&a, device, DType::I32, Casting::No)
+            let t = TestTensor::<4, Int>::from_ndarray_as(&a, device, DType::I32, Casting::No)
                 .expect("tensor");
             let wrapped = t
                 .to_ndarray_dyn_with::<u8>(Casting::Unsafe)
@@ -132,13 +132,13 @@ pub fn prop_int_casts<B: Backend>(device: &B::Device, _: &Expect) {
 
 /// Random f64 data into the backend's default Int and Float dtypes: values follow Rust `as`
 /// (NaN → 0, saturation) and never panic.
-pub fn prop_from_ndarray<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn prop_from_ndarray(device: &TestDevice, _: &Expect) {
     let strategy = shape_and(prop_oneof![any::<f64>(), (-1e3f64..1e3)]);
     runner()
         .run(&strategy, |(shape, values)| {
             let a = ArrayD::from_shape_vec(IxDyn(&shape), values.clone()).expect("shape");
             let a = a.into_shape_with_order(IxDyn(&pad4(&shape))).expect("4d");
-            let ints = Tensor::<B, 4, Int>::from_ndarray(&a.t(), device).expect("int");
+            let ints = TestTensor::<4, Int>::from_ndarray(&a.t(), device).expect("int");
             let dtype = ints.dtype();
             let got = ints.into_ndarray_dyn::<i64>().expect("read");
             let want = a.t().mapv(|v| match dtype {
@@ -147,7 +147,7 @@ pub fn prop_from_ndarray<B: Backend>(device: &B::Device, _: &Expect) {
                 other => panic!("unexpected default int {other:?}"),
             });
             prop_assert_eq!(got, want);
-            let floats = Tensor::<B, 4, Float>::from_ndarray(&a, device).expect("float");
+            let floats = TestTensor::<4, Float>::from_ndarray(&a, device).expect("float");
             let got = floats
                 .into_ndarray_dyn_with::<f64>(Casting::Unsafe)
                 .expect("read");

@@ -1,14 +1,14 @@
-//! Every casting mode on the edge values of floats, integers and bools, and the rank and kind
-//! errors.
+// Every casting mode on the edge values of floats, integers and bools, and the rank and kind
+// errors.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{s, Bool, DType, Int, Tensor};
+use burn::tensor::{s, Bool, DType, Int};
 use burn_nd::backend::Value;
 use burn_nd::half::{bf16, f16};
 use burn_nd::ndarray::{array, Array1, Array2};
 use burn_nd::prelude::*;
 
-use crate::Expect;
+use burn_nd_conformance::Expect;
+
 
 fn assert_values<E: NdElement>(got: &[E], want: &[E], what: &str) {
     let g: Vec<Value> = got.iter().map(|x| x.to_value()).collect();
@@ -47,7 +47,7 @@ fn expect_inexact<T: std::fmt::Debug>(r: Result<T, Error>, index: &[usize], valu
 }
 
 /// Every casting mode on NaN, ±inf, -0.0, MIN/MAX and fractions in an f32 tensor.
-pub fn casting_float_edges<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn casting_float_edges(device: &TestDevice, _: &Expect) {
     let src = array![
         f32::NAN,
         f32::INFINITY,
@@ -59,7 +59,7 @@ pub fn casting_float_edges<B: Backend>(device: &B::Device, _: &Expect) {
         -1.5,
         2.0
     ];
-    let t = Tensor::<B, 1>::from_ndarray_as(&src, device, DType::F32, Casting::No).expect("f32");
+    let t = TestTensor::<1>::from_ndarray_as(&src, device, DType::F32, Casting::No).expect("f32");
     let to = |mode| t.to_ndarray_with::<i32>(mode);
 
     // No: only f32 itself.
@@ -135,10 +135,10 @@ pub fn casting_float_edges<B: Backend>(device: &B::Device, _: &Expect) {
 }
 
 /// Every casting mode on i32 MIN/MAX and wrap-around values in an I32 tensor.
-pub fn casting_int_edges<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn casting_int_edges(device: &TestDevice, _: &Expect) {
     let src = array![i32::MIN, i32::MAX, -1, 0, 255, 256];
     let t =
-        Tensor::<B, 1, Int>::from_ndarray_as(&src, device, DType::I32, Casting::No).expect("i32");
+        TestTensor::<1, Int>::from_ndarray_as(&src, device, DType::I32, Casting::No).expect("i32");
     assert_eq!(t.dtype(), DType::I32);
 
     let same: Array1<i32> = t.to_ndarray_with(Casting::No).expect("no");
@@ -192,9 +192,9 @@ pub fn casting_int_edges<B: Backend>(device: &B::Device, _: &Expect) {
 }
 
 /// Bool tensors read as `bool` under `No` and as 0/1 in every numeric type under `Safe`.
-pub fn casting_bool<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn casting_bool(device: &TestDevice, _: &Expect) {
     let src = array![[true, false], [false, true]];
-    let t = Tensor::<B, 2, Bool>::from_ndarray(&src, device).expect("bool");
+    let t = TestTensor::<2, Bool>::from_ndarray(&src, device).expect("bool");
     assert!(matches!(t.dtype(), DType::Bool(_)));
     assert_eq!(t.to_ndarray_with::<bool>(Casting::No).expect("no"), src);
     let one_zero = src.mapv(u8::from);
@@ -220,29 +220,29 @@ pub fn casting_bool<B: Backend>(device: &B::Device, _: &Expect) {
 
     // Into a Bool tensor: `!= 0` under Unsafe (the default), refused under Safe, checked under Exact.
     let floats = array![0.0f32, -0.0, 0.5, f32::NAN];
-    let b = Tensor::<B, 1, Bool>::from_ndarray(&floats, device).expect("unsafe");
+    let b = TestTensor::<1, Bool>::from_ndarray(&floats, device).expect("unsafe");
     assert_eq!(
         b.into_ndarray::<bool>().expect("b").to_vec(),
         vec![false, false, true, true]
     );
     let dtype = t.dtype();
-    let r = Tensor::<B, 1, Bool>::from_ndarray_as(&floats, device, dtype, Casting::Safe);
+    let r = TestTensor::<1, Bool>::from_ndarray_as(&floats, device, dtype, Casting::Safe);
     expect_casting(r, DType::F32, dtype, Casting::Safe);
-    let r = Tensor::<B, 1, Bool>::from_ndarray_as(&floats, device, dtype, Casting::Exact);
+    let r = TestTensor::<1, Bool>::from_ndarray_as(&floats, device, dtype, Casting::Exact);
     expect_inexact(r, &[2], Value::Float(0.5));
 }
 
 /// Wrong ranks and wrong kinds are errors, not panics.
-pub fn rank_errors<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn rank_errors(device: &TestDevice, _: &Expect) {
     let a = Array2::<f32>::zeros((2, 2));
-    match Tensor::<B, 3>::from_ndarray(&a, device) {
+    match TestTensor::<3>::from_ndarray(&a, device) {
         Err(Error::Rank {
             got: 2,
             expected: 3,
         }) => {}
         other => panic!("expected rank error, got {:?}", other.err()),
     }
-    let msg = Tensor::<B, 1, Int>::from_ndarray(&a, device)
+    let msg = TestTensor::<1, Int>::from_ndarray(&a, device)
         .expect_err("rank")
         .to_string();
     assert_eq!(msg, "rank mismatch: got 2 dimensions, expected 1");
@@ -254,11 +254,11 @@ pub fn rank_errors<B: Backend>(device: &B::Device, _: &Expect) {
         let r =
             match kind {
                 "Float" => {
-                    Tensor::<B, 2>::from_ndarray_as(&a, device, dtype, Casting::Unsafe).map(drop)
+                    TestTensor::<2>::from_ndarray_as(&a, device, dtype, Casting::Unsafe).map(drop)
                 }
-                "Int" => Tensor::<B, 2, Int>::from_ndarray_as(&a, device, dtype, Casting::Unsafe)
+                "Int" => TestTensor::<2, Int>::from_ndarray_as(&a, device, dtype, Casting::Unsafe)
                     .map(drop),
-                _ => Tensor::<B, 2, Bool>::from_ndarray_as(&a, device, dtype, Casting::Unsafe)
+                _ => TestTensor::<2, Bool>::from_ndarray_as(&a, device, dtype, Casting::Unsafe)
                     .map(drop),
             };
         match r {

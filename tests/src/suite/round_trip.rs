@@ -1,25 +1,25 @@
-//! Every dtype and rank through `from_ndarray` and each `to_`/`into_` form, and what a backend
-//! that cannot hold a dtype says.
+// Every dtype and rank through `from_ndarray` and each `to_`/`into_` form, and what a backend
+// that cannot hold a dtype says.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{BasicOps, Bool, DType, Float, Int, Tensor};
+use burn::tensor::{Bool, DType, Float, Int};
 use burn_nd::backend::Value;
 use burn_nd::half::{bf16, f16};
 use burn_nd::ndarray::{Array, Array2, ArrayD, Dimension, IxDyn};
 use burn_nd::prelude::*;
-use burn_nd::{Rank, StaticRank};
+use burn_nd::{NdDType, Rank, StaticRank};
 
-use crate::Expect;
+use burn_nd_conformance::Expect;
+
 
 /// The written-down dtype list matches what the backend reports for its device.
-pub fn dtype_support<B: Backend>(device: &B::Device, expect: &Expect) {
+pub fn dtype_support(device: &TestDevice, expect: &Expect) {
     use DType::*;
     let all = [F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8];
     let reported: Vec<DType> = all
         .into_iter()
-        .filter(|&d| B::supports_dtype(device, d))
+        .filter(|&d| device_supports(device, d))
         .collect();
-    let written: Vec<DType> = all.into_iter().filter(|&d| expect.holds(d)).collect();
+    let written: Vec<DType> = all.into_iter().filter(|&d| NdDType::try_from(d).is_ok_and(|nd| expect.holds(nd))).collect();
     assert_eq!(reported, written, "backend-reported vs written-down dtypes");
 }
 
@@ -51,22 +51,21 @@ fn sample<E: NdElement>(shape: &[usize]) -> ArrayD<E> {
 
 /// A tensor holding `array` with dtype `E` (bool: the backend's bool), or `None` after checking
 /// that a backend which cannot hold `E` says so.
-fn make<B, K, E, const D: usize>(
+fn make<K, E, const D: usize>(
     array: &ArrayD<E>,
-    device: &B::Device,
+    device: &TestDevice,
     expect: &Expect,
-) -> Option<Tensor<B, D, K>>
+) -> Option<TestTensor<D, K>>
 where
-    B: Backend,
-    K: BasicOps<B>,
+    K: TestKind,
     E: NdElement,
 {
     if E::DTYPE == burn_nd::NdDType::Bool {
-        return Some(Tensor::from_ndarray(array, device).expect("bool tensor"));
+        return Some(TestTensor::from_ndarray(array, device).expect("bool tensor"));
     }
     let made =
-        Tensor::<B, D, K>::from_ndarray_as(array, device, DType::from(E::DTYPE), Casting::No);
-    if expect.holds(DType::from(E::DTYPE)) {
+        TestTensor::<D, K>::from_ndarray_as(array, device, DType::from(E::DTYPE), Casting::No);
+    if expect.holds(E::DTYPE) {
         let t = made.unwrap_or_else(|e| panic!("{:?} tensor: {e}", E::DTYPE));
         assert!(
             can_cast(t.dtype(), E::DTYPE, Casting::No),
@@ -88,16 +87,14 @@ where
     }
 }
 
-fn round_trip<B, K, E, const D: usize>(device: &B::Device, shape: [usize; D], expect: &Expect)
+fn round_trip<K, E, const D: usize>(device: &TestDevice, shape: [usize; D], expect: &Expect)
 where
-    B: Backend,
-    K: BasicOps<B>,
-    K::Primitive: 'static,
+    K: TestKind,
     E: NdElement + PartialEq,
     Rank<D>: StaticRank,
 {
     let array = sample::<E>(&shape);
-    let Some(t) = make::<B, K, E, D>(&array, device, expect) else {
+    let Some(t) = make::<K, E, D>(&array, device, expect) else {
         return;
     };
     let ctx = format!("{:?} rank {D}", E::DTYPE);
@@ -111,71 +108,69 @@ where
     assert_eq!(owned.into_dyn(), array, "{ctx} into_ndarray_with(No)");
 }
 
-fn round_trip_dyn<B, K, E, const D: usize>(device: &B::Device, shape: [usize; D], expect: &Expect)
+fn round_trip_dyn<K, E, const D: usize>(device: &TestDevice, shape: [usize; D], expect: &Expect)
 where
-    B: Backend,
-    K: BasicOps<B>,
-    K::Primitive: 'static,
+    K: TestKind,
     E: NdElement + PartialEq,
 {
     let array = sample::<E>(&shape);
-    if let Some(t) = make::<B, K, E, D>(&array, device, expect) {
+    if let Some(t) = make::<K, E, D>(&array, device, expect) {
         assert_eq!(t.to_ndarray_dyn::<E>().expect("dyn"), array, "rank {D}");
         assert_eq!(t.into_ndarray_dyn::<E>().expect("dyn"), array, "rank {D}");
     }
 }
 
 macro_rules! every_rank {
-    ($b:ty, $k:ty, $e:ty, $device:expr, $expect:expr) => {
-        round_trip::<$b, $k, $e, 1>($device, [7], $expect);
-        round_trip::<$b, $k, $e, 2>($device, [2, 3], $expect);
-        round_trip::<$b, $k, $e, 3>($device, [2, 1, 3], $expect);
-        round_trip::<$b, $k, $e, 4>($device, [1, 2, 2, 3], $expect);
-        round_trip::<$b, $k, $e, 5>($device, [2, 1, 1, 2, 2], $expect);
-        round_trip::<$b, $k, $e, 6>($device, [1, 2, 1, 2, 1, 3], $expect);
-        round_trip_dyn::<$b, $k, $e, 8>($device, [1, 2, 1, 2, 1, 1, 3, 1], $expect);
+    ($k:ty, $e:ty, $device:expr, $expect:expr) => {
+        round_trip::<$k, $e, 1>($device, [7], $expect);
+        round_trip::<$k, $e, 2>($device, [2, 3], $expect);
+        round_trip::<$k, $e, 3>($device, [2, 1, 3], $expect);
+        round_trip::<$k, $e, 4>($device, [1, 2, 2, 3], $expect);
+        round_trip::<$k, $e, 5>($device, [2, 1, 1, 2, 2], $expect);
+        round_trip::<$k, $e, 6>($device, [1, 2, 1, 2, 1, 3], $expect);
+        round_trip_dyn::<$k, $e, 8>($device, [1, 2, 1, 2, 1, 1, 3, 1], $expect);
     };
 }
 
 /// f32, f64, f16 and bf16 through Float tensors, ranks 1–6 and 8.
-pub fn round_trip_float<B: Backend>(device: &B::Device, expect: &Expect) {
-    every_rank!(B, Float, f32, device, expect);
-    every_rank!(B, Float, f64, device, expect);
-    every_rank!(B, Float, f16, device, expect);
-    every_rank!(B, Float, bf16, device, expect);
+pub fn round_trip_float(device: &TestDevice, expect: &Expect) {
+    every_rank!(Float, f32, device, expect);
+    every_rank!(Float, f64, device, expect);
+    every_rank!(Float, f16, device, expect);
+    every_rank!(Float, bf16, device, expect);
 }
 
 /// Every integer type through Int tensors, ranks 1–6 and 8.
-pub fn round_trip_int<B: Backend>(device: &B::Device, expect: &Expect) {
-    every_rank!(B, Int, i8, device, expect);
-    every_rank!(B, Int, i16, device, expect);
-    every_rank!(B, Int, i32, device, expect);
-    every_rank!(B, Int, i64, device, expect);
-    every_rank!(B, Int, u8, device, expect);
-    every_rank!(B, Int, u16, device, expect);
-    every_rank!(B, Int, u32, device, expect);
-    every_rank!(B, Int, u64, device, expect);
+pub fn round_trip_int(device: &TestDevice, expect: &Expect) {
+    every_rank!(Int, i8, device, expect);
+    every_rank!(Int, i16, device, expect);
+    every_rank!(Int, i32, device, expect);
+    every_rank!(Int, i64, device, expect);
+    every_rank!(Int, u8, device, expect);
+    every_rank!(Int, u16, device, expect);
+    every_rank!(Int, u32, device, expect);
+    every_rank!(Int, u64, device, expect);
 }
 
 /// bool through Bool tensors, ranks 1–6 and 8.
-pub fn round_trip_bool<B: Backend>(device: &B::Device, expect: &Expect) {
-    every_rank!(B, Bool, bool, device, expect);
+pub fn round_trip_bool(device: &TestDevice, expect: &Expect) {
+    every_rank!(Bool, bool, device, expect);
 }
 
 /// Zero-size dimensions convert both ways with their shape intact.
-pub fn zero_size<B: Backend>(device: &B::Device, _: &Expect) {
+pub fn zero_size(device: &TestDevice, _: &Expect) {
     for shape in [vec![0, 3], vec![2, 0], vec![0, 0]] {
         let a = Array2::<f32>::zeros((shape[0], shape[1]));
-        let t = Tensor::<B, 2>::from_ndarray(&a, device).expect("from");
+        let t = TestTensor::<2>::from_ndarray(&a, device).expect("from");
         assert_eq!(t.dims(), [shape[0], shape[1]]);
         let back: Array2<f64> = t.to_ndarray().expect("to");
         assert_eq!(back.shape(), &shape[..]);
-        let ints = Tensor::<B, 2, Int>::from_ndarray(&a, device).expect("from");
+        let ints = TestTensor::<2, Int>::from_ndarray(&a, device).expect("from");
         assert_eq!(
             ints.into_ndarray_dyn::<i64>().expect("to").shape(),
             &shape[..]
         );
-        let bools = Tensor::<B, 2, Bool>::from_ndarray(&a, device).expect("from");
+        let bools = TestTensor::<2, Bool>::from_ndarray(&a, device).expect("from");
         assert_eq!(
             bools.into_ndarray::<bool>().expect("to").shape(),
             &shape[..]

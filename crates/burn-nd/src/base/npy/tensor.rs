@@ -1,31 +1,32 @@
-//! `.npy` / `.npz` files of Burn 0.21 tensors and modules.
+//! `.npy` / `.npz` files of tensors and modules, for both Burn lines (written on
+//! [`ToNdarray`] / [`FromNdarray`] and [`ModuleParams`]).
 
 use std::path::Path;
 
-use burn::module::Module;
-use burn::tensor::backend::Backend;
-use burn::tensor::{BasicOps, Tensor};
-
+use crate::base::module::ModuleParams;
 use crate::npy::{read_npy, read_npz, write_npy, write_npz};
-use crate::{module_from_arrays, module_to_arrays, Casting, DynArray, Error, NdElement};
+use crate::{
+    module_from_arrays, module_to_arrays, Casting, DynArray, Error, FromNdarray, NdElement,
+    ToNdarray,
+};
 
 /// `.npy` files for tensors: `tensor.write_npy(path)` and `Tensor::read_npy(path, &device)`.
 ///
 /// ```
-/// use burn::tensor::{DType, Int, Tensor};
+/// # use burn22 as burn;
+/// use burn::tensor::{DType, Device, Int, Tensor};
 /// use burn_nd::npy::NpyTensor;
-/// use burn_ndarray::NdArray;
 ///
-/// let device = Default::default();
+/// let device = Device::flex();
 /// let path = std::env::temp_dir().join("burn_nd_doc_tensor.npy");
-/// let t = Tensor::<NdArray, 2, Int>::from_ints([[1, 2], [3, 4]], &device);
+/// let t = Tensor::<2, Int>::from_ints([[1, 2], [3, 4]], &device);
 /// t.write_npy(&path)?;
-/// let back = Tensor::<NdArray, 2, Int>::read_npy(&path, &device)?;
+/// let back = Tensor::<2, Int>::read_npy(&path, &device)?;
 /// assert_eq!(back.dtype(), DType::I64);
 /// assert_eq!(back.into_data(), t.into_data());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-pub trait NpyTensor<B: Backend>: Sized {
+pub trait NpyTensor<const D: usize>: ToNdarray<D> + FromNdarray + Clone {
     /// Writes the tensor, in its own dtype, to the `.npy` file `path` (one read-back; a
     /// bf16 tensor is an [`Error::NotInNumpy`]: widen it with `write_npy_as`).
     fn write_npy(&self, path: impl AsRef<Path>) -> Result<(), Error>;
@@ -34,12 +35,13 @@ pub trait NpyTensor<B: Backend>: Sized {
     /// Casting::Safe)` is how a bf16 tensor is saved for NumPy.
     ///
     /// ```
-    /// use burn::tensor::{DType, Tensor};
-    /// use burn_nd::{npy::{self, NpyTensor}, Casting, Error};
-    /// use burn_ndarray::NdArray;
+    /// # use burn22 as burn;
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd::{npy::{self, NpyTensor}, Casting, Error, FromNdarray};
+    /// use burn_nd::ndarray::array;
     ///
     /// let path = std::env::temp_dir().join("burn_nd_doc_write_as.npy");
-    /// let t = Tensor::<NdArray<f64>, 1>::from_floats([1.5], &Default::default());
+    /// let t = Tensor::<1>::from_ndarray_as(&array![1.5f64], &Device::flex(), DType::F64, Casting::No)?;
     /// assert!(matches!(t.write_npy_as::<f32>(&path, Casting::Safe), Err(Error::Casting { .. })));
     /// t.write_npy_as::<f32>(&path, Casting::SameKind)?;
     /// assert_eq!(npy::read_npy(&path)?.dtype(), DType::F32);
@@ -54,13 +56,10 @@ pub trait NpyTensor<B: Backend>: Sized {
     /// Reads the `.npy` file `path` into a tensor of the file's dtype on `device`: the
     /// tensor kind must hold that dtype and the backend support it ([`Error::Unsupported`]),
     /// and the rank must match ([`Error::Rank`]).
-    fn read_npy(path: impl AsRef<Path>, device: &B::Device) -> Result<Self, Error>;
+    fn read_npy(path: impl AsRef<Path>, device: &Self::Device) -> Result<Self, Error>;
 }
 
-impl<B: Backend, const D: usize, K: BasicOps<B>> NpyTensor<B> for Tensor<B, D, K>
-where
-    K::Primitive: 'static,
-{
+impl<const D: usize, T: ToNdarray<D> + FromNdarray + Clone> NpyTensor<D> for T {
     fn write_npy(&self, path: impl AsRef<Path>) -> Result<(), Error> {
         write_npy(path, &DynArray::from_tensor(self)?)
     }
@@ -74,7 +73,7 @@ where
         write_npy(path, &array)
     }
 
-    fn read_npy(path: impl AsRef<Path>, device: &B::Device) -> Result<Self, Error> {
+    fn read_npy(path: impl AsRef<Path>, device: &T::Device) -> Result<Self, Error> {
         read_npy(path)?.to_tensor(device)
     }
 }
@@ -84,19 +83,20 @@ where
 /// A bf16 parameter is an [`Error::Param`] wrapping [`Error::NotInNumpy`].
 ///
 /// ```
+/// # use burn22 as burn;
 /// use burn::nn::{Linear, LinearConfig};
+/// use burn::tensor::Device;
 /// use burn_nd::{npy, Casting};
-/// use burn_ndarray::NdArray;
 ///
-/// let device = Default::default();
+/// let device = Device::flex();
 /// let path = std::env::temp_dir().join("burn_nd_doc_module.npz");
-/// let a: Linear<NdArray> = LinearConfig::new(3, 2).init(&device);
+/// let a: Linear = LinearConfig::new(3, 2).init(&device);
 /// npy::save_module_npz(&a, &path)?;
-/// let b: Linear<NdArray> = npy::load_module_npz(LinearConfig::new(3, 2).init(&device), &path, Casting::No)?;
+/// let b: Linear = npy::load_module_npz(LinearConfig::new(3, 2).init(&device), &path, Casting::No)?;
 /// assert_eq!(b.weight.val().into_data(), a.weight.val().into_data());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-pub fn save_module_npz<B: Backend, M: Module<B>>(
+pub fn save_module_npz<L, M: ModuleParams<L>>(
     module: &M,
     path: impl AsRef<Path>,
 ) -> Result<(), Error> {
@@ -119,7 +119,7 @@ pub fn save_module_npz<B: Backend, M: Module<B>>(
 /// assert!(matches!(err, Err(Error::Param { .. })));
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-pub fn load_module_npz<B: Backend, M: Module<B>>(
+pub fn load_module_npz<L, M: ModuleParams<L>>(
     module: M,
     path: impl AsRef<Path>,
     casting: Casting,
