@@ -1,7 +1,6 @@
 //! The conformance suite on burn-tch (libtorch, CPU), plain and under `Autodiff`.
 #![cfg(feature = "tch")]
 
-use burn::tensor::DType;
 use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
 

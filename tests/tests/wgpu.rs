@@ -2,7 +2,6 @@
 //! under `Autodiff`.
 #![cfg(feature = "wgpu")]
 
-use burn::tensor::DType;
 use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
 

@@ -99,6 +99,13 @@ pub(crate) fn check_step(name: &str, cmd: &mut Command) -> Row {
     }
 }
 
+/// burn-nd's features for its own tests: both Burn lines (its tests and examples use both),
+/// `.npy`, and the 0.21 burn-ndarray direct read.
+const BOTH_LINES: &str = "burn-0-21,burn-0-22,ndarray,npy";
+/// [`BOTH_LINES`] from the workspace root.
+const BOTH_LINES_WORKSPACE: &str =
+    "burn-nd/burn-0-21,burn-nd/burn-0-22,burn-nd/ndarray,burn-nd/npy";
+
 pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
     let mut rows = Vec::new();
     let mut usable = Vec::new();
@@ -130,7 +137,10 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
                     format!("burn-nd-examples/{0}", b.name()),
                 ]
             })
-            .chain(["burn-nd/npy".to_string()])
+            .chain([
+                "burn-nd/npy".to_string(),
+                "burn-nd-conformance/flex".to_string(),
+            ])
             .collect();
         let mut cmd = cargo();
         cmd.args(["clippy", "--all-targets", "--features"])
@@ -142,7 +152,10 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
 
     // The published crates build on the Rust version they declare.
     rows.push(match msrv_check(&usable, setup) {
-        Ok((version, mut cmd)) => check_step(&format!("rust-version {version} check"), &mut cmd),
+        Ok((version, mut cmd)) => check_step(
+            &format!("rust-version {version} check (Burn 0.21 line)"),
+            &mut cmd,
+        ),
         Err(e) => Row::failed("rust-version check", format!("cannot run: {e}")),
     });
 
@@ -165,7 +178,7 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
     for (row, args) in [
         (
             "burn-nd unit tests",
-            &["test", "-p", "burn-nd", "--features", "npy", "--lib"][..],
+            &["test", "-p", "burn-nd", "--features", BOTH_LINES, "--lib"][..],
         ),
         (
             "npy files vs NumPy",
@@ -174,14 +187,14 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
                 "-p",
                 "burn-nd",
                 "--features",
-                "npy",
+                BOTH_LINES,
                 "--test",
                 "numpy",
             ],
         ),
         (
             "doctests (README included)",
-            &["test", "--doc", "--features", "burn-nd/npy"],
+            &["test", "--doc", "--features", BOTH_LINES_WORKSPACE],
         ),
         (
             "can_cast vs NumPy table",
@@ -219,13 +232,8 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
             .args(["--features", name, "--test", name]);
         backend_env(b, &mut cmd)?;
-        let label = move |test: &str| match test.split("::").next().unwrap_or("") {
-            "plain" => name.to_string(),
-            "autodiff" => format!("{name} + autodiff"),
-            other => format!("{name} ({other})"),
-        };
-        let (counts, ok) = run_tests(&mut cmd, &label)?;
-        push_rows(&mut rows, counts, ok, &format!("conformance {name}"));
+        let (counts, ok) = run_tests(&mut cmd, &line_label("0.21", name))?;
+        push_rows(&mut rows, counts, ok, &format!("conformance 0.21 {name}"));
 
         println!("\n=== examples: {name} ===");
         // Debug builds on lavapipe or libtorch take ~0.3 s a step: fewer epochs there still
@@ -262,10 +270,28 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         }
     }
 
+    // Burn 0.22's embedded CPU backend needs no setup: it always runs.
+    println!("\n=== conformance: Burn 0.22 flex ===");
+    let mut cmd = cargo();
+    cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
+        .args(["--features", "flex", "--test", "flex"]);
+    let (counts, ok) = run_tests(&mut cmd, &line_label("0.22", "flex"))?;
+    push_rows(&mut rows, counts, ok, "conformance 0.22 flex");
+
     print_matrix(&rows);
     Ok(rows
         .iter()
         .all(|r| r.counts.failed == 0 && r.problem.is_none()))
+}
+
+/// The matrix row of a conformance test on Burn line `line` and backend `name`: one row for
+/// the plain backend, one for its Autodiff form, one per backend-only module.
+fn line_label<'a>(line: &'a str, name: &'a str) -> impl Fn(&str) -> String + 'a {
+    move |test: &str| match test.split("::").next().unwrap_or("") {
+        "plain" => format!("{line} {name}"),
+        "autodiff" => format!("{line} {name} + autodiff"),
+        other => format!("{line} {name} ({other})"),
+    }
 }
 
 /// The workspace's `rust-version`, and a `cargo check` of the published crates (the usable
@@ -291,7 +317,8 @@ pub(crate) fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Com
         .env_remove("CARGO")
         .env_remove("RUSTC")
         .args(["run", &version, "cargo", "check", "--lib"])
-        .args(["-p", "burn-nd", "--features", "burn-nd/npy"]);
+        .args(["-p", "burn-nd", "--no-default-features"])
+        .args(["--features", "burn-nd/npy,burn-nd/burn-0-21"]);
     for &b in usable {
         cmd.args(["-p", &format!("burn-nd-{}", b.name())]);
         backend_env(b, &mut cmd)?;

@@ -425,7 +425,7 @@ fn hostile_files_fail_cleanly_and_unusual_ones_read_as_numpy_reads_them() {
         "{err}"
     );
     assert!(matches!(
-        scalar.to_tensor::<NdArray, 0, burn::tensor::Float>(&device),
+        scalar.to_tensor::<burn::tensor::Tensor<NdArray, 0>>(&device),
         Err(Error::RankZero)
     ));
     use burn_nd::FromNdarray;

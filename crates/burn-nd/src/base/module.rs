@@ -23,11 +23,11 @@ pub mod lines {
 pub trait ModuleParams<L>: Sized {
     /// See [`module_to_arrays`].
     #[doc(hidden)]
-    fn to_arrays(&self) -> Result<BTreeMap<String, DynArray>, Error>;
+    fn collect_arrays(&self) -> Result<BTreeMap<String, DynArray>, Error>;
 
     /// See [`module_from_arrays`].
     #[doc(hidden)]
-    fn from_arrays(
+    fn load_arrays(
         self,
         arrays: &BTreeMap<String, DynArray>,
         casting: Casting,
@@ -65,7 +65,7 @@ pub trait ModuleParams<L>: Sized {
 pub fn module_to_arrays<L, M: ModuleParams<L>>(
     module: &M,
 ) -> Result<BTreeMap<String, DynArray>, Error> {
-    module.to_arrays()
+    module.collect_arrays()
 }
 
 /// Loads every parameter of `module` from `arrays` (named as [`module_to_arrays`] names
@@ -101,7 +101,7 @@ pub fn module_from_arrays<L, M: ModuleParams<L>>(
     arrays: &BTreeMap<String, DynArray>,
     casting: Casting,
 ) -> Result<M, Error> {
-    module.from_arrays(arrays, casting)
+    module.load_arrays(arrays, casting)
 }
 
 /// Tracks the dotted path of the parameter being visited (`encoder.0.weight`), from the
@@ -317,13 +317,13 @@ macro_rules! line_module_impls {
         }
 
         impl<M: $($burn)::+::module::Module<$($b)*>, $($g)*> $crate::base::module::ModuleParams<$line> for M {
-            fn to_arrays(&self) -> Result<std::collections::BTreeMap<String, $crate::DynArray>, $crate::Error> {
+            fn collect_arrays(&self) -> Result<std::collections::BTreeMap<String, $crate::DynArray>, $crate::Error> {
                 let mut visit = Visit($crate::base::module::Collect::default());
                 self.visit(&mut visit);
                 visit.0.finish()
             }
 
-            fn from_arrays(
+            fn load_arrays(
                 self,
                 arrays: &std::collections::BTreeMap<String, $crate::DynArray>,
                 casting: $crate::Casting,

@@ -17,17 +17,12 @@ use crate::burn_0_22::dtype::stored;
 use crate::burn_0_22::to::NdKind;
 use crate::{Error, NdElement};
 
-/// `tensor` as a flex primitive, or the tensor back when it lives on another backend (an
-/// Autodiff flex tensor has been unwrapped by the caller).
-pub(crate) fn primitive<const D: usize, K: NdKind>(
-    tensor: Tensor<D, K>,
-) -> Result<FlexTensor, Tensor<D, K>> {
-    // The downcast consumes its tensor; a clone (one reference count) keeps ours for the
-    // other backends. Ours is dropped on success so the flex buffer stays unique.
-    match tensor.clone().try_into_primitive::<Flex>() {
-        Ok(flex) => Ok(flex),
-        Err(_) => Err(tensor),
-    }
+/// `tensor`'s flex primitive (sharing its buffer), or `None` when it lives on another
+/// backend (an Autodiff flex tensor has been unwrapped by the caller). A caller that wants the
+/// buffer unique drops `tensor` first.
+pub(crate) fn primitive<const D: usize, K: NdKind>(tensor: &Tensor<D, K>) -> Option<FlexTensor> {
+    // The downcast consumes its tensor, so it gets a clone (one reference count).
+    tensor.clone().try_into_primitive::<Flex>().ok()
 }
 
 /// `true` when Burn's own read of `flex` hands its buffer over without a copy: nothing else

@@ -71,12 +71,17 @@ fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
 ) -> Result<Array<E, Dm>, Error> {
     check_cast(tensor.dtype(), E::DTYPE, casting)?;
     // An Autodiff tensor's values are its inner tensor's (an O(1) unwrap).
-    let data = match flex::primitive(tensor.without_autodiff()) {
-        Ok(primitive) => match flex::read(primitive, casting == Casting::Exact)? {
-            Ok(array) => return Ok(array),
-            Err(data) => data,
-        },
-        Err(tensor) => tensor.try_into_data().map_err(Error::backend)?,
+    let tensor = tensor.without_autodiff();
+    let data = match flex::primitive(&tensor) {
+        Some(primitive) => {
+            // Ours gone, the buffer is unique again unless someone else holds it.
+            drop(tensor);
+            match flex::read(primitive, casting == Casting::Exact)? {
+                Ok(array) => return Ok(array),
+                Err(data) => data,
+            }
+        }
+        None => tensor.try_into_data().map_err(Error::backend)?,
     };
     array_from_data(data, casting)
 }
@@ -130,7 +135,7 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         }
         check_cast(self.dtype(), E::DTYPE, casting)?;
         // A same-dtype flex read is one copy straight from the tensor's storage into `out`.
-        if let Ok(primitive) = flex::primitive(self.clone().without_autodiff()) {
+        if let Some(primitive) = flex::primitive(&self.clone().without_autodiff()) {
             if logical_dtype(self.dtype())? == E::DTYPE && flex::copy_into(&primitive, out) {
                 return Ok(());
             }
