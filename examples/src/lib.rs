@@ -1,15 +1,19 @@
 //! Shared pieces of the burn-nd example training scripts: command line, data loading, a seeded
-//! shuffle, the MLP, metrics computed with `ndarray` on converted tensors, plots and `.npy`
-//! output. Each script is one generic `run::<B>()`; [`with_backend!`] picks `B` at run time.
+//! shuffle, metrics computed with `ndarray` on converted tensors, plots and `.npy` output,
+//! none of which depends on the Burn release. Only the MLP and each script's training loop are
+//! written per Burn line: [`flex`] on Burn 0.22 (burn-flex, the default), [`burn_0_21`] on
+//! Burn 0.21, where each script is one generic `run::<B>()` and [`with_backend!`] picks `B`
+//! at run time.
 
 use std::path::{Path, PathBuf};
 
-use burn::module::Module;
-use burn::nn::{Linear, LinearConfig, Relu};
-use burn::tensor::backend::Backend;
-use burn::tensor::Tensor;
 use burn_nd::ndarray::{Array1, Array2, Axis};
 use plotters::prelude::*;
+
+#[cfg(feature = "burn-0-21")]
+pub mod burn_0_21;
+#[cfg(feature = "flex")]
+pub mod flex;
 
 /// Boxed error for the scripts.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -17,7 +21,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Command-line options shared by both scripts.
 #[derive(Debug, Clone)]
 pub struct Args {
-    /// `ndarray` (default), `wgpu` or `tch`: the backends compiled in.
+    /// `flex` (Burn 0.22, the default), or on Burn 0.21 `ndarray`, `wgpu` or `tch`: the
+    /// backends compiled in.
     pub backend: String,
     /// Training epochs.
     pub epochs: usize,
@@ -35,7 +40,7 @@ impl Args {
     /// Parses `--backend B --epochs N --seed S --out DIR --check --quiet`.
     pub fn parse(default_epochs: usize, default_out: &str) -> Result<Args, BoxError> {
         let mut args = Args {
-            backend: "ndarray".into(),
+            backend: default_backend().into(),
             epochs: default_epochs,
             seed: 42,
             out: PathBuf::from(default_out),
@@ -54,7 +59,7 @@ impl Args {
                 "--quiet" => args.quiet = true,
                 "-h" | "--help" => {
                     println!(
-                        "options: --backend ndarray|wgpu|tch  --epochs N  --seed S  --out DIR  --check  --quiet"
+                        "options: --backend flex|ndarray|wgpu|tch  --epochs N  --seed S  --out DIR  --check  --quiet"
                     );
                     std::process::exit(0);
                 }
@@ -80,39 +85,46 @@ impl Args {
     }
 }
 
-/// Runs `$run::<Autodiff<B>>(device, $args)` on the backend named by `$args.backend`.
+/// Trains on the backend `--backend` names: `$flex(&args)` for `flex` (Burn 0.22), else
+/// `$run::<Autodiff<B>>` for the Burn 0.21 backend (see [`with_backend!`]).
 #[macro_export]
-macro_rules! with_backend {
-    ($args:expr, $run:ident) => {{
-        let args = $args;
-        match args.backend.as_str() {
-            #[cfg(feature = "ndarray")]
-            "ndarray" => $run::<burn_autodiff::Autodiff<burn_ndarray::NdArray>>(
-                burn_ndarray::NdArrayDevice::Cpu,
-                &args,
-            ),
-            #[cfg(feature = "wgpu")]
-            "wgpu" => $run::<burn_autodiff::Autodiff<burn_wgpu::Wgpu>>(
-                burn_wgpu::WgpuDevice::DefaultDevice,
-                &args,
-            ),
-            #[cfg(feature = "tch")]
-            "tch" => $run::<burn_autodiff::Autodiff<burn_tch::LibTorch>>(
-                burn_tch::LibTorchDevice::Cpu,
-                &args,
-            ),
-            other => Err(format!(
-                "backend {other} is not compiled in (compiled: {})",
-                $crate::compiled_backends()
-            )
-            .into()),
+macro_rules! train {
+    ($args:expr, $flex:ident, $run:ident) => {{
+        let args: &$crate::Args = $args;
+        #[allow(unused_mut)]
+        let mut result = Err(format!(
+            "backend {} is not compiled in (compiled: {})",
+            args.backend,
+            $crate::compiled_backends()
+        )
+        .into());
+        #[cfg(feature = "flex")]
+        if args.backend == "flex" {
+            result = $flex(args);
         }
+        #[cfg(feature = "burn-0-21")]
+        if args.backend != "flex" {
+            result = $crate::with_backend!(args.clone(), $run);
+        }
+        result
     }};
+}
+
+/// The backend `--backend` defaults to: flex where it is compiled in.
+fn default_backend() -> &'static str {
+    if cfg!(feature = "flex") {
+        "flex"
+    } else {
+        "ndarray"
+    }
 }
 
 /// The backends this build can run.
 pub fn compiled_backends() -> String {
     let mut names = Vec::new();
+    if cfg!(feature = "flex") {
+        names.push("flex");
+    }
     if cfg!(feature = "ndarray") {
         names.push("ndarray");
     }
@@ -212,59 +224,6 @@ impl Standardizer {
     pub fn apply(&self, x: &Array2<f32>) -> Array2<f32> {
         (x - &self.mean) / &self.std
     }
-}
-
-/// Input → hidden → ReLU → hidden → ReLU → output.
-#[derive(Module, Debug)]
-pub struct Mlp<B: Backend> {
-    fc1: Linear<B>,
-    fc2: Linear<B>,
-    out: Linear<B>,
-    act: Relu,
-}
-
-impl<B: Backend> Mlp<B> {
-    /// A freshly initialised MLP (weights drawn from the backend's seeded RNG).
-    pub fn new(inputs: usize, hidden: usize, outputs: usize, device: &B::Device) -> Self {
-        Mlp {
-            fc1: LinearConfig::new(inputs, hidden).init(device),
-            fc2: LinearConfig::new(hidden, hidden).init(device),
-            out: LinearConfig::new(hidden, outputs).init(device),
-            act: Relu::new(),
-        }
-    }
-
-    /// The forward pass.
-    pub fn forward(&self, x: Tensor<B, 2>) -> Tensor<B, 2> {
-        let x = self.act.forward(self.fc1.forward(x));
-        let x = self.act.forward(self.fc2.forward(x));
-        self.out.forward(x)
-    }
-
-    /// Every weight and bias as `(name, tensor)`, for saving.
-    pub fn named_parameters(&self) -> Vec<(String, Tensor<B, 2>)> {
-        let mut out = Vec::new();
-        for (name, layer) in [("fc1", &self.fc1), ("fc2", &self.fc2), ("out", &self.out)] {
-            out.push((format!("{name}_weight"), layer.weight.val()));
-            if let Some(bias) = &layer.bias {
-                out.push((format!("{name}_bias"), bias.val().unsqueeze()));
-            }
-        }
-        out
-    }
-}
-
-/// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
-pub fn save_parameters<B: Backend>(model: &Mlp<B>, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
-    use burn_nd::prelude::*;
-    let mut written = Vec::new();
-    for (name, tensor) in model.named_parameters() {
-        let array: Array2<f32> = tensor.into_ndarray()?;
-        let path = dir.join(format!("{name}.npy"));
-        ndarray_npy::write_npy(&path, &array)?;
-        written.push(path);
-    }
-    Ok(written)
 }
 
 /// The font the charts use, shipped in `assets/` so no system font is needed.

@@ -24,6 +24,7 @@
 //! and f16/bf16 types you get are the ones this crate speaks.
 //!
 //! ```
+//! # use burn021 as burn;
 //! use burn_nd::prelude::*;
 //! use burn::tensor::Tensor;
 //! use burn_ndarray::NdArray;
@@ -86,7 +87,8 @@ pub use burn_0_21::to::ndarray_from_data;
 #[cfg(feature = "burn-0-22")]
 pub use burn_0_22::to::NdKind;
 
-#[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22")))]
+// The fuzz targets (`--cfg fuzzing`) exercise only the line-free `.npy` codec.
+#[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22", fuzzing)))]
 compile_error!(
     "burn-nd needs a Burn line: enable feature `burn-0-22` (Burn 0.22, the default) or \
      `burn-0-21` (Burn 0.21), or both"
@@ -133,6 +135,7 @@ pub mod backend {
 /// The traits and types most code needs: `use burn_nd::prelude::*;`.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
 /// use burn::tensor::Tensor;
 /// use burn_ndarray::NdArray;

@@ -1,19 +1,14 @@
-//! Classification of 8×8 handwritten digits (1,797 images, 10 classes): an MLP trained with
-//! `Autodiff<B>`; accuracy and the confusion matrix are computed with `ndarray` from logits
+//! Classification of 8×8 handwritten digits (1,797 images, 10 classes): an MLP trained on an
+//! Autodiff device (Burn 0.22 burn-flex by default, or a Burn 0.21 `Autodiff<B>`); accuracy and the confusion matrix are computed with `ndarray` from logits
 //! converted by burn-nd.
 //!
 //! ```text
-//! cargo run --release -p burn-nd-examples --bin classification -- [--backend ndarray] [--epochs 30]
+//! cargo run --release -p burn-nd-examples --bin classification -- [--backend flex] [--epochs 30]
 //! ```
 //!
 //! Writes `accuracy_curve.png`, `confusion_matrix.png`, `predictions.npy` and one `.npy` per
 //! learned weight to `--out` (default `target/examples-out/classification`).
 
-use burn::module::AutodiffModule;
-use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::{Int, Tensor};
 use burn_nd::ndarray::{s, Array1, Array2};
 use burn_nd::prelude::*;
 use burn_nd_examples::*;
@@ -60,28 +55,143 @@ struct Report {
     confusion: Array2<u32>,
 }
 
-fn run<B: AutodiffBackend>(device: B::Device, args: &Args) -> Result<Report, BoxError> {
-    B::seed(&device, args.seed);
-    let rows = read_csv(&data_dir().join("digits.csv"))?;
-    let (train, test) = split(&rows, args.seed, 0.25);
-    let pixels = |m: &Array2<f32>| m.slice(s![.., ..64]).mapv(|p| p / 16.0);
-    let labels = |m: &Array2<f32>| m.column(64).mapv(|l| l as i64);
-    let (y_train, y_test) = (labels(&train), labels(&test));
+/// The data as arrays, before any Burn line sees it: pixels scaled to [0, 1], labels.
+struct Data {
+    x_train: Array2<f32>,
+    y_train: Array1<i64>,
+    x_test: Array2<f32>,
+    y_test: Array1<i64>,
+}
 
-    let x_train = Tensor::<B, 2>::from_ndarray(&pixels(&train), &device)?;
-    let y_train_t = Tensor::<B, 1, Int>::from_ndarray(&y_train, &device)?;
-    let x_test = Tensor::<B::InnerBackend, 2>::from_ndarray(&pixels(&test), &device)?;
+impl Data {
+    fn load(args: &Args) -> Result<Data, BoxError> {
+        let rows = read_csv(&data_dir().join("digits.csv"))?;
+        let (train, test) = split(&rows, args.seed, 0.25);
+        let pixels = |m: &Array2<f32>| m.slice(s![.., ..64]).mapv(|p| p / 16.0);
+        let labels = |m: &Array2<f32>| m.column(64).mapv(|l| l as i64);
+        Ok(Data {
+            x_train: pixels(&train),
+            y_train: labels(&train),
+            x_test: pixels(&test),
+            y_test: labels(&test),
+        })
+    }
+}
+
+/// What the training loop records; `epoch` takes the test logits converted by burn-nd.
+struct Curves {
+    curve: Vec<f64>,
+    counts: Array2<u32>,
+    predicted: Array1<i64>,
+}
+
+impl Curves {
+    fn new() -> Curves {
+        Curves {
+            curve: Vec::new(),
+            counts: Array2::zeros((CLASSES, CLASSES)),
+            predicted: Array1::zeros(0),
+        }
+    }
+
+    fn epoch(&mut self, data: &Data, logits: &Array2<f32>, bar: &indicatif::ProgressBar) {
+        self.predicted = argmax(logits);
+        self.counts = confusion(&data.y_test, &self.predicted);
+        self.curve.push(accuracy(&self.counts));
+        bar.set_message(format!("test accuracy {:.3}", accuracy(&self.counts)));
+        bar.inc(1);
+    }
+
+    /// Charts and `.npy` files, and the report against the majority-class baseline.
+    fn finish(self, data: &Data, args: &Args) -> Result<Report, BoxError> {
+        let mut freq = [0usize; CLASSES];
+        data.y_train.iter().for_each(|&y| freq[y as usize] += 1);
+        let majority = (0..CLASSES)
+            .max_by_key(|&c| (freq[c], usize::MAX - c))
+            .unwrap_or(0) as i64;
+        let hits = data.y_test.iter().filter(|&&y| y == majority).count();
+        let baseline = hits as f64 / data.y_test.len() as f64;
+        line_chart(
+            &args.out.join("accuracy_curve.png"),
+            "Digits MLP: test accuracy",
+            "accuracy",
+            &[("test", &self.curve, BLUE)],
+        )?;
+        heatmap(&args.out.join("confusion_matrix.png"), &self.counts)?;
+        ndarray_npy::write_npy(args.out.join("predictions.npy"), &self.predicted)?;
+        Ok(Report {
+            accuracy: accuracy(&self.counts),
+            baseline,
+            confusion: self.counts,
+        })
+    }
+}
+
+/// The training loop on Burn 0.22: burn-flex's Autodiff device.
+#[cfg(feature = "flex")]
+fn run_flex(args: &Args) -> Result<Report, BoxError> {
+    use burn22::module::Module;
+    use burn22::nn::loss::CrossEntropyLossConfig;
+    use burn22::optim::{AdamConfig, GradientsParams};
+    use burn22::tensor::{Device, Int, Tensor};
+    use burn_nd_examples::flex::{save_parameters, Mlp};
+
+    let device = Device::flex().autodiff();
+    device.seed(args.seed);
+    let data = Data::load(args)?;
+    let x_train = Tensor::<2>::from_ndarray(&data.x_train, &device)?;
+    let y_train_t = Tensor::<1, Int>::from_ndarray(&data.y_train, &device)?;
+    let x_test = Tensor::<2>::from_ndarray(&data.x_test, &device.clone().without_autodiff())?;
+
+    let mut model = Mlp::new(64, 64, CLASSES, &device);
+    let mut optim = AdamConfig::new().init();
+    let loss_fn = CrossEntropyLossConfig::new().init(&device);
+    let mut curves = Curves::new();
+    let bar = args.progress();
+    bar.set_prefix(format!("classification/{}", args.backend));
+    for epoch in 0..args.epochs {
+        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
+            let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
+            let idx = Tensor::<1, Int>::from_ndarray(&idx, &device)?;
+            let logits = model.forward(x_train.clone().select(0, idx.clone()));
+            let loss = loss_fn.forward(logits, y_train_t.clone().select(0, idx));
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = optim.step(LEARNING_RATE, model, grads);
+        }
+        let logits: Array2<f32> = model.valid().forward(x_test.clone()).into_ndarray()?;
+        curves.epoch(&data, &logits, &bar);
+    }
+    bar.finish();
+    save_parameters(&model.valid(), &args.out)?;
+    curves.finish(&data, args)
+}
+
+/// The training loop on Burn 0.21, generic over the backend.
+#[cfg(feature = "burn-0-21")]
+fn run<B: burn::tensor::backend::AutodiffBackend>(
+    device: B::Device,
+    args: &Args,
+) -> Result<Report, BoxError> {
+    use burn::module::AutodiffModule;
+    use burn::nn::loss::CrossEntropyLossConfig;
+    use burn::optim::{AdamConfig, GradientsParams, Optimizer};
+    use burn::tensor::{Int, Tensor};
+    use burn_nd_examples::burn_0_21::{save_parameters, Mlp};
+
+    B::seed(&device, args.seed);
+    let data = Data::load(args)?;
+    let x_train = Tensor::<B, 2>::from_ndarray(&data.x_train, &device)?;
+    let y_train_t = Tensor::<B, 1, Int>::from_ndarray(&data.y_train, &device)?;
+    let x_test = Tensor::<B::InnerBackend, 2>::from_ndarray(&data.x_test, &device)?;
 
     let mut model = Mlp::<B>::new(64, 64, CLASSES, &device);
     let mut optim = AdamConfig::new().init();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
-    let mut curve = Vec::new();
-    let mut counts = Array2::zeros((CLASSES, CLASSES));
-    let mut predicted = Array1::zeros(0);
+    let mut curves = Curves::new();
     let bar = args.progress();
     bar.set_prefix(format!("classification/{}", args.backend));
     for epoch in 0..args.epochs {
-        for batch in shuffled(train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
+        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
             let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
             let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
             let logits = model.forward(x_train.clone().select(0, idx.clone()));
@@ -90,36 +200,11 @@ fn run<B: AutodiffBackend>(device: B::Device, args: &Args) -> Result<Report, Box
             model = optim.step(LEARNING_RATE, model, grads);
         }
         let logits: Array2<f32> = model.valid().forward(x_test.clone()).into_ndarray()?;
-        predicted = argmax(&logits);
-        counts = confusion(&y_test, &predicted);
-        curve.push(accuracy(&counts));
-        bar.set_message(format!("test accuracy {:.3}", accuracy(&counts)));
-        bar.inc(1);
+        curves.epoch(&data, &logits, &bar);
     }
     bar.finish();
-
-    // Trivial baseline: always predict the most frequent training class.
-    let mut freq = [0usize; CLASSES];
-    y_train.iter().for_each(|&y| freq[y as usize] += 1);
-    let majority = (0..CLASSES)
-        .max_by_key(|&c| (freq[c], usize::MAX - c))
-        .unwrap_or(0) as i64;
-    let baseline = y_test.iter().filter(|&&y| y == majority).count() as f64 / y_test.len() as f64;
-
-    line_chart(
-        &args.out.join("accuracy_curve.png"),
-        "Digits MLP: test accuracy",
-        "accuracy",
-        &[("test", &curve, BLUE)],
-    )?;
-    heatmap(&args.out.join("confusion_matrix.png"), &counts)?;
-    ndarray_npy::write_npy(args.out.join("predictions.npy"), &predicted)?;
     save_parameters(&model.valid(), &args.out)?;
-    Ok(Report {
-        accuracy: accuracy(&counts),
-        baseline,
-        confusion: counts,
-    })
+    curves.finish(&data, args)
 }
 
 fn heatmap(path: &std::path::Path, counts: &Array2<u32>) -> Result<(), BoxError> {
@@ -188,7 +273,7 @@ fn heatmap(path: &std::path::Path, counts: &Array2<u32>) -> Result<(), BoxError>
 
 fn main() -> Result<(), BoxError> {
     let args = Args::parse(30, "target/examples-out/classification")?;
-    let report = with_backend!(args.clone(), run)?;
+    let report = train!(&args, run_flex, run)?;
     println!(
         "digits classification, backend {}, {} epochs, seed {}",
         args.backend, args.epochs, args.seed

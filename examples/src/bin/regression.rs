@@ -1,17 +1,14 @@
-//! Regression on the diabetes data set (442 patients, 10 features): an MLP trained with
-//! `Autodiff<B>`, evaluated every epoch by converting predictions to `ndarray` with burn-nd.
+//! Regression on the diabetes data set (442 patients, 10 features): an MLP trained on an
+//! Autodiff device (Burn 0.22 burn-flex by default, or a Burn 0.21 `Autodiff<B>`), evaluated
+//! every epoch by converting predictions to `ndarray` with burn-nd.
 //!
 //! ```text
-//! cargo run --release -p burn-nd-examples --bin regression -- [--backend ndarray] [--epochs 200]
+//! cargo run --release -p burn-nd-examples --bin regression -- [--backend flex] [--epochs 200]
 //! ```
 //!
 //! Writes `loss_curve.png`, `predicted_vs_actual.png`, `predictions.npy` and one `.npy` per
 //! learned weight to `--out` (default `target/examples-out/regression`).
 
-use burn::module::AutodiffModule;
-use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::{Int, Tensor};
 use burn_nd::ndarray::{s, Array1, Array2, Axis};
 use burn_nd::prelude::*;
 use burn_nd_examples::*;
@@ -37,36 +34,123 @@ struct Report {
     baseline_r2: f64,
 }
 
-fn run<B: AutodiffBackend>(device: B::Device, args: &Args) -> Result<Report, BoxError> {
-    B::seed(&device, args.seed);
-    let rows = read_csv(&data_dir().join("diabetes.csv"))?;
-    let (train, test) = split(&rows, args.seed, 0.2);
-    let features = |m: &Array2<f32>| m.slice(s![.., ..10]).to_owned();
-    let target = |m: &Array2<f32>| m.column(10).mapv(f64::from);
-    let scaler = Standardizer::fit(&features(&train));
-    let (y_train, y_test) = (target(&train), target(&test));
-    let y_mean = y_train.mean().unwrap_or(0.0);
-    let y_std = y_train.std(0.0);
+/// The data as arrays, before any Burn line sees it: standardised features, scaled targets.
+struct Data {
+    x_train: Array2<f32>,
+    y_scaled: Array2<f64>,
+    x_test: Array2<f32>,
+    y_train: Array1<f64>,
+    y_test: Array1<f64>,
+    y_mean: f64,
+    y_std: f64,
+}
 
-    // ndarray → tensors (burn-nd casts f64 targets to the backend's float dtype).
-    let x_train = Tensor::<B, 2>::from_ndarray(&scaler.apply(&features(&train)), &device)?;
-    let y_scaled = y_train.mapv(|y| (y - y_mean) / y_std).insert_axis(Axis(1));
-    let y_train_t = Tensor::<B, 2>::from_ndarray(&y_scaled, &device)?;
-    let x_test =
-        Tensor::<B::InnerBackend, 2>::from_ndarray(&scaler.apply(&features(&test)), &device)?;
-    let x_train_eval = x_train.clone().inner();
+impl Data {
+    fn load(args: &Args) -> Result<Data, BoxError> {
+        let rows = read_csv(&data_dir().join("diabetes.csv"))?;
+        let (train, test) = split(&rows, args.seed, 0.2);
+        let features = |m: &Array2<f32>| m.slice(s![.., ..10]).to_owned();
+        let target = |m: &Array2<f32>| m.column(10).mapv(f64::from);
+        let scaler = Standardizer::fit(&features(&train));
+        let (y_train, y_test) = (target(&train), target(&test));
+        let y_mean = y_train.mean().unwrap_or(0.0);
+        let y_std = y_train.std(0.0);
+        Ok(Data {
+            x_train: scaler.apply(&features(&train)),
+            y_scaled: y_train.mapv(|y| (y - y_mean) / y_std).insert_axis(Axis(1)),
+            x_test: scaler.apply(&features(&test)),
+            y_train,
+            y_test,
+            y_mean,
+            y_std,
+        })
+    }
 
-    let mut model = Mlp::<B>::new(10, HIDDEN, 1, &device);
+    /// Model outputs (scaled) back in the target's units.
+    fn unscale(&self, p: Array2<f64>) -> Array1<f64> {
+        p.column(0).mapv(|p| p * self.y_std + self.y_mean)
+    }
+}
+
+/// What the training loop records; `epoch` is called once per epoch with the predictions on
+/// the training and the test set, converted to ndarray by burn-nd.
+#[derive(Default)]
+struct Curves {
+    train: Vec<f64>,
+    test: Vec<f64>,
+    last_pred: Array1<f64>,
+}
+
+impl Curves {
+    fn epoch(
+        &mut self,
+        data: &Data,
+        train: Array2<f64>,
+        test: Array2<f64>,
+        bar: &indicatif::ProgressBar,
+    ) {
+        let (train_mse, _) = metrics(&data.unscale(train), &data.y_train);
+        self.last_pred = data.unscale(test);
+        let (mse, r2) = metrics(&self.last_pred, &data.y_test);
+        self.train.push(train_mse);
+        self.test.push(mse);
+        bar.set_message(format!("test MSE {mse:.0}  R² {r2:.3}"));
+        bar.inc(1);
+    }
+
+    /// Charts and `.npy` files, and the report against the mean-prediction baseline.
+    fn finish(&self, data: &Data, args: &Args) -> Result<Report, BoxError> {
+        let (test_mse, test_r2) = metrics(&self.last_pred, &data.y_test);
+        let baseline = Array1::from_elem(data.y_test.len(), data.y_mean);
+        let (baseline_mse, baseline_r2) = metrics(&baseline, &data.y_test);
+        line_chart(
+            &args.out.join("loss_curve.png"),
+            "Diabetes MLP: mean squared error",
+            "MSE (original units)",
+            &[("train", &self.train, BLUE), ("test", &self.test, RED)],
+        )?;
+        scatter(
+            &args.out.join("predicted_vs_actual.png"),
+            &data.y_test,
+            &self.last_pred,
+            test_r2,
+        )?;
+        ndarray_npy::write_npy(args.out.join("predictions.npy"), &self.last_pred)?;
+        Ok(Report {
+            test_mse,
+            test_r2,
+            baseline_mse,
+            baseline_r2,
+        })
+    }
+}
+
+/// The training loop on Burn 0.22: burn-flex's Autodiff device.
+#[cfg(feature = "flex")]
+fn run_flex(args: &Args) -> Result<Report, BoxError> {
+    use burn22::module::Module;
+    use burn22::optim::{AdamConfig, GradientsParams};
+    use burn22::tensor::{Device, Int, Tensor};
+    use burn_nd_examples::flex::{save_parameters, Mlp};
+
+    let device = Device::flex().autodiff();
+    device.seed(args.seed);
+    let data = Data::load(args)?;
+    // ndarray → tensors (burn-nd casts f64 targets to the device's float dtype).
+    let x_train = Tensor::<2>::from_ndarray(&data.x_train, &device)?;
+    let y_train_t = Tensor::<2>::from_ndarray(&data.y_scaled, &device)?;
+    let x_test = Tensor::<2>::from_ndarray(&data.x_test, &device.clone().without_autodiff())?;
+    let x_train_eval = x_train.clone().without_autodiff();
+
+    let mut model = Mlp::new(10, HIDDEN, 1, &device);
     let mut optim = AdamConfig::new().init();
-    let (mut train_curve, mut test_curve) = (Vec::new(), Vec::new());
-    let unscale = |p: Array2<f64>| p.column(0).mapv(|p| p * y_std + y_mean);
+    let mut curves = Curves::default();
     let bar = args.progress();
     bar.set_prefix(format!("regression/{}", args.backend));
-    let mut last_pred = Array1::zeros(0);
     for epoch in 0..args.epochs {
-        for batch in shuffled(train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
+        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
             let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-            let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
+            let idx = Tensor::<1, Int>::from_ndarray(&idx, &device)?;
             let pred = model.forward(x_train.clone().select(0, idx.clone()));
             let loss = (pred - y_train_t.clone().select(0, idx))
                 .powi_scalar(2)
@@ -76,43 +160,57 @@ fn run<B: AutodiffBackend>(device: B::Device, args: &Args) -> Result<Report, Box
         }
         // Evaluate without the autodiff graph; predictions come back as f64 arrays.
         let valid = model.valid();
-        let (train_mse, _) = metrics(
-            &unscale(valid.forward(x_train_eval.clone()).into_ndarray()?),
-            &y_train,
-        );
-        last_pred = unscale(valid.forward(x_test.clone()).into_ndarray()?);
-        let (mse, r2) = metrics(&last_pred, &y_test);
-        train_curve.push(train_mse);
-        test_curve.push(mse);
-        bar.set_message(format!("test MSE {mse:.0}  R² {r2:.3}"));
-        bar.inc(1);
+        let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
+        let test = valid.forward(x_test.clone()).into_ndarray()?;
+        curves.epoch(&data, train, test, &bar);
     }
     bar.finish();
-
-    let (test_mse, test_r2) = metrics(&last_pred, &y_test);
-    let baseline = Array1::from_elem(y_test.len(), y_mean);
-    let (baseline_mse, baseline_r2) = metrics(&baseline, &y_test);
-
-    line_chart(
-        &args.out.join("loss_curve.png"),
-        "Diabetes MLP: mean squared error",
-        "MSE (original units)",
-        &[("train", &train_curve, BLUE), ("test", &test_curve, RED)],
-    )?;
-    scatter(
-        &args.out.join("predicted_vs_actual.png"),
-        &y_test,
-        &last_pred,
-        test_r2,
-    )?;
-    ndarray_npy::write_npy(args.out.join("predictions.npy"), &last_pred)?;
     save_parameters(&model.valid(), &args.out)?;
-    Ok(Report {
-        test_mse,
-        test_r2,
-        baseline_mse,
-        baseline_r2,
-    })
+    curves.finish(&data, args)
+}
+
+/// The training loop on Burn 0.21, generic over the backend.
+#[cfg(feature = "burn-0-21")]
+fn run<B: burn::tensor::backend::AutodiffBackend>(
+    device: B::Device,
+    args: &Args,
+) -> Result<Report, BoxError> {
+    use burn::module::AutodiffModule;
+    use burn::optim::{AdamConfig, GradientsParams, Optimizer};
+    use burn::tensor::{Int, Tensor};
+    use burn_nd_examples::burn_0_21::{save_parameters, Mlp};
+
+    B::seed(&device, args.seed);
+    let data = Data::load(args)?;
+    let x_train = Tensor::<B, 2>::from_ndarray(&data.x_train, &device)?;
+    let y_train_t = Tensor::<B, 2>::from_ndarray(&data.y_scaled, &device)?;
+    let x_test = Tensor::<B::InnerBackend, 2>::from_ndarray(&data.x_test, &device)?;
+    let x_train_eval = x_train.clone().inner();
+
+    let mut model = Mlp::<B>::new(10, HIDDEN, 1, &device);
+    let mut optim = AdamConfig::new().init();
+    let mut curves = Curves::default();
+    let bar = args.progress();
+    bar.set_prefix(format!("regression/{}", args.backend));
+    for epoch in 0..args.epochs {
+        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
+            let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
+            let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
+            let pred = model.forward(x_train.clone().select(0, idx.clone()));
+            let loss = (pred - y_train_t.clone().select(0, idx))
+                .powi_scalar(2)
+                .mean();
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = optim.step(LEARNING_RATE, model, grads);
+        }
+        let valid = model.valid();
+        let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
+        let test = valid.forward(x_test.clone()).into_ndarray()?;
+        curves.epoch(&data, train, test, &bar);
+    }
+    bar.finish();
+    save_parameters(&model.valid(), &args.out)?;
+    curves.finish(&data, args)
 }
 
 fn scatter(
@@ -156,7 +254,7 @@ fn scatter(
 
 fn main() -> Result<(), BoxError> {
     let args = Args::parse(100, "target/examples-out/regression")?;
-    let report = with_backend!(args.clone(), run)?;
+    let report = train!(&args, run_flex, run)?;
     println!(
         "diabetes regression, backend {}, {} epochs, seed {}",
         args.backend, args.epochs, args.seed

@@ -33,6 +33,7 @@ macro_rules! each_variant_arms {
 /// [`DynArray::cast`] convert under a [`Casting`] rule.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn::tensor::Tensor;
 /// use burn_nd::{Casting, DynArray, NdDType};
 /// use burn_ndarray::NdArray;
@@ -156,7 +157,6 @@ impl DynArray {
     /// no cast). A quantized tensor is an [`Error::Quantized`].
     ///
     /// ```
-    /// # use burn22 as burn;
     /// use burn::tensor::{Device, Int, Tensor};
     /// use burn_nd::DynArray;
     ///
@@ -172,7 +172,6 @@ impl DynArray {
     /// burn-ndarray) hands its buffer over without a copy.
     ///
     /// ```
-    /// # use burn22 as burn;
     /// use burn::tensor::{Bool, Device, Tensor};
     /// use burn_nd::DynArray;
     ///
@@ -190,7 +189,6 @@ impl DynArray {
     /// tensor's.
     ///
     /// ```
-    /// # use burn22 as burn;
     /// use burn::tensor::{DType, Device, Float, Int, Tensor};
     /// use burn_nd::DynArray;
     /// use burn_nd::ndarray::arr1;
@@ -212,7 +210,6 @@ impl DynArray {
     /// A tensor of `dtype` on `device`, the values cast under `casting`.
     ///
     /// ```
-    /// # use burn22 as burn;
     /// use burn::tensor::{DType, Device, Tensor};
     /// use burn_nd::{Casting, DynArray};
     /// use burn_nd::ndarray::arr1;

@@ -11,6 +11,7 @@ use crate::{Casting, NdDType};
 /// Messages are lowercase and name the dtypes, indices and numbers involved.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
 /// use burn_nd::Error;
 /// use burn::tensor::Tensor;

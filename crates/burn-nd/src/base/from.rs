@@ -18,6 +18,7 @@ pub(crate) mod sealed {
 /// logical order. Its number of dimensions must be `D`, else [`Error::Rank`].
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
 /// use burn::tensor::{Int, Tensor};
 /// use burn_ndarray::NdArray;
@@ -63,6 +64,7 @@ pub trait FromNdarray: sealed::Sealed + Sized {
     /// tensors.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::{Bool, Tensor};
     /// use burn_ndarray::NdArray;
@@ -88,6 +90,7 @@ pub trait FromNdarray: sealed::Sealed + Sized {
     /// [`Error::Unsupported`].
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::{DType, Int, Tensor};
     /// use burn_ndarray::NdArray;

@@ -39,7 +39,6 @@ pub trait ModuleParams<L>: Sized {
 /// `state_dict` names them: `fc1.weight`, `layers.0.bias`.
 ///
 /// ```
-/// # use burn22 as burn;
 /// use burn::module::Module;
 /// use burn::nn::{Linear, LinearConfig};
 /// use burn::tensor::{DType, Device};
@@ -78,7 +77,6 @@ pub fn module_to_arrays<L, M: ModuleParams<L>>(
 /// an [`Error::Param`] naming the first such parameter.
 ///
 /// ```
-/// # use burn22 as burn;
 /// use burn::nn::{Linear, LinearConfig};
 /// use burn::tensor::Device;
 /// use burn_nd::{Casting, DynArray, Error};

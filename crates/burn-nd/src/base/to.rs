@@ -32,6 +32,7 @@ pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 ///   with one `memcpy` where Burn's own read walks them element by element.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
 /// use burn::tensor::{Int, Tensor};
 /// use burn_ndarray::NdArray;
@@ -61,6 +62,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::{Bool, Tensor};
     /// use burn_ndarray::NdArray;
@@ -75,6 +77,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Copies the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::{Int, Tensor};
     /// use burn_ndarray::NdArray;
@@ -92,6 +95,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// [`read_into_with`](Self::read_into_with).
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_ndarray::NdArray;
@@ -128,6 +132,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// goes through one temporary array.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_ndarray::NdArray;
@@ -157,6 +162,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_ndarray::NdArray;
@@ -172,6 +178,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Copies the tensor into an `ArrayD<E>` under [`Casting::Safe`].
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_ndarray::NdArray;
@@ -187,6 +194,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Consumes the tensor into an array of static dimension, casting under `casting`.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_ndarray::NdArray;
@@ -204,6 +212,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Copies the tensor into an array of static dimension, casting under `casting`.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_nd::half::f16;
@@ -222,6 +231,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Consumes the tensor into an array of static dimension under [`Casting::Safe`].
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::{Int, Tensor};
     /// use burn_ndarray::NdArray;
@@ -242,6 +252,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// Copies the tensor into an array of static dimension under [`Casting::Safe`].
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
     /// use burn::tensor::Tensor;
     /// use burn_ndarray::NdArray;

@@ -9,8 +9,8 @@
 
 use std::future::Future;
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{BasicOps, Bool, DType, Float, FloatDType, IntDType, Tensor, Transaction};
+use burn021::tensor::backend::Backend;
+use burn021::tensor::{BasicOps, Bool, DType, Float, FloatDType, IntDType, Tensor, Transaction};
 use burn_backend::tensor::TransactionOp;
 use ndarray::ArrayD;
 
@@ -24,6 +24,7 @@ mod sealed {
 /// Awaitable conversion of any tensor into an `ArrayD`.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn::tensor::Tensor;
 /// use burn_nd::Casting;
 /// use burn_nd::ToNdarrayAsync;
@@ -39,6 +40,7 @@ pub trait ToNdarrayAsync: sealed::Sealed {
     /// under `casting` exactly as [`ToNdarray::into_ndarray_dyn_with`] does.
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn::tensor::Tensor;
     /// use burn_nd::Casting;
     /// use burn_nd::ToNdarrayAsync;
@@ -77,6 +79,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarrayAsync for Tensor<B, D,
 /// Every cast is checked before anything is read; the arrays come back in input order.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn::tensor::{Int, Tensor};
 /// use burn_nd::Casting;
 /// use burn_nd::read_batch;
@@ -131,6 +134,7 @@ where
 /// `to_ndarray_with` there (BENCHMARKS.md has the read-back measurements).
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn::tensor::{Bool, Tensor};
 /// use burn_nd::Casting;
 /// use burn_nd::NarrowRead;
@@ -145,6 +149,7 @@ pub trait NarrowRead: sealed::Sealed + Sized {
     /// to do (see the trait docs).
     ///
     /// ```
+    /// # use burn021 as burn;
     /// use burn::tensor::Tensor;
     /// use burn_nd::{half::f16, Casting};
     /// use burn_nd::NarrowRead;
@@ -190,7 +195,7 @@ impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Bool> {
     fn into_ndarray_narrow<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         let from = self.dtype();
         check_cast(from, E::DTYPE, casting)?;
-        let store_is_wide = matches!(from, DType::Bool(burn::tensor::BoolStore::U32));
+        let store_is_wide = matches!(from, DType::Bool(burn021::tensor::BoolStore::U32));
         if E::DTYPE == NdDType::U8 && store_is_wide && B::supports_dtype(&self.device(), DType::U8)
         {
             // 0/1 values: the integer cast on the device is exact.

@@ -1,6 +1,6 @@
 //! Burn 0.21's `TensorData` (any storage dtype) to typed element vectors and back.
 
-use burn::tensor::{Bytes, DType, TensorData};
+use burn021::tensor::{Bytes, DType, TensorData};
 
 /// The data's bytes, shape and storage dtype (the fields are public on this line).
 fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
@@ -12,18 +12,18 @@ fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
     (bytes, shape.to_vec(), dtype)
 }
 
-line_data_impls!(burn::tensor, burn_0_21);
+line_data_impls!(burn021::tensor, burn_0_21);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{Casting, Error};
-    use burn::tensor::BoolStore;
+    use burn021::tensor::BoolStore;
 
     /// A quantized dtype as a cast's target is named as such, not as a quantized source.
     #[test]
     fn a_quantized_target_is_its_own_error() {
-        let q = DType::QFloat(burn::tensor::quantization::QuantScheme::default());
+        let q = DType::QFloat(burn021::tensor::quantization::QuantScheme::default());
         let array = crate::DynArray::from(ndarray::ArrayD::<f32>::zeros(vec![2]));
         let err = array.cast(q, Casting::Unsafe).unwrap_err();
         assert!(matches!(err, Error::QuantizedTarget { .. }), "{err}");

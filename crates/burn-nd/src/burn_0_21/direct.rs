@@ -5,8 +5,8 @@
 
 use core::any::Any;
 
-use burn::tensor::backend::Backend;
-use burn::tensor::TensorPrimitive;
+use burn021::tensor::backend::Backend;
+use burn021::tensor::TensorPrimitive;
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::{Casting, Error, NdElement};
@@ -84,7 +84,7 @@ macro_rules! autodiff_inner_of {
     }};
     (@one $any:ident, $T:ty, $backend:ty, $strategy:ty) => {
         if let Some(t) = $any.downcast_ref::<
-            burn::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend, $strategy>>,
+            burn021::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend, $strategy>>,
         >() {
             return (&t.primitive as &dyn core::any::Any).downcast_ref::<$T>();
         }
@@ -132,13 +132,13 @@ fn host<B: Backend, P: 'static>(primitive: &P) -> Option<Host<'_>> {
 #[cfg(all(test, feature = "ndarray"))]
 mod tests {
     use super::*;
-    use burn::tensor::{Bool, Int, Tensor};
+    use burn021::tensor::{Bool, Int, Tensor};
     use burn_autodiff::Autodiff;
     use burn_ndarray::NdArray;
     use ndarray::{array, IxDyn};
 
     /// What `read_copy` makes of a tensor's primitive: `Some` means the direct read took it.
-    fn direct<B: Backend, const D: usize, K: burn::tensor::BasicOps<B>, E: NdElement>(
+    fn direct<B: Backend, const D: usize, K: burn021::tensor::BasicOps<B>, E: NdElement>(
         t: Tensor<B, D, K>,
     ) -> Option<ndarray::ArrayD<E>>
     where
@@ -191,8 +191,8 @@ mod tests {
         type B = NdArray;
         let device = Default::default();
         // An explicit dtype, whatever default another test fixed for the device.
-        let data = burn::tensor::TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3]);
-        let t = Tensor::<B, 2>::from_data(data, (&device, burn::tensor::DType::F32));
+        let data = burn021::tensor::TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3]);
+        let t = Tensor::<B, 2>::from_data(data, (&device, burn021::tensor::DType::F32));
         let want = array![[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]];
         for source in [
             t.clone(),
@@ -227,8 +227,8 @@ mod tests {
         let device = Default::default();
         // An explicit dtype: Burn fixes a device's default dtype process-wide, and the other
         // test may already have fixed it to f32.
-        let data = burn::tensor::TensorData::new(vec![0.1f64, 0.2], [2]);
-        let t = Tensor::<B, 1>::from_data(data, (&device, burn::tensor::DType::F64));
+        let data = burn021::tensor::TensorData::new(vec![0.1f64, 0.2], [2]);
+        let t = Tensor::<B, 1>::from_data(data, (&device, burn021::tensor::DType::F64));
         let _shared = t.clone();
         assert_eq!(
             direct::<B, 1, _, f64>(t),
@@ -242,8 +242,8 @@ mod tests {
         use burn_autodiff::checkpoint::strategy::BalancedCheckpointing;
         type B = Autodiff<NdArray, BalancedCheckpointing>;
         let device = Default::default();
-        let data = burn::tensor::TensorData::new(vec![1.5f32, -2.0, 4.0], [3]);
-        let x = Tensor::<B, 1>::from_data(data, (&device, burn::tensor::DType::F32));
+        let data = burn021::tensor::TensorData::new(vec![1.5f32, -2.0, 4.0], [3]);
+        let x = Tensor::<B, 1>::from_data(data, (&device, burn021::tensor::DType::F32));
         let y = x.require_grad().exp().log();
         let _shared = y.clone();
         let got = direct::<B, 1, _, f32>(y).expect("direct read");

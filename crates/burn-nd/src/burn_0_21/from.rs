@@ -1,7 +1,7 @@
 //! ndarray → Tensor on the Burn 0.21 line: [`FromNdarray`] for `Tensor<B, D, K>`.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{get_device_settings, BasicOps, DType, Tensor};
+use burn021::tensor::backend::Backend;
+use burn021::tensor::{get_device_settings, BasicOps, DType, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::backend::kind_holds;

@@ -2,10 +2,10 @@
 //! (see [`module_to_arrays`](crate::module_to_arrays)).
 
 line_module_impls!(
-    burn,
-    [B: burn::tensor::backend::Backend],
+    burn021,
+    [B: burn021::tensor::backend::Backend],
     [B],
     [B,],
-    [burn::tensor::BasicOps<B>],
+    [burn021::tensor::BasicOps<B>],
     crate::base::module::lines::Burn021<B>
 );

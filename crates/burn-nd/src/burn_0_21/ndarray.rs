@@ -6,7 +6,7 @@
 //! slower than a copy (BENCHMARKS.md). Here such a tensor is read through a view of its
 //! buffer instead: one `memcpy` (or one cast loop) into a fresh, huge-page-backed array.
 
-use burn::tensor::{Bool, Float, Int, TensorPrimitive};
+use burn021::tensor::{Bool, Float, Int, TensorPrimitive};
 use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
 use ndarray::{ArcArray, Array, ArrayBase, DataMut, Dimension, IxDyn};
 
@@ -126,7 +126,7 @@ macro_rules! natives {
 dtypes!(filter_dtypes, no_half, natives, ());
 
 /// How each tensor kind wraps burn-ndarray's one primitive type.
-pub trait NdArrayKind<F, I, Q>: burn::tensor::BasicOps<NdArray<F, I, Q>> + sealed::Kind
+pub trait NdArrayKind<F, I, Q>: burn021::tensor::BasicOps<NdArray<F, I, Q>> + sealed::Kind
 where
     F: FloatNdArrayElement,
     I: IntNdArrayElement,
@@ -155,9 +155,9 @@ where
     fn unwrap(primitive: Self::Primitive) -> Result<NdArrayTensor, Error> {
         match primitive {
             TensorPrimitive::Float(t) => Ok(t),
-            TensorPrimitive::QFloat(q) => {
-                Err(Error::quantized(&burn::tensor::TensorMetadata::dtype(&q)))
-            }
+            TensorPrimitive::QFloat(q) => Err(Error::quantized(
+                &burn021::tensor::TensorMetadata::dtype(&q),
+            )),
         }
     }
     fn wrap(tensor: NdArrayTensor) -> Self::Primitive {

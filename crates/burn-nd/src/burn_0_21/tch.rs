@@ -6,7 +6,7 @@
 //! [`cpu_view`] views it with libtorch's own shape and strides, and `ToNdarray` copies or
 //! casts from that view once.
 
-use burn::tensor::{Bool, Float, Int, TensorMetadata, TensorPrimitive};
+use burn021::tensor::{Bool, Float, Int, TensorMetadata, TensorPrimitive};
 use burn_tch::{LibTorch, TchElement, TchTensor};
 use ndarray::{Array, ArrayBase, ArrayViewD, DataMut, Dimension, IxDyn, ShapeBuilder};
 
@@ -56,6 +56,7 @@ pub(crate) fn stored_dtype(kind: tch::Kind) -> Option<NdDType> {
 /// assert!(burn_nd::backend::tch::cpu_view::<f64>(&t).is_err());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
+/// # use burn021 as burn;
 pub fn cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>, Error> {
     let device = tensor.device();
     if device != tch::Device::Cpu {
@@ -155,7 +156,7 @@ pub(crate) fn autodiff_inner<T: 'static>(any: &dyn core::any::Any) -> Option<&T>
 }
 
 /// How each tensor kind wraps burn-tch's one primitive type.
-pub trait TchKind<F: TchElement>: burn::tensor::BasicOps<LibTorch<F>> + sealed::Kind {
+pub trait TchKind<F: TchElement>: burn021::tensor::BasicOps<LibTorch<F>> + sealed::Kind {
     /// The primitive's libtorch tensor.
     #[doc(hidden)]
     fn unwrap(primitive: Self::Primitive) -> Result<TchTensor, Error>;

@@ -1,10 +1,10 @@
 //! Tensor → ndarray on the Burn 0.21 line: [`ToNdarray`] for `Tensor<B, D, K>`.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{BasicOps, Tensor};
+use burn021::tensor::backend::Backend;
+use burn021::tensor::{BasicOps, Tensor};
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
 
-use burn::tensor::TensorData;
+use burn021::tensor::TensorData;
 
 use crate::backend::check_cast;
 use crate::base::array::shaped;
@@ -20,6 +20,7 @@ use crate::{Casting, DTypeLike, Error, NdElement, Rank, StaticRank, ToNdarray};
 /// reads Bool as u32); the cast rules apply to `logical`.
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn::tensor::{DType, TensorData, Transaction, Tensor};
 /// use burn_nd::{ndarray_from_data, Casting};
 /// use burn_ndarray::NdArray;

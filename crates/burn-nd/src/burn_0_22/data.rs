@@ -1,6 +1,6 @@
 //! Burn 0.22's `TensorData` (any storage dtype) to typed element vectors and back.
 
-use burn22::tensor::{Bytes, DType, TensorData};
+use burn::tensor::{Bytes, DType, TensorData};
 
 /// The data's bytes, shape and storage dtype.
 fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
@@ -8,13 +8,13 @@ fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
     (bytes, shape.to_vec(), dtype)
 }
 
-line_data_impls!(burn22::tensor, burn_0_22);
+line_data_impls!(burn::tensor, burn_0_22);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Error;
-    use burn22::tensor::BoolStore;
+    use burn::tensor::BoolStore;
 
     #[test]
     fn wide_and_bool_storage_reads_as_logical_values() {

@@ -7,9 +7,9 @@
 //! loop into the array. A unique, contiguous tensor is handed over by Burn's read for free,
 //! and that is the path taken for it.
 
-use burn22::backend::flex::FlexTensor;
-use burn22::backend::Flex;
-use burn22::tensor::{Tensor, TensorData};
+use burn::backend::flex::FlexTensor;
+use burn::backend::Flex;
+use burn::tensor::{Tensor, TensorData};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::base::array::{assign_same, read_array, strided_view};
@@ -80,9 +80,9 @@ pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
 
 #[cfg(test)]
 mod tests {
-    use burn22::backend::flex::FlexTensor;
-    use burn22::backend::Flex;
-    use burn22::tensor::{Bool, DType, Device, Int, Tensor, TensorData};
+    use burn::backend::flex::FlexTensor;
+    use burn::backend::Flex;
+    use burn::tensor::{Bool, DType, Device, Int, Tensor, TensorData};
     use half::bf16;
     use ndarray::{array, s, Array2, Array3, ArrayD};
 

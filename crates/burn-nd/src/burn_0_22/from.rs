@@ -1,6 +1,6 @@
 //! ndarray → Tensor on the Burn 0.22 line: [`FromNdarray`] for `Tensor<D, K>` on any device.
 
-use burn22::tensor::{DType, Device, Tensor};
+use burn::tensor::{DType, Device, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::backend::kind_holds;
@@ -72,7 +72,7 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
 
 #[cfg(test)]
 mod tests {
-    use burn22::tensor::{Bool, DType, Device, Int, Tensor};
+    use burn::tensor::{Bool, DType, Device, Int, Tensor};
     use ndarray::{array, s, Array2};
 
     use crate::{Casting, Error, FromNdarray, ToNdarray};

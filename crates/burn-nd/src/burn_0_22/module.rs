@@ -2,7 +2,7 @@
 //! (see [`module_to_arrays`](crate::module_to_arrays)).
 
 line_module_impls!(
-    burn22,
+    burn,
     [],
     [],
     [],

@@ -2,7 +2,7 @@
 //! through the backend's own read-back (the direct reads of flex, burn-ndarray and burn-tch
 //! come next).
 
-use burn22::tensor::{Tensor, TensorData};
+use burn::tensor::{Tensor, TensorData};
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
 
 use crate::backend::{check_cast, logical_dtype};
@@ -14,7 +14,7 @@ use crate::{Casting, Error, NdElement, Rank, StaticRank, ToNdarray};
 
 mod sealed_kind {
     pub trait Sealed {}
-    impl<K: burn22::tensor::kind::Basic> Sealed for K {}
+    impl<K: burn::tensor::kind::Basic> Sealed for K {}
 }
 
 /// The tensor kinds burn-nd converts on Burn 0.22: `Float`, `Int` and `Bool`. Code generic
@@ -22,7 +22,6 @@ mod sealed_kind {
 /// same code bounds `K: BasicOps<B>`).
 ///
 /// ```
-/// # use burn22 as burn;
 /// use burn::tensor::{Device, Int, Tensor};
 /// use burn_nd::prelude::*;
 /// use burn_nd::NdKind;
@@ -35,20 +34,16 @@ mod sealed_kind {
 /// assert_eq!(first(&t)?, 7.0);
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-pub trait NdKind:
-    sealed_kind::Sealed
-    + burn22::tensor::kind::Autodiff
-    + burn22::tensor::BackendPrimitive<
-        burn22::backend::Flex,
-        Primitive = burn22::backend::flex::FlexTensor,
-    >
+pub trait NdKind: sealed_kind::Sealed
+    + burn::tensor::kind::Autodiff
+    + burn::tensor::BackendPrimitive<burn::backend::Flex, Primitive = burn::backend::flex::FlexTensor>
 {
 }
 impl<K> NdKind for K where
-    K: burn22::tensor::kind::Autodiff
-        + burn22::tensor::BackendPrimitive<
-            burn22::backend::Flex,
-            Primitive = burn22::backend::flex::FlexTensor,
+    K: burn::tensor::kind::Autodiff
+        + burn::tensor::BackendPrimitive<
+            burn::backend::Flex,
+            Primitive = burn::backend::flex::FlexTensor,
         >
 {
 }
@@ -149,7 +144,7 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
 
 #[cfg(test)]
 mod tests {
-    use burn22::tensor::{Bool, Device, Int, Tensor, TensorData};
+    use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
     use ndarray::{array, Array1, Array2};
 
     use crate::{Casting, Error, ToNdarray};

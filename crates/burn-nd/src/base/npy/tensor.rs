@@ -13,7 +13,6 @@ use crate::{
 /// `.npy` files for tensors: `tensor.write_npy(path)` and `Tensor::read_npy(path, &device)`.
 ///
 /// ```
-/// # use burn22 as burn;
 /// use burn::tensor::{Device, Int, Tensor};
 /// use burn_nd::npy::NpyTensor;
 ///
@@ -35,7 +34,6 @@ pub trait NpyTensor<const D: usize>: ToNdarray<D> + FromNdarray + Clone {
     /// Casting::Safe)` is how a bf16 tensor is saved for NumPy.
     ///
     /// ```
-    /// # use burn22 as burn;
     /// use burn::tensor::{DType, Device, Tensor};
     /// use burn_nd::{npy::{self, NpyTensor}, Casting, Error, FromNdarray};
     /// use burn_nd::ndarray::array;
@@ -83,7 +81,6 @@ impl<const D: usize, T: ToNdarray<D> + FromNdarray + Clone> NpyTensor<D> for T {
 /// A bf16 parameter is an [`Error::Param`] wrapping [`Error::NotInNumpy`].
 ///
 /// ```
-/// # use burn22 as burn;
 /// use burn::nn::{Linear, LinearConfig};
 /// use burn::tensor::Device;
 /// use burn_nd::{npy, Casting};
@@ -108,6 +105,7 @@ pub fn save_module_npz<L, M: ModuleParams<L>>(
 /// `casting`).
 ///
 /// ```
+/// # use burn021 as burn;
 /// use burn::nn::LinearConfig;
 /// use burn_nd::{npy, Casting, Error};
 /// use burn_ndarray::NdArray;

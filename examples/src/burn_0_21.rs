@@ -1,0 +1,94 @@
+//! The Burn 0.21 model: an MLP generic over the backend, and the parameter writer.
+
+use std::path::{Path, PathBuf};
+
+use burn::module::Module;
+use burn::nn::{Linear, LinearConfig, Relu};
+use burn::tensor::backend::Backend;
+use burn::tensor::Tensor;
+use burn_nd::ndarray::Array2;
+
+use crate::BoxError;
+
+/// Input → hidden → ReLU → hidden → ReLU → output.
+#[derive(Module, Debug)]
+pub struct Mlp<B: Backend> {
+    fc1: Linear<B>,
+    fc2: Linear<B>,
+    out: Linear<B>,
+    act: Relu,
+}
+
+impl<B: Backend> Mlp<B> {
+    /// A freshly initialised MLP (weights drawn from the backend's seeded RNG).
+    pub fn new(inputs: usize, hidden: usize, outputs: usize, device: &B::Device) -> Self {
+        Mlp {
+            fc1: LinearConfig::new(inputs, hidden).init(device),
+            fc2: LinearConfig::new(hidden, hidden).init(device),
+            out: LinearConfig::new(hidden, outputs).init(device),
+            act: Relu::new(),
+        }
+    }
+
+    /// The forward pass.
+    pub fn forward(&self, x: Tensor<B, 2>) -> Tensor<B, 2> {
+        let x = self.act.forward(self.fc1.forward(x));
+        let x = self.act.forward(self.fc2.forward(x));
+        self.out.forward(x)
+    }
+
+    /// Every weight and bias as `(name, tensor)`, for saving.
+    pub fn named_parameters(&self) -> Vec<(String, Tensor<B, 2>)> {
+        let mut out = Vec::new();
+        for (name, layer) in [("fc1", &self.fc1), ("fc2", &self.fc2), ("out", &self.out)] {
+            out.push((format!("{name}_weight"), layer.weight.val()));
+            if let Some(bias) = &layer.bias {
+                out.push((format!("{name}_bias"), bias.val().unsqueeze()));
+            }
+        }
+        out
+    }
+}
+
+/// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
+pub fn save_parameters<B: Backend>(model: &Mlp<B>, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
+    use burn_nd::prelude::*;
+    let mut written = Vec::new();
+    for (name, tensor) in model.named_parameters() {
+        let array: Array2<f32> = tensor.into_ndarray()?;
+        let path = dir.join(format!("{name}.npy"));
+        ndarray_npy::write_npy(&path, &array)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Runs `$run::<Autodiff<B>>(device, $args)` on the backend named by `$args.backend`.
+#[macro_export]
+macro_rules! with_backend {
+    ($args:expr, $run:ident) => {{
+        let args = $args;
+        match args.backend.as_str() {
+            #[cfg(feature = "ndarray")]
+            "ndarray" => $run::<burn_autodiff::Autodiff<burn_ndarray::NdArray>>(
+                burn_ndarray::NdArrayDevice::Cpu,
+                &args,
+            ),
+            #[cfg(feature = "wgpu")]
+            "wgpu" => $run::<burn_autodiff::Autodiff<burn_wgpu::Wgpu>>(
+                burn_wgpu::WgpuDevice::DefaultDevice,
+                &args,
+            ),
+            #[cfg(feature = "tch")]
+            "tch" => $run::<burn_autodiff::Autodiff<burn_tch::LibTorch>>(
+                burn_tch::LibTorchDevice::Cpu,
+                &args,
+            ),
+            other => Err(format!(
+                "backend {other} is not compiled in (compiled: {})",
+                $crate::compiled_backends()
+            )
+            .into()),
+        }
+    }};
+}

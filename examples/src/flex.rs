@@ -1,0 +1,67 @@
+//! The Burn 0.22 model, on any `Device` (the scripts use burn-flex): the MLP and the
+//! parameter writer.
+
+use std::path::{Path, PathBuf};
+
+// `#[derive(Module)]` names `burn::`: here that is Burn 0.22.
+use burn22 as burn;
+
+use burn::module::Module;
+use burn::nn::{Linear, LinearConfig, Relu};
+use burn::tensor::{Device, Tensor};
+use burn_nd::ndarray::Array2;
+
+use crate::BoxError;
+
+/// Input → hidden → ReLU → hidden → ReLU → output.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    fc1: Linear,
+    fc2: Linear,
+    out: Linear,
+    act: Relu,
+}
+
+impl Mlp {
+    /// A freshly initialised MLP (weights drawn from the backend's seeded RNG).
+    pub fn new(inputs: usize, hidden: usize, outputs: usize, device: &Device) -> Self {
+        Mlp {
+            fc1: LinearConfig::new(inputs, hidden).init(device),
+            fc2: LinearConfig::new(hidden, hidden).init(device),
+            out: LinearConfig::new(hidden, outputs).init(device),
+            act: Relu::new(),
+        }
+    }
+
+    /// The forward pass.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let x = self.act.forward(self.fc1.forward(x));
+        let x = self.act.forward(self.fc2.forward(x));
+        self.out.forward(x)
+    }
+
+    /// Every weight and bias as `(name, tensor)`, for saving.
+    pub fn named_parameters(&self) -> Vec<(String, Tensor<2>)> {
+        let mut out = Vec::new();
+        for (name, layer) in [("fc1", &self.fc1), ("fc2", &self.fc2), ("out", &self.out)] {
+            out.push((format!("{name}_weight"), layer.weight.val()));
+            if let Some(bias) = &layer.bias {
+                out.push((format!("{name}_bias"), bias.val().unsqueeze()));
+            }
+        }
+        out
+    }
+}
+
+/// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
+pub fn save_parameters(model: &Mlp, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
+    use burn_nd::prelude::*;
+    let mut written = Vec::new();
+    for (name, tensor) in model.named_parameters() {
+        let array: Array2<f32> = tensor.into_ndarray()?;
+        let path = dir.join(format!("{name}.npy"));
+        ndarray_npy::write_npy(&path, &array)?;
+        written.push(path);
+    }
+    Ok(written)
+}
