@@ -28,47 +28,44 @@ def calls_per_sample(nbytes, once_ns):
     return min(100, max(1, 10_000 // max(1, once_ns)))
 
 
-def bench(nbytes, run):
-    """Median time per call of `run`; outputs are dropped after the clock stops."""
+def calibrate(nbytes, run):
+    """One warm-up call, then the calls per sample for a call as long as a second one."""
     run()  # warm-up
     start = time.perf_counter_ns()
     out = run()
     calls = calls_per_sample(nbytes, time.perf_counter_ns() - start)
     del out
+    return calls
+
+
+def sample(calls, run):
+    """The time of `calls` calls of `run`; the outputs are dropped after the clock stops."""
+    outputs = []
+    start = time.perf_counter_ns()
+    for _ in range(calls):
+        outputs.append(run())
+    elapsed = time.perf_counter_ns() - start
+    del outputs
+    return elapsed
+
+
+def bench(nbytes, run):
+    """Median time per call of `run`."""
+    calls = calibrate(nbytes, run)
     n = samples(nbytes)
-    times = []
-    for _ in range(n):
-        outputs = []
-        start = time.perf_counter_ns()
-        for _ in range(calls):
-            outputs.append(run())
-        times.append(time.perf_counter_ns() - start)
-        del outputs
-    times.sort()
+    times = sorted(sample(calls, run) for _ in range(n))
     return times[n // 2] // calls, n * calls
 
 
 def pair(a, run_a, b, run_b, nbytes):
     """As `Bencher::pair` in convert.rs: `a` and `b` timed in alternating samples; prints the
     median over samples of a's time per call divided by b's."""
-    calls = []
-    for run in (run_a, run_b):
-        run()  # warm-up
-        start = time.perf_counter_ns()
-        out = run()
-        calls.append(calls_per_sample(nbytes, time.perf_counter_ns() - start))
-        del out
+    calls_a, calls_b = calibrate(nbytes, run_a), calibrate(nbytes, run_b)
     ratios = []
     for _ in range(samples(nbytes)):
-        per_call = []
-        for run, n in zip((run_a, run_b), calls):
-            outputs = []
-            start = time.perf_counter_ns()
-            for _ in range(n):
-                outputs.append(run())
-            per_call.append((time.perf_counter_ns() - start) / n)
-            del outputs
-        ratios.append(per_call[0] / max(1.0, per_call[1]))
+        per_call_a = sample(calls_a, run_a) / calls_a
+        per_call_b = sample(calls_b, run_b) / calls_b
+        ratios.append(per_call_a / max(1.0, per_call_b))
     ratios.sort()
     print(f"PAIR {a} {b} {nbytes} {ratios[len(ratios) // 2]:.4f} {len(ratios)}", flush=True)
 

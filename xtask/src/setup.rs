@@ -9,10 +9,10 @@ use std::process::{Command, Stdio};
 use crate::{cargo, project_root, run_status, Backend, Error, TORCH_VERSION};
 
 /// crates.io version of cargo-fuzz that runs the `.npy` / `.npz` fuzz targets.
-pub(crate) const CARGO_FUZZ_VERSION: &str = "0.13.2";
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// The venv named by `$var`, default `~/.cache/burn-nd/<name>`.
-pub(crate) fn venv_dir(var: &str, name: &str) -> PathBuf {
+fn venv_dir(var: &str, name: &str) -> PathBuf {
     if let Some(dir) = env::var_os(var) {
         return PathBuf::from(dir);
     }
@@ -61,7 +61,7 @@ pub(crate) fn pip_setup(
 }
 
 /// The folder holding libtorch's shared libraries inside the venv.
-pub(crate) fn torch_lib_dir(venv: &Path) -> Result<PathBuf, Error> {
+fn torch_lib_dir(venv: &Path) -> Result<PathBuf, Error> {
     let out = Command::new(venv.join("bin/python"))
         .args([
             "-c",
@@ -75,7 +75,7 @@ pub(crate) fn torch_lib_dir(venv: &Path) -> Result<PathBuf, Error> {
 }
 
 /// The version of the Python module `module` importable from `venv`, if any.
-pub(crate) fn installed(venv: &Path, module: &str) -> Option<String> {
+fn installed(venv: &Path, module: &str) -> Option<String> {
     let out = Command::new(venv.join("bin/python"))
         .args([
             "-c",
@@ -89,7 +89,7 @@ pub(crate) fn installed(venv: &Path, module: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-pub(crate) fn dpkg_installed(package: &str) -> bool {
+fn dpkg_installed(package: &str) -> bool {
     Command::new("dpkg-query")
         .args(["-W", "-f=${Status}", package])
         .output()
@@ -97,7 +97,7 @@ pub(crate) fn dpkg_installed(package: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub(crate) fn is_root() -> bool {
+fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -8,12 +8,12 @@ use crate::setup::{backend_env, fuzz_command, fuzz_setup, numpy_venv, pip_setup,
 use crate::{cargo, project_root, run_status, Backend, Error, NUMPY_VERSION};
 
 /// The fuzz targets in `crates/burn-nd/fuzz`, and how long the test run gives each.
-pub(crate) const FUZZ_TARGETS: [&str; 2] = ["npy_reader", "npz_reader"];
-pub(crate) const FUZZ_SMOKE_SECONDS: u32 = 20;
+const FUZZ_TARGETS: [&str; 2] = ["npy_reader", "npz_reader"];
+const FUZZ_SMOKE_SECONDS: u32 = 20;
 
 /// Makes `cmd` cover the whole workspace except the crates of backends that cannot build
 /// here, with the environment the usable ones need.
-pub(crate) fn workspace(cmd: &mut Command, usable: &[Backend]) -> Result<(), Error> {
+fn workspace(cmd: &mut Command, usable: &[Backend]) -> Result<(), Error> {
     cmd.arg("--workspace");
     for b in [Backend::Wgpu, Backend::Tch] {
         if !usable.contains(&b) {
@@ -27,14 +27,14 @@ pub(crate) fn workspace(cmd: &mut Command, usable: &[Backend]) -> Result<(), Err
 }
 
 #[derive(Default, Debug, Clone, Copy)]
-pub(crate) struct Counts {
+struct Counts {
     passed: usize,
     failed: usize,
     skipped: usize,
 }
 
 /// One row of the final matrix.
-pub(crate) struct Row {
+struct Row {
     name: String,
     counts: Counts,
     /// Why the row failed beyond its test counts (a build that broke, a backend that could not run).
@@ -57,7 +57,7 @@ impl Row {
 
 /// Runs a cargo command, echoing its output, and counts `test NAME ... ok|FAILED|ignored`
 /// lines by row: `label(test name)`.
-pub(crate) fn run_tests(
+fn run_tests(
     cmd: &mut Command,
     label: &dyn Fn(&str) -> String,
 ) -> Result<(BTreeMap<String, Counts>, bool), Error> {
@@ -85,7 +85,7 @@ pub(crate) fn run_tests(
     Ok((rows, child.wait()?.success()))
 }
 
-pub(crate) fn check_step(name: &str, cmd: &mut Command) -> Row {
+fn check_step(name: &str, cmd: &mut Command) -> Row {
     println!("\n=== {name} ===");
     let ok = run_status(cmd);
     Row {
@@ -389,7 +389,7 @@ fn line_label<'a>(line: &'a str, name: &'a str) -> impl Fn(&str) -> String + 'a 
 
 /// The workspace's `rust-version`, and a `cargo check` of the published crates (the usable
 /// backends' ones) on that toolchain, installed through rustup first when `setup` is set.
-pub(crate) fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Error> {
+fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Error> {
     let manifest = std::fs::read_to_string(project_root().join("Cargo.toml"))?;
     let version = manifest
         .lines()
@@ -421,12 +421,7 @@ pub(crate) fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Com
 
 /// Adds the counted rows; a command that failed without a failing test (a build error, a
 /// crash) becomes a failed row of its own.
-pub(crate) fn push_rows(
-    rows: &mut Vec<Row>,
-    counts: BTreeMap<String, Counts>,
-    ok: bool,
-    what: &str,
-) {
+fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, what: &str) {
     let any_failed = counts.values().any(|c| c.failed > 0);
     if counts.is_empty() && ok {
         rows.push(Row::failed(what, "ran no test"));
@@ -446,7 +441,7 @@ pub(crate) fn push_rows(
     }
 }
 
-pub(crate) fn print_matrix(rows: &[Row]) {
+fn print_matrix(rows: &[Row]) {
     let width = rows
         .iter()
         .map(|r| r.name.len())
