@@ -251,13 +251,31 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         }
     }
 
-    // Burn 0.22's embedded CPU backend needs no setup: it always runs.
-    println!("\n=== conformance: Burn 0.22 flex ===");
-    let mut cmd = cargo();
-    cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
-        .args(["--features", "flex", "--test", "flex"]);
-    let (counts, ok) = run_tests(&mut cmd, &line_label("0.22", "flex"))?;
-    push_rows(&mut rows, counts, ok, "conformance 0.22 flex");
+    // Burn 0.22: flex, its embedded CPU backend, always; burn-ndarray (no system dependency
+    // either) and libtorch where usable. One feature set for every 0.22 row, so the suite and
+    // the Burn 0.22 stack are built once for all of them.
+    // (row, test binary, burn-nd-conformance feature)
+    let mut suites = vec![
+        ("flex", "flex", "flex"),
+        ("ndarray", "ndarray_0_22", "ndarray-0-22"),
+    ];
+    let tch = usable.contains(&Backend::Tch);
+    if tch {
+        suites.push(("tch", "tch_0_22", "tch-0-22"));
+    }
+    let features: Vec<&str> = suites.iter().map(|&(_, _, feature)| feature).collect();
+    for &(name, test, _) in &suites {
+        println!("\n=== conformance: Burn 0.22 {name} ===");
+        let mut cmd = cargo();
+        cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
+            .args(["--features", &features.join(","), "--test", test]);
+        if tch {
+            // The shared build links libtorch.
+            backend_env(Backend::Tch, &mut cmd)?;
+        }
+        let (counts, ok) = run_tests(&mut cmd, &line_label("0.22", name))?;
+        push_rows(&mut rows, counts, ok, &format!("conformance 0.22 {name}"));
+    }
     println!("\n=== examples: Burn 0.22 flex ===");
     for (script, mut cmd) in example_runs("flex", ("40", "8")) {
         rows.push(check_step(

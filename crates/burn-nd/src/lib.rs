@@ -56,6 +56,12 @@
 //! - No function here panics on user data: NaN, infinities and overflow follow
 //!   [`Casting`], never Burn's panicking `TensorData::convert`.
 #![deny(missing_docs)]
+// The fuzz build (no Burn line, `--cfg fuzzing`) uses only the `.npy` codec: the macros and
+// helpers each line instantiates are unused there.
+#![cfg_attr(
+    not(any(feature = "burn-0-21", feature = "burn-0-22")),
+    allow(unused_macros, dead_code)
+)]
 #![cfg_attr(
     not(test),
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -84,6 +90,9 @@ pub use base::to::ToNdarray;
 pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
 #[cfg(feature = "burn-0-21")]
 pub use burn_0_21::to::ndarray_from_data;
+#[cfg(feature = "burn-0-22")]
+#[doc(hidden)]
+pub use burn_0_22::to::kinds;
 #[cfg(feature = "burn-0-22")]
 pub use burn_0_22::to::NdKind;
 

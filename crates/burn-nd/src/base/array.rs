@@ -174,6 +174,70 @@ pub(crate) fn assign_same<
     true
 }
 
+/// `$body` with `$storage` bound to the storage of `$tensor`, an `NdArrayTensor` of the
+/// burn-ndarray crate `$nd` (the one of a Burn line), whatever its element type.
+macro_rules! with_ndarray_storage {
+    ($nd:ident, $tensor:expr, $storage:ident => $body:expr) => {
+        // burn-ndarray has no storage for f16 and bf16.
+        dtypes!(
+            filter_dtypes,
+            no_half,
+            ndarray_storage_arms,
+            ($nd, ($tensor), $storage, ($body))
+        )
+    };
+}
+
+/// The arms of [`with_ndarray_storage`], one per variant of `NdArrayTensor`.
+macro_rules! ndarray_storage_arms {
+    (($nd:ident, ($tensor:expr), $storage:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        match $tensor {
+            $($nd::NdArrayTensor::$v($storage) => $body,)*
+        }
+    };
+}
+
+/// The direct read of burn-ndarray tensors, the same for every Burn line: `read_copy` and
+/// `copy_into` over the `NdArrayTensor` of the burn-ndarray crate `$nd`. Burn's own
+/// `into_data` hands a unique contiguous buffer over for free but copies any other tensor (one
+/// shared with a clone, as every `to_ndarray(&self)` is, or one with permuted strides) element
+/// by element through an `IxDyn` iterator; these read through a view of the buffer instead.
+macro_rules! ndarray_storage_reads {
+    ($nd:ident) => {
+        /// Reads a burn-ndarray tensor straight from its buffer. `None` for a buffer that
+        /// Burn's own read hands over without any copy (one nothing else shares, in standard
+        /// layout), which the caller should take that way instead.
+        pub(crate) fn read_copy<E: $crate::NdElement, Dm: ndarray::Dimension>(
+            tensor: &$nd::NdArrayTensor,
+            exact: bool,
+        ) -> Option<Result<ndarray::Array<E, Dm>, $crate::Error>> {
+            with_ndarray_storage!($nd, tensor, storage => {
+                let view = storage.view();
+                if storage.is_unique() && view.is_standard_layout() {
+                    return None;
+                }
+                Some($crate::base::array::read_array(&view, exact))
+            })
+        }
+
+        /// Copies a burn-ndarray tensor's values into `out` (same shape) when it stores
+        /// `E`s; `false` when it stores another type.
+        pub(crate) fn copy_into<E, S, Dm>(
+            tensor: &$nd::NdArrayTensor,
+            out: &mut ndarray::ArrayBase<S, Dm>,
+        ) -> bool
+        where
+            E: $crate::NdElement,
+            S: ndarray::DataMut<Elem = E>,
+            Dm: ndarray::Dimension,
+        {
+            with_ndarray_storage!($nd, tensor, storage => {
+                $crate::base::array::assign_same(&storage.view(), out)
+            })
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

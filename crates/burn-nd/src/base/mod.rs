@@ -9,6 +9,7 @@
 pub(crate) mod dtype;
 #[macro_use]
 pub(crate) mod dynarray;
+#[macro_use]
 pub(crate) mod array;
 pub(crate) mod casting;
 pub(crate) mod element;

@@ -8,9 +8,8 @@
 
 use burn021::tensor::{Bool, Float, Int, TensorPrimitive};
 use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
-use ndarray::{ArcArray, Array, ArrayBase, DataMut, Dimension, IxDyn};
+use ndarray::{ArcArray, IxDyn};
 
-use crate::base::array::{assign_same, read_array};
 use crate::burn_0_21::direct::autodiff_inner_of;
 use crate::{Error, NdElement};
 
@@ -19,52 +18,8 @@ mod sealed {
     pub trait Kind {}
 }
 
-/// `$body` with `$storage` bound to the tensor's storage, whatever its element type.
-macro_rules! with_storage {
-    ($tensor:expr, $storage:ident => $body:expr) => {
-        // burn-ndarray has no storage for f16 and bf16.
-        dtypes!(
-            filter_dtypes,
-            no_half,
-            storage_arms,
-            (($tensor), $storage, ($body))
-        )
-    };
-}
-
-/// The arms of [`with_storage`], one per variant of `NdArrayTensor`.
-macro_rules! storage_arms {
-    ((($tensor:expr), $storage:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
-        match $tensor {
-            $(NdArrayTensor::$v($storage) => $body,)*
-        }
-    };
-}
-
-/// Reads a burn-ndarray tensor straight from its buffer. `None` for a buffer that Burn's own
-/// read hands over without any copy (one nothing else shares, in standard layout), which the
-/// caller should take that way instead.
-pub(crate) fn read_copy<E: NdElement, Dm: Dimension>(
-    tensor: &NdArrayTensor,
-    exact: bool,
-) -> Option<Result<Array<E, Dm>, Error>> {
-    with_storage!(tensor, storage => {
-        let view = storage.view();
-        if storage.is_unique() && view.is_standard_layout() {
-            return None;
-        }
-        Some(read_array(&view, exact))
-    })
-}
-
-/// Copies a burn-ndarray tensor's values into `out` (same shape) when it stores `E`s; `false`
-/// when it stores another type.
-pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
-    tensor: &NdArrayTensor,
-    out: &mut ArrayBase<S, Dm>,
-) -> bool {
-    with_storage!(tensor, storage => assign_same(&storage.view(), out))
-}
+// `read_copy` and `copy_into` over burn-ndarray 0.21's `NdArrayTensor`.
+ndarray_storage_reads!(burn_ndarray);
 
 /// The inner burn-ndarray tensor of an `Autodiff<NdArray<F, I>>` Float primitive, for every
 /// float and int element type burn-ndarray takes.

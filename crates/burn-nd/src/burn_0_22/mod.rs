@@ -9,4 +9,6 @@ pub(crate) mod dtype;
 pub(crate) mod flex;
 pub(crate) mod from;
 pub(crate) mod module;
+#[cfg(feature = "ndarray-0-22")]
+pub(crate) mod ndarray;
 pub(crate) mod to;

@@ -37,6 +37,7 @@ mod sealed_kind {
 pub trait NdKind: sealed_kind::Sealed
     + burn::tensor::kind::Autodiff
     + burn::tensor::BackendPrimitive<burn::backend::Flex, Primitive = burn::backend::flex::FlexTensor>
+    + kinds::NdArrayPrimitive
 {
 }
 impl<K> NdKind for K where
@@ -44,8 +45,37 @@ impl<K> NdKind for K where
         + burn::tensor::BackendPrimitive<
             burn::backend::Flex,
             Primitive = burn::backend::flex::FlexTensor,
-        >
+        > + kinds::NdArrayPrimitive
 {
+}
+
+/// What [`NdKind`] asks of a kind for the direct reads the enabled features add.
+#[doc(hidden)]
+#[allow(deprecated)] // burn-ndarray is deprecated in Burn 0.22
+pub mod kinds {
+    /// A kind whose tensors give their burn-ndarray primitive (feature `ndarray-0-22`).
+    #[cfg(feature = "ndarray-0-22")]
+    pub trait NdArrayPrimitive:
+        burn::tensor::BackendPrimitive<
+        burn::backend::NdArray,
+        Primitive = burn::backend::ndarray::NdArrayTensor,
+    >
+    {
+    }
+    #[cfg(feature = "ndarray-0-22")]
+    impl<K> NdArrayPrimitive for K where
+        K: burn::tensor::BackendPrimitive<
+            burn::backend::NdArray,
+            Primitive = burn::backend::ndarray::NdArrayTensor,
+        >
+    {
+    }
+
+    /// Every kind, without feature `ndarray-0-22`.
+    #[cfg(not(feature = "ndarray-0-22"))]
+    pub trait NdArrayPrimitive {}
+    #[cfg(not(feature = "ndarray-0-22"))]
+    impl<K> NdArrayPrimitive for K {}
 }
 
 /// `data`'s values as an array of dimension `Dm`, cast under `casting`.
@@ -66,19 +96,30 @@ fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
 ) -> Result<Array<E, Dm>, Error> {
     check_cast(tensor.dtype(), E::DTYPE, casting)?;
     // An Autodiff tensor's values are its inner tensor's (an O(1) unwrap).
-    let tensor = tensor.without_autodiff();
-    let data = match flex::primitive(&tensor) {
-        Some(primitive) => {
-            // Ours gone, the buffer is unique again unless someone else holds it.
-            drop(tensor);
-            match flex::read(primitive, casting == Casting::Exact)? {
-                Ok(array) => return Ok(array),
-                Err(data) => data,
-            }
-        }
-        None => tensor.try_into_data().map_err(Error::backend)?,
-    };
-    array_from_data(data, casting)
+    match direct(tensor.without_autodiff(), casting == Casting::Exact)? {
+        Ok(array) => Ok(array),
+        Err(data) => array_from_data(data, casting),
+    }
+}
+
+/// The direct read of a CPU backend's tensor from its memory (`Ok`), or the data Burn's
+/// read-back gives (`Err`: another backend, or a buffer Burn's read hands over for free).
+fn direct<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
+    tensor: Tensor<D, K>,
+    exact: bool,
+) -> Result<Result<Array<E, Dm>, TensorData>, Error> {
+    // Each downcast shares the buffer; ours is dropped first so it is unique again unless
+    // someone else holds it.
+    if let Some(primitive) = flex::primitive(&tensor) {
+        drop(tensor);
+        return flex::read(primitive, exact);
+    }
+    #[cfg(feature = "ndarray-0-22")]
+    if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&tensor) {
+        drop(tensor);
+        return crate::burn_0_22::ndarray::read::<D, K, E, Dm>(primitive, exact);
+    }
+    tensor.try_into_data().map(Err).map_err(Error::backend)
 }
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
@@ -129,10 +170,19 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
             });
         }
         check_cast(self.dtype(), E::DTYPE, casting)?;
-        // A same-dtype flex read is one copy straight from the tensor's storage into `out`.
-        if let Some(primitive) = flex::primitive(&self.clone().without_autodiff()) {
-            if logical_dtype(self.dtype())? == E::DTYPE && flex::copy_into(&primitive, out) {
-                return Ok(());
+        // A same-dtype read of a CPU backend's tensor is one copy straight from its memory.
+        if logical_dtype(self.dtype())? == E::DTYPE {
+            let plain = self.clone().without_autodiff();
+            if let Some(primitive) = flex::primitive(&plain) {
+                if flex::copy_into(&primitive, out) {
+                    return Ok(());
+                }
+            }
+            #[cfg(feature = "ndarray-0-22")]
+            if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&plain) {
+                if crate::burn_0_22::ndarray::copy_into(&primitive, out) {
+                    return Ok(());
+                }
             }
         }
         // Read (and, under `Exact`, check) everything before the first write.

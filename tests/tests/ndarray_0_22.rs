@@ -1,0 +1,77 @@
+//! The conformance suite on Burn 0.22's burn-ndarray device (deprecated in 0.22, removed in 0.23),
+//! plain and Autodiff: every tensor goes through the backend's read-back.
+#![cfg(feature = "ndarray-0-22")]
+#![allow(deprecated)]
+
+use burn_nd::NdDType;
+use burn_nd_conformance::Expect;
+
+/// burn-ndarray holds every integer type and f32/f64, as on 0.21.
+const NDARRAY: Expect = Expect {
+    dtypes: &[
+        NdDType::F32,
+        NdDType::F64,
+        NdDType::I64,
+        NdDType::I32,
+        NdDType::I16,
+        NdDType::I8,
+        NdDType::U64,
+        NdDType::U32,
+        NdDType::U16,
+        NdDType::U8,
+    ],
+};
+
+mod plain {
+    burn_nd_conformance::conformance!(
+        burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray(),
+        super::NDARRAY
+    );
+}
+
+mod autodiff {
+    burn_nd_conformance::conformance!(
+        burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray().autodiff(),
+        super::NDARRAY,
+        autodiff
+    );
+}
+
+/// What the direct read of burn-ndarray tensors (feature `ndarray-0-22`) guarantees.
+mod direct {
+    use burn_nd::ndarray::{Array2, Array3};
+    use burn_nd::prelude::*;
+    use burn_nd_conformance::burn22::tensor::{Device, Tensor, TensorData};
+
+    /// A unique, contiguous tensor read as its own dtype hands its buffer over, plain and on
+    /// the Autodiff device; shared and permuted ones are read in logical order.
+    #[test]
+    fn unique_buffers_are_handed_over_and_views_read_in_order() {
+        for device in [Device::ndarray(), Device::ndarray().autodiff()] {
+            let values: Vec<f32> = (0..4096).map(|i| i as f32).collect();
+            let address = values.as_ptr();
+            let t = Tensor::<2>::from_data(TensorData::new(values, [64, 64]), &device);
+            let shared: Array2<f32> = t.to_ndarray().expect("shared");
+            assert_ne!(shared.as_ptr(), address, "a shared read copies");
+            let a: Array2<f32> = t.into_ndarray().expect("into");
+            assert_eq!(
+                a.as_ptr(),
+                address,
+                "{device:?}: the array reuses the buffer"
+            );
+            assert_eq!(a, shared);
+
+            let cube = Tensor::<3>::from_data(
+                TensorData::new((0..24).map(|i| i as f32).collect::<Vec<_>>(), [2, 3, 4]),
+                &device,
+            );
+            let permuted: Array3<f64> = cube.clone().permute([2, 0, 1]).to_ndarray().expect("p");
+            let expected = cube
+                .to_ndarray::<f32>()
+                .expect("cube")
+                .permuted_axes([2, 0, 1])
+                .mapv(f64::from);
+            assert_eq!(permuted, expected);
+        }
+    }
+}
