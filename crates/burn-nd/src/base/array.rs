@@ -176,6 +176,7 @@ pub(crate) fn assign_same<
 
 /// `$body` with `$storage` bound to the storage of `$tensor`, an `NdArrayTensor` of the
 /// burn-ndarray crate `$nd` (the one of a Burn line), whatever its element type.
+#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
 macro_rules! with_ndarray_storage {
     ($nd:ident, $tensor:expr, $storage:ident => $body:expr) => {
         // burn-ndarray has no storage for f16 and bf16.
@@ -189,6 +190,7 @@ macro_rules! with_ndarray_storage {
 }
 
 /// The arms of [`with_ndarray_storage`], one per variant of `NdArrayTensor`.
+#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
 macro_rules! ndarray_storage_arms {
     (($nd:ident, ($tensor:expr), $storage:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         match $tensor {
@@ -202,6 +204,7 @@ macro_rules! ndarray_storage_arms {
 /// `into_data` hands a unique contiguous buffer over for free but copies any other tensor (one
 /// shared with a clone, as every `to_ndarray(&self)` is, or one with permuted strides) element
 /// by element through an `IxDyn` iterator; these read through a view of the buffer instead.
+#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
 macro_rules! ndarray_storage_reads {
     ($nd:ident) => {
         /// Reads a burn-ndarray tensor straight from its buffer. `None` for a buffer that

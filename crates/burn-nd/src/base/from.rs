@@ -114,3 +114,30 @@ pub trait FromNdarray: sealed::Sealed + Sized {
         S: Data<Elem = A>,
         Dm: Dimension;
 }
+
+/// The checks every line's `from_ndarray_as` makes before converting anything: a rank-`rank`
+/// tensor (not 0) from an `ndim`-dimensional array, of a plain `dtype` that the tensor `kind`
+/// holds and the device supports (`supported`). The target dtype, or the error naming what is
+/// wrong.
+pub(crate) fn check_target(
+    ndim: usize,
+    rank: usize,
+    kind: &'static str,
+    dtype: impl crate::DTypeLike,
+    supported: bool,
+) -> Result<crate::NdDType, Error> {
+    if rank == 0 {
+        return Err(Error::RankZero);
+    }
+    if ndim != rank {
+        return Err(Error::Rank {
+            got: ndim,
+            expected: rank,
+        });
+    }
+    let nd = crate::base::dtype::target_dtype(dtype)?;
+    if !crate::backend::kind_holds(kind, nd) || !supported {
+        return Err(Error::Unsupported { dtype: nd, kind });
+    }
+    Ok(nd)
+}

@@ -54,10 +54,32 @@ pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 /// assert_eq!(d[[0, 1]], 3.0);
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
+pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// The tensor's logical dtype ([`Error::Quantized`] for a quantized tensor).
     #[doc(hidden)]
     fn nd_dtype(&self) -> Result<crate::NdDType, Error>;
+
+    /// The tensor's shape.
+    #[doc(hidden)]
+    fn nd_shape(&self) -> Vec<usize>;
+
+    /// The one read behind every `to_` / `into_` form: the tensor as an array of dimension
+    /// `Dm`, cast under `casting` (checked before anything is read).
+    #[doc(hidden)]
+    fn read_array<E: NdElement, Dm: Dimension>(
+        self,
+        casting: Casting,
+    ) -> Result<Array<E, Dm>, Error>;
+
+    /// Copies the tensor's values straight from its memory into `out` (its shape, checked by
+    /// the caller) where the line can and no cast is needed; `false`, writing nothing,
+    /// elsewhere.
+    #[doc(hidden)]
+    fn copy_direct<E, S, Dm>(&self, out: &mut ArrayBase<S, Dm>) -> Result<bool, Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension;
 
     /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
@@ -72,7 +94,9 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// assert_eq!(a.as_slice(), Some(&[1u8, 0][..]));
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
-    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error>;
+    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        self.read_array(casting)
+    }
 
     /// Copies the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
@@ -88,7 +112,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// assert!(t.to_ndarray_dyn_with::<u8>(Casting::SameKind).is_err());
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
-    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error>;
+    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
+        // A clone is one reference count.
+        self.clone().read_array(casting)
+    }
 
     /// Writes the tensor's values into `out`, an array the caller owns and reuses (NumPy's
     /// `np.copyto(out, a)`, PyTorch's `out=`), cast under [`Casting::Safe`]. See
@@ -127,8 +154,8 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// shapes) and a cast `casting` forbids ([`Error::Casting`], naming both dtypes) are found
     /// before anything is read; under [`Casting::Exact`] every value is cast and checked in a
     /// temporary array before any is written, so an inexact value ([`Error::Inexact`]) leaves
-    /// `out` as it was. A same-dtype read of a burn-ndarray or CPU burn-tch tensor (plain or
-    /// `Autodiff`) is one copy straight from the tensor's memory into `out`; any other read
+    /// `out` as it was. A same-dtype read of a burn-flex (0.22), burn-ndarray or CPU burn-tch (0.21) tensor,
+    /// plain or `Autodiff`, is one copy straight from the tensor's memory into `out`; any other read
     /// goes through one temporary array.
     ///
     /// ```
@@ -157,7 +184,24 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     where
         E: NdElement,
         S: DataMut<Elem = E>,
-        Dm: Dimension;
+        Dm: Dimension,
+    {
+        let shape = self.nd_shape();
+        if out.shape() != shape.as_slice() {
+            return Err(Error::Shape {
+                expected: shape,
+                found: out.shape().to_vec(),
+            });
+        }
+        crate::backend::check_cast(self.nd_dtype()?, E::DTYPE, casting)?;
+        if self.copy_direct(out)? {
+            return Ok(());
+        }
+        // Read (and, under `Exact`, check) everything before the first write.
+        let values: ArrayD<E> = self.clone().read_array(casting)?;
+        out.assign(&values);
+        Ok(())
+    }
 
     /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].
     ///
@@ -207,7 +251,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// ```
     fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
     where
-        Rank<D>: StaticRank;
+        Rank<D>: StaticRank,
+    {
+        self.read_array(casting)
+    }
 
     /// Copies the tensor into an array of static dimension, casting under `casting`.
     ///
@@ -226,7 +273,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized {
     /// ```
     fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
     where
-        Rank<D>: StaticRank;
+        Rank<D>: StaticRank,
+    {
+        self.clone().read_array(casting)
+    }
 
     /// Consumes the tensor into an array of static dimension under [`Casting::Safe`].
     ///

@@ -4,10 +4,8 @@ use burn021::tensor::backend::Backend;
 use burn021::tensor::{get_device_settings, BasicOps, DType, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
-use crate::backend::kind_holds;
 use crate::base::array::logical_values;
-use crate::base::dtype::target_dtype;
-use crate::base::from::sealed;
+use crate::base::from::{check_target, sealed};
 use crate::burn_0_21::data::slice_to_data;
 use crate::{Casting, Error, FromNdarray, NdElement};
 
@@ -47,22 +45,13 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
         S: Data<Elem = A>,
         Dm: Dimension,
     {
-        if D == 0 {
-            return Err(Error::RankZero);
-        }
-        if array.ndim() != D {
-            return Err(Error::Rank {
-                got: array.ndim(),
-                expected: D,
-            });
-        }
-        let nd = target_dtype(dtype)?;
-        if !kind_holds(K::name(), nd) || !B::supports_dtype(device, dtype) {
-            return Err(Error::Unsupported {
-                dtype: nd,
-                kind: K::name(),
-            });
-        }
+        check_target(
+            array.ndim(),
+            D,
+            K::name(),
+            dtype,
+            B::supports_dtype(device, dtype),
+        )?;
         let data = slice_to_data(&logical_values(array), array.shape(), dtype, casting)?;
         // `data.dtype` is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.

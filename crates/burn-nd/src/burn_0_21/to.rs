@@ -8,9 +8,9 @@ use burn021::tensor::TensorData;
 
 use crate::backend::check_cast;
 use crate::base::array::shaped;
-use crate::base::to::{sealed, DimOf};
+use crate::base::to::sealed;
 use crate::burn_0_21::data::data_into_vec;
-use crate::{Casting, DTypeLike, Error, NdElement, Rank, StaticRank, ToNdarray};
+use crate::{Casting, DTypeLike, Error, NdElement, ToNdarray};
 
 /// Converts data read back from a tensor whose logical dtype is `logical` into an array,
 /// casting under `casting`: the building block for read paths that get their [`TensorData`]
@@ -97,56 +97,31 @@ where
         crate::backend::logical_dtype(self.dtype())
     }
 
-    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        read(self, casting)
+    fn nd_shape(&self) -> Vec<usize> {
+        self.shape().to_vec()
     }
 
-    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        read(self.clone(), casting)
-    }
-
-    fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
-    where
-        Rank<D>: StaticRank,
-    {
-        read(self, casting)
-    }
-
-    fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
-    where
-        Rank<D>: StaticRank,
-    {
-        read(self.clone(), casting)
-    }
-
-    fn read_into_with<E, S, Dm>(
-        &self,
-        out: &mut ArrayBase<S, Dm>,
+    fn read_array<E: NdElement, Dm: Dimension>(
+        self,
         casting: Casting,
-    ) -> Result<(), Error>
+    ) -> Result<Array<E, Dm>, Error> {
+        read(self, casting)
+    }
+
+    fn copy_direct<E, S, Dm>(&self, out: &mut ArrayBase<S, Dm>) -> Result<bool, Error>
     where
         E: NdElement,
         S: DataMut<Elem = E>,
         Dm: Dimension,
     {
-        let shape = self.shape().to_vec();
-        if out.shape() != shape.as_slice() {
-            return Err(Error::Shape {
-                expected: shape,
-                found: out.shape().to_vec(),
-            });
-        }
-        check_cast(self.dtype(), E::DTYPE, casting)?;
         #[cfg(any(feature = "ndarray", feature = "tch"))]
         if crate::burn_0_21::direct::copy_into::<B, _, E, S, Dm>(
             &self.clone().into_primitive(),
             out,
         ) {
-            return Ok(());
+            return Ok(true);
         }
-        // Read (and, under `Exact`, check) everything before the first write.
-        let values: ArrayD<E> = read(self.clone(), casting)?;
-        out.assign(&values);
-        Ok(())
+        let _ = out;
+        Ok(false)
     }
 }

@@ -3,10 +3,8 @@
 use burn::tensor::{DType, Device, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
-use crate::backend::kind_holds;
 use crate::base::array::logical_values;
-use crate::base::dtype::target_dtype;
-use crate::base::from::sealed;
+use crate::base::from::{check_target, sealed};
 use crate::burn_0_22::data::slice_to_data;
 use crate::burn_0_22::to::NdKind;
 use crate::{Casting, Error, FromNdarray, NdElement};
@@ -47,22 +45,13 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
         S: Data<Elem = A>,
         Dm: Dimension,
     {
-        if D == 0 {
-            return Err(Error::RankZero);
-        }
-        if array.ndim() != D {
-            return Err(Error::Rank {
-                got: array.ndim(),
-                expected: D,
-            });
-        }
-        let nd = target_dtype(dtype)?;
-        if !kind_holds(K::name(), nd) || !device.supports_dtype(dtype) {
-            return Err(Error::Unsupported {
-                dtype: nd,
-                kind: K::name(),
-            });
-        }
+        check_target(
+            array.ndim(),
+            D,
+            K::name(),
+            dtype,
+            device.supports_dtype(dtype),
+        )?;
         let data = slice_to_data(&logical_values(array), array.shape(), dtype, casting)?;
         // The data's dtype is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.

@@ -3,14 +3,14 @@
 //! come next).
 
 use burn::tensor::{Tensor, TensorData};
-use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
+use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::backend::{check_cast, logical_dtype};
 use crate::base::array::shaped;
-use crate::base::to::{sealed, DimOf};
+use crate::base::to::sealed;
 use crate::burn_0_22::data::data_into_vec;
 use crate::burn_0_22::flex;
-use crate::{Casting, Error, NdElement, Rank, StaticRank, ToNdarray};
+use crate::{Casting, Error, NdElement, ToNdarray};
 
 mod sealed_kind {
     pub trait Sealed {}
@@ -130,65 +130,36 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         crate::backend::logical_dtype(self.dtype())
     }
 
-    fn into_ndarray_dyn_with<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        read(self, casting)
+    fn nd_shape(&self) -> Vec<usize> {
+        self.shape().to_vec()
     }
 
-    fn to_ndarray_dyn_with<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        read(self.clone(), casting)
-    }
-
-    fn into_ndarray_with<E: NdElement>(self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
-    where
-        Rank<D>: StaticRank,
-    {
-        read(self, casting)
-    }
-
-    fn to_ndarray_with<E: NdElement>(&self, casting: Casting) -> Result<Array<E, DimOf<D>>, Error>
-    where
-        Rank<D>: StaticRank,
-    {
-        read(self.clone(), casting)
-    }
-
-    fn read_into_with<E, S, Dm>(
-        &self,
-        out: &mut ArrayBase<S, Dm>,
+    fn read_array<E: NdElement, Dm: Dimension>(
+        self,
         casting: Casting,
-    ) -> Result<(), Error>
+    ) -> Result<Array<E, Dm>, Error> {
+        read(self, casting)
+    }
+
+    fn copy_direct<E, S, Dm>(&self, out: &mut ArrayBase<S, Dm>) -> Result<bool, Error>
     where
         E: NdElement,
         S: DataMut<Elem = E>,
         Dm: Dimension,
     {
-        let shape = self.shape().to_vec();
-        if out.shape() != shape.as_slice() {
-            return Err(Error::Shape {
-                expected: shape,
-                found: out.shape().to_vec(),
-            });
+        // One copy straight from a CPU backend's memory, where it stores the requested type.
+        if logical_dtype(self.dtype())? != E::DTYPE {
+            return Ok(false);
         }
-        check_cast(self.dtype(), E::DTYPE, casting)?;
-        // A same-dtype read of a CPU backend's tensor is one copy straight from its memory.
-        if logical_dtype(self.dtype())? == E::DTYPE {
-            let plain = self.clone().without_autodiff();
-            if let Some(primitive) = flex::primitive(&plain) {
-                if flex::copy_into(&primitive, out) {
-                    return Ok(());
-                }
-            }
-            #[cfg(feature = "ndarray-0-22")]
-            if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&plain) {
-                if crate::burn_0_22::ndarray::copy_into(&primitive, out) {
-                    return Ok(());
-                }
-            }
+        let plain = self.clone().without_autodiff();
+        if let Some(primitive) = flex::primitive(&plain) {
+            return Ok(flex::copy_into(&primitive, out));
         }
-        // Read (and, under `Exact`, check) everything before the first write.
-        let values: ArrayD<E> = read(self.clone(), casting)?;
-        out.assign(&values);
-        Ok(())
+        #[cfg(feature = "ndarray-0-22")]
+        if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&plain) {
+            return Ok(crate::burn_0_22::ndarray::copy_into(&primitive, out));
+        }
+        Ok(false)
     }
 }
 
