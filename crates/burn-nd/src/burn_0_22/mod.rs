@@ -1,8 +1,10 @@
-//! The Burn 0.22 line (feature `burn-0-22`, work in progress): burn-nd's conversions for
+//! The Burn 0.22 line (feature `burn-0-22`, the default): burn-nd's conversions for
 //! `burn::Tensor<D, K>`, the release whose tensors carry a runtime `Device` instead of a
-//! backend type parameter, built on the line-free [`base`](crate::base). So far: its `DType`
-//! beside [`NdDType`](crate::NdDType), [`ToNdarray`](crate::ToNdarray) on every device
-//! through the backend's read-back, and [`FromNdarray`](crate::FromNdarray).
+//! backend type parameter, built on the line-free [`base`](crate::base): its `DType` and
+//! `TensorData` (`dtype`, `data`), [`ToNdarray`](crate::ToNdarray) on every device (`to`) and
+//! [`FromNdarray`](crate::FromNdarray) (`from`), modules (`module`), the direct reads of
+//! burn-flex (`flex`) and burn-ndarray (`ndarray`, feature `ndarray-0-22`) tensors, and the
+//! zero-copy view of burn-flex storage (`view`).
 
 pub(crate) mod data;
 pub(crate) mod dtype;
@@ -12,3 +14,4 @@ pub(crate) mod module;
 #[cfg(feature = "ndarray-0-22")]
 pub(crate) mod ndarray;
 pub(crate) mod to;
+pub(crate) mod view;
