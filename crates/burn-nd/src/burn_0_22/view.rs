@@ -52,14 +52,16 @@ impl<E: NdElement> FlexView<'_, E> {
     }
 }
 
-/// The view of `flex` as `E`s: [`Error::DtypeMismatch`] unless it stores `E`s (bool tensors
+/// The view of `flex` as `E`s: [`Error::DtypeMismatch`] unless `E` is its dtype (bool tensors
 /// store bytes that are 0 or 1, checked here), an error if its layout reaches outside it.
 fn view_of<E: NdElement>(flex: &FlexTensor) -> Result<ArrayViewD<'_, E>, Error> {
+    // The tensor's own dtype only: a Bool tensor is not viewed as the bytes it stores.
+    let logical = crate::backend::logical_dtype(flex.dtype())?;
     let stored_as = stored(flex.dtype())?;
     let holds = stored_as == E::DTYPE || (stored_as == NdDType::U8 && E::DTYPE == NdDType::Bool);
-    if !holds {
+    if logical != E::DTYPE || !holds {
         return Err(Error::DtypeMismatch {
-            stored: crate::backend::logical_dtype(flex.dtype())?,
+            stored: logical,
             requested: E::DTYPE,
         });
     }
@@ -81,7 +83,8 @@ impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 
 /// Borrowed, zero-copy `ndarray` views over burn-flex tensors (Float, Int or Bool, plain or on
 /// the Autodiff device): no copy at any size or layout, the view's lifetime tied to the tensor.
-/// `E` must be the stored element type; a tensor on another device is [`Error::NotOnHost`].
+/// `E` must be the tensor's own element type; a tensor on another device is
+/// [`Error::NotOnHost`].
 ///
 /// ```
 /// use burn::tensor::{Bool, Device, Tensor, TensorData};
@@ -94,7 +97,7 @@ impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait AsNdarrayView: sealed::Sealed {
-    /// A view over the tensor's memory; `E` must be the stored element type
+    /// A view over the tensor's memory; `E` must be the tensor's element type
     /// ([`Error::DtypeMismatch`] otherwise).
     fn as_ndarray_view<E: NdElement>(&self) -> Result<FlexView<'_, E>, Error>;
 }
@@ -116,7 +119,7 @@ impl<const D: usize, K: NdKind> AsNdarrayView for Tensor<D, K> {
 
 #[cfg(test)]
 mod tests {
-    use burn::tensor::{Device, Int, Tensor, TensorData};
+    use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
     use ndarray::{s, Array2};
 
     use super::AsNdarrayView;
@@ -157,7 +160,7 @@ mod tests {
         }
     }
 
-    /// A view never casts, and a tensor on another device is refused by name.
+    /// A view never casts, nor shows a Bool tensor as the bytes it stores.
     #[test]
     fn views_refuse_other_types() {
         let t = Tensor::<1, Int>::from_ints([1, 2], &Device::flex());
@@ -166,5 +169,11 @@ mod tests {
             Err(Error::DtypeMismatch { .. })
         ));
         assert_eq!(t.as_ndarray_view::<i32>().unwrap().view().sum(), 3);
+        let b = Tensor::<1, Bool>::from_bool(TensorData::from([true, false]), &Device::flex());
+        assert!(matches!(
+            b.as_ndarray_view::<u8>(),
+            Err(Error::DtypeMismatch { .. })
+        ));
+        assert_eq!(b.as_ndarray_view::<bool>().unwrap().view().len(), 2);
     }
 }
