@@ -10,12 +10,12 @@
 use burn::backend::flex::FlexTensor;
 use burn::backend::Flex;
 use burn::tensor::{Tensor, TensorData};
-use ndarray::{Array, ArrayBase, DataMut, Dimension};
+use ndarray::{Array, ArrayBase, ArrayViewD, DataMut, Dimension};
 
 use crate::base::array::{assign_same, read_array, strided_view};
 use crate::burn_0_22::dtype::stored;
 use crate::burn_0_22::to::NdKind;
-use crate::{Error, NdElement};
+use crate::{Error, NdDType, NdElement};
 
 /// `tensor`'s flex primitive (sharing its buffer), or `None` when it lives on another
 /// backend (an Autodiff flex tensor has been unwrapped by the caller). A caller that wants the
@@ -57,25 +57,39 @@ pub(crate) fn read<E: NdElement, Dm: Dimension>(
     })
 }
 
-/// Copies a flex tensor's values into `out` (same shape) when its storage holds `E`s; `false`
-/// when it holds another type (or its layout cannot be viewed), writing nothing.
+/// Copies a flex tensor's values into `out` (same shape) when `E` is its dtype; `false` when
+/// it is another (or its layout cannot be viewed), writing nothing.
 pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
     flex: &FlexTensor,
     out: &mut ArrayBase<S, Dm>,
 ) -> bool {
-    let Ok(stored) = stored(flex.dtype()) else {
-        return false;
-    };
+    match typed_view::<E>(flex) {
+        Ok(view) => assign_same(&view, out),
+        Err(_) => false,
+    }
+}
+
+/// The view of `flex` as `E`s: [`Error::DtypeMismatch`] unless `E` is its dtype (bool tensors
+/// store bytes that are 0 or 1, checked here), an error if its layout reaches outside it.
+pub(crate) fn typed_view<E: NdElement>(flex: &FlexTensor) -> Result<ArrayViewD<'_, E>, Error> {
+    // The tensor's own dtype only: a Bool tensor is not viewed as the bytes it stores.
+    let logical = crate::backend::logical_dtype(flex.dtype())?;
+    let stored_as = stored(flex.dtype())?;
+    let holds = stored_as == E::DTYPE || (stored_as == NdDType::U8 && E::DTYPE == NdDType::Bool);
+    if logical != E::DTYPE || !holds {
+        return Err(Error::DtypeMismatch {
+            stored: logical,
+            requested: E::DTYPE,
+        });
+    }
+    let all: &[E] = bytemuck::checked::try_cast_slice(flex.bytes()).map_err(|e| {
+        Error::backend(std::io::Error::other(format!(
+            "flex storage is not a slice of {}: {e}",
+            E::DTYPE
+        )))
+    })?;
     let layout = flex.layout();
-    for_nd_dtype!(stored, A => {
-        let Ok(all) = bytemuck::checked::try_cast_slice::<u8, A>(flex.bytes()) else {
-            return false;
-        };
-        match strided_view(all, layout.shape(), layout.strides(), layout.start_offset()) {
-            Ok(view) => assign_same(&view, out),
-            Err(_) => false,
-        }
-    })
+    strided_view(all, layout.shape(), layout.strides(), layout.start_offset())
 }
 
 #[cfg(test)]

@@ -7,11 +7,9 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::Tensor;
 use ndarray::ArrayViewD;
 
-use crate::base::array::strided_view;
-use crate::burn_0_22::dtype::stored;
 use crate::burn_0_22::flex;
 use crate::burn_0_22::to::NdKind;
-use crate::{Error, NdDType, NdElement};
+use crate::{Error, NdElement};
 
 /// A read-only view over a burn-flex tensor's memory, borrowed from the tensor; its shape and
 /// strides are the tensor's (negative and zero ones included).
@@ -48,31 +46,8 @@ impl<E: NdElement> FlexView<'_, E> {
     /// ```
     #[allow(clippy::expect_used)] // `as_ndarray_view` built this view once already
     pub fn view(&self) -> ArrayViewD<'_, E> {
-        view_of(&self.flex).expect("as_ndarray_view checked the storage type and layout")
+        flex::typed_view(&self.flex).expect("as_ndarray_view checked the storage type and layout")
     }
-}
-
-/// The view of `flex` as `E`s: [`Error::DtypeMismatch`] unless `E` is its dtype (bool tensors
-/// store bytes that are 0 or 1, checked here), an error if its layout reaches outside it.
-fn view_of<E: NdElement>(flex: &FlexTensor) -> Result<ArrayViewD<'_, E>, Error> {
-    // The tensor's own dtype only: a Bool tensor is not viewed as the bytes it stores.
-    let logical = crate::backend::logical_dtype(flex.dtype())?;
-    let stored_as = stored(flex.dtype())?;
-    let holds = stored_as == E::DTYPE || (stored_as == NdDType::U8 && E::DTYPE == NdDType::Bool);
-    if logical != E::DTYPE || !holds {
-        return Err(Error::DtypeMismatch {
-            stored: logical,
-            requested: E::DTYPE,
-        });
-    }
-    let all: &[E] = bytemuck::checked::try_cast_slice(flex.bytes()).map_err(|e| {
-        Error::backend(std::io::Error::other(format!(
-            "flex storage is not a slice of {}: {e}",
-            E::DTYPE
-        )))
-    })?;
-    let layout = flex.layout();
-    strided_view(all, layout.shape(), layout.strides(), layout.start_offset())
 }
 
 mod sealed {
@@ -109,7 +84,7 @@ impl<const D: usize, K: NdKind> AsNdarrayView for Tensor<D, K> {
         let flex = flex::primitive(&plain).ok_or_else(|| Error::NotOnHost {
             device: format!("{:?}", self.device()),
         })?;
-        view_of::<E>(&flex)?;
+        flex::typed_view::<E>(&flex)?;
         Ok(FlexView {
             flex,
             _borrow: PhantomData,
