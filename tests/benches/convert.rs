@@ -1,15 +1,18 @@
 //! Conversion benchmarks beside the limit (one memcpy) and naive Burn code, on every backend
-//! this crate is built with. `cargo xtask bench` runs it once per backend, with NumPy and
-//! PyTorch beside it (`convert.py`), and writes BENCHMARKS.md.
+//! this crate is built with, on both Burn lines. `cargo xtask bench` runs it once per backend,
+//! with NumPy and PyTorch beside it (`convert.py`), and writes BENCHMARKS.md.
 //!
 //! ```text
-//! cargo bench -p burn-nd-conformance --bench convert                 # burn-ndarray
+//! cargo bench -p burn-nd-conformance --bench convert                 # Burn 0.21 burn-ndarray
 //! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features tch
 //! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features wgpu
+//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features flex
+//!     # Burn 0.22: flex, ndarray-0-22, tch-0-22, wgpu-0-22 likewise
+//!     ... -- --only flex   # one backend of a build with several
 //!     ... -- --quick   # 1 KiB and 1 MiB only
 //!     ... -- --max-bytes 67108864   # sizes up to 64 MiB (lavapipe cannot hold 1 GiB)
-//!     ... -- --peak    # peak RSS of 1 GiB conversions (burn-ndarray)
-//!     ... -- --casts-only   # the cast cases alone, at 64 MiB (burn-ndarray)
+//!     ... -- --peak    # peak RSS of 1 GiB conversions (burn-ndarray or burn-flex)
+//!     ... -- --casts-only   # the cast cases alone, at 64 MiB (burn-ndarray or burn-flex)
 //! ```
 //!
 //! (tch needs libtorch and wgpu a Vulkan driver: `cargo xtask setup` installs both, and the
@@ -24,8 +27,6 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{BasicOps, Int, Tensor, TensorData};
 use burn_nd::half::{bf16, f16};
 use burn_nd::ndarray::{Array1, ArrayD, IxDyn};
 use burn_nd::{Casting, FromNdarray, NdElement, ToNdarray};
@@ -167,24 +168,26 @@ impl Bencher {
     }
 
     /// The cases every backend has: the floors, naive code, the read and write paths of
-    /// burn-nd, casts.
-    fn common<B: Backend>(&self, device: &B::Device) {
+    /// burn-nd, casts. `t` is a shared f32 tensor of `bytes / 4` elements, `fresh` makes a
+    /// unique one, `ti` is an i64 tensor of as many elements, `naive` is the read a user writes
+    /// with Burn alone and `from` is burn-nd's `from_ndarray` on the backend.
+    fn common<T, I>(
+        &self,
+        t: &T,
+        fresh: impl FnMut() -> T,
+        ti: &I,
+        naive: impl Fn(&T) -> ArrayD<f32>,
+        from: impl Fn(&Array1<f32>) -> T,
+    ) where
+        T: ToNdarray<1>,
+        I: ToNdarray<1>,
+    {
         self.floors();
         let n = self.bytes / 4;
-        let t = f32_tensor::<B>(n, device);
         // What a `&self` read pays before it reads anything: a handle clone, dropped after.
         self.case("tensor_clone", || (), |()| drop(t.clone()));
         // Naive user code on a shared tensor (a clone is alive, as with any `&self` read).
-        self.case(
-            "naive_to_data",
-            || (),
-            |()| {
-                let data = t.to_data();
-                let shape = data.shape.to_vec();
-                ArrayD::from_shape_vec(IxDyn(&shape), data.to_vec::<f32>().expect("vec"))
-                    .expect("shape")
-            },
-        );
+        self.case("naive_to_data", || (), |()| naive(t));
         self.case(
             "to_ndarray_shared",
             || (),
@@ -195,11 +198,9 @@ impl Bencher {
             || (),
             |()| t.to_ndarray_dyn::<f32>().expect("to"),
         );
-        self.case(
-            "into_ndarray_unique",
-            || f32_tensor::<B>(n, device),
-            |u| u.into_ndarray::<f32>().expect("into"),
-        );
+        self.case("into_ndarray_unique", fresh, |u| {
+            u.into_ndarray::<f32>().expect("into")
+        });
         // The same read as `to_ndarray_shared`, into one array reused by every call.
         let mut reused = Array1::<f32>::zeros(n);
         self.case(
@@ -209,31 +210,25 @@ impl Bencher {
         );
         drop(reused);
         let array = t.to_ndarray::<f32>().expect("to");
-        self.case(
-            "from_ndarray",
-            || (),
-            |()| Tensor::<B, 1>::from_ndarray(&array, device).expect("from"),
-        );
+        self.case("from_ndarray", || (), |()| from(&array));
         drop(array);
-        self.cast::<_, _, i32>("cast_f32_i32", &t);
-        self.cast::<_, _, f16>("cast_f32_f16", &t);
-        self.cast::<_, _, bf16>("cast_f32_bf16", &t);
-        self.cast::<_, _, f64>("cast_f32_f64", &t);
-        self.cast::<_, _, i32>("cast_i64_i32", &i64_tensor::<B>(n, device));
+        self.cast::<_, i32>("cast_f32_i32", t);
+        self.cast::<_, f16>("cast_f32_f16", t);
+        self.cast::<_, bf16>("cast_f32_bf16", t);
+        self.cast::<_, f64>("cast_f32_f64", t);
+        self.cast::<_, i32>("cast_i64_i32", ti);
     }
 
-    /// The reads a training loop makes, on `Autodiff<B>`: the tensor is the output of a Burn op
-    /// on a tensor that requires gradients, shared with a clone. Each is also paired with the
-    /// same read of a plain `B` tensor made by the same op, for the Autodiff targets.
-    fn autodiff<B: Backend>(&self, device: &B::Device) {
-        type Ad<B> = burn_autodiff::Autodiff<B>;
+    /// The reads a training loop makes, on an Autodiff tensor: `made_ad` gives the output of a
+    /// Burn op on a tensor that requires gradients, read while a clone is alive. Each is also
+    /// paired with the same read of a plain tensor made by the same op (`made`), for the
+    /// Autodiff targets.
+    fn autodiff<P, A>(&self, mut made: impl FnMut() -> P, mut made_ad: impl FnMut() -> A)
+    where
+        P: ToNdarray<1>,
+        A: ToNdarray<1>,
+    {
         let n = self.bytes / 4;
-        let made = || f32_tensor::<B>(n, device).mul_scalar(1.0);
-        let made_ad = || {
-            Tensor::<Ad<B>, 1>::from_inner(f32_tensor::<B>(n, device))
-                .require_grad()
-                .mul_scalar(1.0)
-        };
         let t = made_ad();
         let plain = made();
         self.case(
@@ -241,7 +236,7 @@ impl Bencher {
             || (),
             |()| t.to_ndarray::<f32>().expect("to"),
         );
-        self.case("autodiff_into_ndarray_unique", made_ad, |u| {
+        self.case("autodiff_into_ndarray_unique", &mut made_ad, |u| {
             u.into_ndarray::<f32>().expect("into")
         });
         self.pair(
@@ -254,10 +249,10 @@ impl Bencher {
         );
         self.pair(
             "autodiff_into_ndarray_unique",
-            made_ad,
+            &mut made_ad,
             |u| u.into_ndarray::<f32>().expect("into"),
             "into_ndarray_unique",
-            made,
+            &mut made,
             |u| u.into_ndarray::<f32>().expect("into"),
         );
         // A fresh read against one into a reused array, of the same tensor.
@@ -272,62 +267,224 @@ impl Bencher {
         );
     }
 
-    fn cast<B, K, E>(&self, case: &str, t: &Tensor<B, 1, K>)
-    where
-        B: Backend,
-        K: BasicOps<B>,
-        K::Primitive: 'static,
-        E: NdElement,
-    {
+    fn cast<T: ToNdarray<1>, E: NdElement>(&self, case: &str, t: &T) {
         self.case(
             case,
             || (),
             |()| t.to_ndarray_with::<E>(Casting::Unsafe).expect("cast"),
         );
     }
+
+    /// The casts again from a copy of `t` made by burn-nd's `from_ndarray` (`from`), whose
+    /// buffer lies in huge pages from 4 MiB on, as a NumPy array's does; Burn's
+    /// `from_data(Vec)` keeps the Vec's 4 KiB pages, and reading those costs more page walks.
+    fn casts_from_huge_pages<T, I>(
+        &self,
+        t: T,
+        ti: I,
+        from: impl Fn(&ArrayD<f32>) -> T,
+        from_i64: impl Fn(&ArrayD<i64>) -> I,
+    ) where
+        T: ToNdarray<1>,
+        I: ToNdarray<1>,
+    {
+        let t = from(&t.into_ndarray_dyn::<f32>().expect("to"));
+        self.cast::<_, i32>("cast_f32_i32_hp", &t);
+        self.cast::<_, f64>("cast_f32_f64_hp", &t);
+        drop(t);
+        let ti = from_i64(&ti.into_ndarray_dyn::<i64>().expect("to"));
+        self.cast::<_, i32>("cast_i64_i32_hp", &ti);
+    }
+
+    /// A backend's zero-copy view of a shared tensor (`view`) and of an Autodiff one made by
+    /// a Burn op (`autodiff_view`), both flat in size, and the same view copied by ndarray's
+    /// `to_owned` (`owned`), beside `to_ndarray`'s own one-copy read.
+    fn views<V, W, O>(
+        &self,
+        view: impl Fn() -> V,
+        autodiff_view: impl Fn() -> W,
+        owned: impl Fn() -> O,
+    ) {
+        self.case("as_ndarray_view_zero_copy", || (), |()| view());
+        self.case(
+            "autodiff_as_ndarray_view_zero_copy",
+            || (),
+            |()| autodiff_view(),
+        );
+        self.case("as_ndarray_view_to_owned", || (), |()| owned());
+    }
 }
 
-fn f32_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1> {
-    let values: Vec<f32> = (0..n).map(|i| (i % 1000) as f32 * 0.25 - 100.0).collect();
-    Tensor::from_data(TensorData::new(values, [n]), device)
+/// The f32 values of every f32 source: `n` of them.
+fn f32_values(n: usize) -> Vec<f32> {
+    (0..n).map(|i| (i % 1000) as f32 * 0.25 - 100.0).collect()
 }
 
-/// As many i64 elements as the f32 cases have (the source is twice the bytes).
-fn i64_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1, Int> {
-    let values: Vec<i64> = (0..n).map(|i| i as i64 - 5000).collect();
-    Tensor::from_data(TensorData::new(values, [n]), device)
+/// As many i64 values as the f32 cases have (the source is twice the bytes).
+fn i64_values(n: usize) -> Vec<i64> {
+    (0..n).map(|i| i as i64 - 5000).collect()
 }
 
-/// burn-ndarray: the zero-copy paths of burn-nd-ndarray, casts from a huge-page source, and
-/// the peak-memory runs.
+/// Burn 0.21: the common and Autodiff cases on backend `B`.
+#[cfg(feature = "burn-0-21")]
+mod line_0_21 {
+    use super::*;
+    use burn::tensor::backend::Backend;
+    use burn::tensor::{Int, Tensor, TensorData};
+
+    pub fn f32_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1> {
+        Tensor::from_data(TensorData::new(f32_values(n), [n]), device)
+    }
+
+    pub fn i64_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1, Int> {
+        Tensor::from_data(TensorData::new(i64_values(n), [n]), device)
+    }
+
+    pub fn run<B: Backend>(b: &Bencher, device: &B::Device) {
+        type Ad<B> = burn_autodiff::Autodiff<B>;
+        let n = b.bytes / 4;
+        b.common(
+            &f32_tensor::<B>(n, device),
+            || f32_tensor::<B>(n, device),
+            &i64_tensor::<B>(n, device),
+            |t| {
+                let data = t.to_data();
+                let shape = data.shape.to_vec();
+                ArrayD::from_shape_vec(IxDyn(&shape), data.to_vec::<f32>().expect("vec"))
+                    .expect("shape")
+            },
+            |a| Tensor::<B, 1>::from_ndarray(a, device).expect("from"),
+        );
+        b.autodiff(
+            || f32_tensor::<B>(n, device).mul_scalar(1.0),
+            || {
+                Tensor::<Ad<B>, 1>::from_inner(f32_tensor::<B>(n, device))
+                    .require_grad()
+                    .mul_scalar(1.0)
+            },
+        );
+    }
+}
+
+/// Burn 0.22: the common and Autodiff cases on `device`.
+#[cfg(feature = "burn-0-22")]
+mod line_0_22 {
+    use super::*;
+    use burn22::tensor::{Device, Int, Tensor, TensorData};
+
+    pub fn f32_tensor(n: usize, device: &Device) -> Tensor<1> {
+        Tensor::from_data(TensorData::new(f32_values(n), [n]), device)
+    }
+
+    pub fn i64_tensor(n: usize, device: &Device) -> Tensor<1, Int> {
+        Tensor::from_data(TensorData::new(i64_values(n), [n]), device)
+    }
+
+    pub fn run(b: &Bencher, device: &Device) {
+        let n = b.bytes / 4;
+        let ad = device.clone().autodiff();
+        b.common(
+            &f32_tensor(n, device),
+            || f32_tensor(n, device),
+            &i64_tensor(n, device),
+            |t| {
+                let data = t.to_data();
+                let shape = data.shape().to_vec();
+                ArrayD::from_shape_vec(IxDyn(&shape), data.try_into_vec::<f32>().expect("vec"))
+                    .expect("shape")
+            },
+            |a| Tensor::<1>::from_ndarray(a, device).expect("from"),
+        );
+        b.autodiff(
+            || f32_tensor(n, device).mul_scalar(1.0),
+            || f32_tensor(n, &ad).require_grad().mul_scalar(1.0),
+        );
+    }
+}
+
+/// Peak memory: each case converts one 1 GiB f32 tensor in a child process run under
+/// `/usr/bin/time -v`, which reports the child's max RSS.
+mod peak {
+    use super::*;
+
+    pub const CASES: [&str; 4] = [
+        "to_ndarray_shared",
+        "into_ndarray_unique",
+        "cast_f32_f16",
+        "cast_f32_f64",
+    ];
+
+    /// Converts `t` (1 GiB of f32) by `case`, then reports the output's size and returns.
+    pub fn child<T: ToNdarray<1>>(t: T, case: &str) {
+        let out_bytes = match case {
+            "to_ndarray_shared" => t.to_ndarray::<f32>().expect("to").len() * 4,
+            "into_ndarray_unique" => t.into_ndarray::<f32>().expect("into").len() * 4,
+            "cast_f32_f16" => {
+                t.to_ndarray_with::<f16>(Casting::Unsafe)
+                    .expect("cast")
+                    .len()
+                    * 2
+            }
+            "cast_f32_f64" => {
+                t.to_ndarray_with::<f64>(Casting::Unsafe)
+                    .expect("cast")
+                    .len()
+                    * 8
+            }
+            other => panic!("unknown peak case {other}"),
+        };
+        eprintln!("PEAK_OUT {out_bytes}");
+    }
+
+    /// Runs each peak case on `backend` in a child under `/usr/bin/time -v` and reports its
+    /// max RSS.
+    pub fn all(backend: &str) {
+        let exe = std::env::current_exe().expect("exe");
+        for case in CASES {
+            let out = std::process::Command::new("/usr/bin/time")
+                .arg("-v")
+                .arg(&exe)
+                .args(["--peak-child", case, "--only", backend])
+                .output()
+                .expect("run /usr/bin/time (Debian package `time`)");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let field = |prefix: &str| {
+                stderr
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix(prefix))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+            };
+            let rss_kb = field("Maximum resident set size (kbytes):").expect("max RSS");
+            let out_bytes = field("PEAK_OUT").expect("child output size");
+            // A unique tensor's buffer becomes the array: the output is the input.
+            let output = if case == "into_ndarray_unique" {
+                0
+            } else {
+                out_bytes
+            };
+            println!("PEAK {case} {} {output} {}", 1usize << 30, rss_kb * 1024);
+        }
+    }
+}
+
+/// Burn 0.21 burn-ndarray: the zero-copy paths of burn-nd-ndarray and casts from a huge-page
+/// source.
 #[cfg(feature = "ndarray")]
 mod on_ndarray {
+    use super::line_0_21::{f32_tensor, i64_tensor};
     use super::*;
+    use burn::tensor::Tensor;
     use burn_nd_ndarray::ShareNdarray;
     use burn_ndarray::{NdArray, NdArrayDevice};
 
-    /// `t` rebuilt by burn-nd's `from_ndarray`, whose buffer lies in huge pages from 4 MiB
-    /// on, as a NumPy array's does; Burn's `from_data(Vec)` keeps the Vec's 4 KiB pages, and
-    /// reading those costs more page walks. `E` is `t`'s element type.
-    fn in_huge_pages<K, E>(t: Tensor<NdArray, 1, K>) -> Tensor<NdArray, 1, K>
-    where
-        K: BasicOps<NdArray>,
-        K::Primitive: 'static,
-        E: NdElement,
-    {
-        let array = t.into_ndarray_dyn::<E>().expect("to");
-        Tensor::from_ndarray(&array, &NdArrayDevice::Cpu).expect("from")
+    pub fn f32_gib() -> Tensor<NdArray, 1> {
+        f32_tensor::<NdArray>((1usize << 30) / 4, &NdArrayDevice::Cpu)
     }
 
-    pub fn run(bytes: usize) {
-        let b = Bencher {
-            backend: "ndarray",
-            bytes,
-        };
+    pub fn run(b: &Bencher) {
         let device = NdArrayDevice::Cpu;
-        b.common::<NdArray>(&device);
-        b.autodiff::<NdArray>(&device);
-        let n = bytes / 4;
+        super::line_0_21::run::<NdArray>(b, &device);
+        let n = b.bytes / 4;
         let t = f32_tensor::<NdArray>(n, &device);
         b.case(
             "into_arcarray_zero_copy",
@@ -351,109 +508,37 @@ mod on_ndarray {
             },
             |u| u.into_arcarray::<f32>().expect("arc"),
         );
-        let t = in_huge_pages::<_, f32>(t);
-        b.cast::<_, _, i32>("cast_f32_i32_hp", &t);
-        b.cast::<_, _, f64>("cast_f32_f64_hp", &t);
-        drop(t);
-        let ti = in_huge_pages::<_, i64>(i64_tensor::<NdArray>(n, &device));
-        b.cast::<_, _, i32>("cast_i64_i32_hp", &ti);
-    }
-
-    /// Converts one 1 GiB f32 tensor by `case`, then exits: run under `/usr/bin/time -v`.
-    pub fn peak_child(case: &str) {
-        let n = (1usize << 30) / 4;
-        let t = f32_tensor::<NdArray>(n, &NdArrayDevice::Cpu);
-        let out_bytes = match case {
-            "to_ndarray_shared" => t.to_ndarray::<f32>().expect("to").len() * 4,
-            "into_ndarray_unique" => t.into_ndarray::<f32>().expect("into").len() * 4,
-            "cast_f32_f16" => {
-                t.to_ndarray_with::<f16>(Casting::Unsafe)
-                    .expect("cast")
-                    .len()
-                    * 2
-            }
-            "cast_f32_f64" => {
-                t.to_ndarray_with::<f64>(Casting::Unsafe)
-                    .expect("cast")
-                    .len()
-                    * 8
-            }
-            other => panic!("unknown peak case {other}"),
-        };
-        eprintln!("PEAK_OUT {out_bytes}");
-    }
-
-    /// Runs each peak case in a child under `/usr/bin/time -v` and reports its max RSS.
-    pub fn peak_all() {
-        let exe = std::env::current_exe().expect("exe");
-        for case in [
-            "to_ndarray_shared",
-            "into_ndarray_unique",
-            "cast_f32_f16",
-            "cast_f32_f64",
-        ] {
-            let out = std::process::Command::new("/usr/bin/time")
-                .arg("-v")
-                .arg(&exe)
-                .args(["--peak-child", case])
-                .output()
-                .expect("run /usr/bin/time (Debian package `time`)");
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let field = |prefix: &str| {
-                stderr
-                    .lines()
-                    .find_map(|l| l.trim().strip_prefix(prefix))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-            };
-            let rss_kb = field("Maximum resident set size (kbytes):").expect("max RSS");
-            let out_bytes = field("PEAK_OUT").expect("child output size");
-            // A unique tensor's buffer becomes the array: the output is the input.
-            let output = if case == "into_ndarray_unique" {
-                0
-            } else {
-                out_bytes
-            };
-            println!("PEAK {case} {} {output} {}", 1usize << 30, rss_kb * 1024);
-        }
+        b.casts_from_huge_pages(
+            t,
+            i64_tensor::<NdArray>(n, &device),
+            |a| Tensor::from_ndarray(a, &device).expect("from"),
+            |a| Tensor::from_ndarray(a, &device).expect("from"),
+        );
     }
 }
 
-/// burn-tch (libtorch, CPU): burn-nd-tch's borrowed view and its one-copy write path.
+/// Burn 0.21 burn-tch (libtorch, CPU): burn-nd-tch's borrowed view and its one-copy write path.
 #[cfg(feature = "tch")]
 mod on_tch {
+    use super::line_0_21::f32_tensor;
     use super::*;
+    use burn::tensor::Tensor;
     use burn_nd_tch::{AsNdarrayView, FromNdarrayTch};
     use burn_tch::{LibTorch, LibTorchDevice};
 
-    pub fn run(bytes: usize) {
-        let b = Bencher {
-            backend: "tch",
-            bytes,
-        };
+    pub fn run(b: &Bencher) {
         let device = LibTorchDevice::Cpu;
-        b.common::<LibTorch>(&device);
-        b.autodiff::<LibTorch>(&device);
-        let t = f32_tensor::<LibTorch>(bytes / 4, &device);
-        b.case(
-            "as_ndarray_view_zero_copy",
-            || (),
-            |()| t.as_ndarray_view::<f32>().expect("view"),
-        );
+        super::line_0_21::run::<LibTorch>(b, &device);
+        let t = f32_tensor::<LibTorch>(b.bytes / 4, &device);
         let ad = Tensor::<burn_autodiff::Autodiff<LibTorch>, 1>::from_inner(t.clone())
             .require_grad()
             .mul_scalar(1.0);
-        b.case(
-            "autodiff_as_ndarray_view_zero_copy",
-            || (),
-            |()| ad.as_ndarray_view::<f32>().expect("view"),
+        b.views(
+            || t.as_ndarray_view::<f32>().expect("view"),
+            || ad.as_ndarray_view::<f32>().expect("view"),
+            || t.as_ndarray_view::<f32>().expect("view").view().to_owned(),
         );
         drop(ad);
-        // The same view copied by ndarray's `to_owned`, beside `to_ndarray`'s own one-copy read.
-        b.case(
-            "as_ndarray_view_to_owned",
-            || (),
-            |()| t.as_ndarray_view::<f32>().expect("view").view().to_owned(),
-        );
         let array = t.to_ndarray::<f32>().expect("to");
         b.case(
             "from_ndarray_tch",
@@ -463,42 +548,133 @@ mod on_tch {
     }
 }
 
-/// burn-wgpu (a GPU, or lavapipe on the CPU): every read is a device → host transfer.
-#[cfg(feature = "wgpu")]
-mod on_wgpu {
+/// Burn 0.22 burn-flex: its zero-copy view and casts from a huge-page source.
+#[cfg(feature = "flex")]
+mod on_flex {
+    use super::line_0_22::{f32_tensor, i64_tensor};
     use super::*;
-    use burn_wgpu::{Wgpu, WgpuDevice};
+    use burn22::tensor::{Device, Tensor};
+    use burn_nd::AsNdarrayView;
 
-    pub fn run(bytes: usize) {
-        let b = Bencher {
-            backend: "wgpu",
-            bytes,
-        };
-        b.common::<Wgpu>(&WgpuDevice::default());
-        b.autodiff::<Wgpu>(&WgpuDevice::default());
+    pub fn f32_gib() -> Tensor<1> {
+        f32_tensor((1usize << 30) / 4, &Device::flex())
     }
+
+    pub fn run(b: &Bencher) {
+        let device = Device::flex();
+        super::line_0_22::run(b, &device);
+        let n = b.bytes / 4;
+        let t = f32_tensor(n, &device);
+        let ad = f32_tensor(n, &device.clone().autodiff())
+            .require_grad()
+            .mul_scalar(1.0);
+        b.views(
+            || t.as_ndarray_view::<f32>().expect("view"),
+            || ad.as_ndarray_view::<f32>().expect("view"),
+            || t.as_ndarray_view::<f32>().expect("view").view().to_owned(),
+        );
+        drop(ad);
+        b.casts_from_huge_pages(
+            t,
+            i64_tensor(n, &device),
+            |a| Tensor::from_ndarray(a, &device).expect("from"),
+            |a| Tensor::from_ndarray(a, &device).expect("from"),
+        );
+    }
+}
+
+/// One backend's cases at one size.
+type Run = fn(&Bencher);
+
+/// One peak-memory case (by name) on one backend, in a child process.
+type PeakChild = fn(&str);
+
+/// The backends of this build, each `(name, run at one size)`; `name` is the feature that
+/// builds it and prefixes its cases.
+fn backends() -> Vec<(&'static str, Run)> {
+    #[allow(unused_mut)] // a build with no backend feature measures nothing
+    let mut list: Vec<(&'static str, Run)> = Vec::new();
+    #[cfg(feature = "ndarray")]
+    list.push(("ndarray", on_ndarray::run));
+    #[cfg(feature = "tch")]
+    list.push(("tch", on_tch::run));
+    // burn-wgpu (a GPU, or lavapipe on the CPU): every read is a device → host transfer.
+    #[cfg(feature = "wgpu")]
+    list.push(("wgpu", |b| {
+        line_0_21::run::<burn_wgpu::Wgpu>(b, &burn_wgpu::WgpuDevice::default())
+    }));
+    #[cfg(feature = "flex")]
+    list.push(("flex", on_flex::run));
+    // Burn 0.22 on burn-ndarray and libtorch (both deprecated there): the direct reads.
+    #[cfg(feature = "ndarray-0-22")]
+    #[allow(deprecated)]
+    list.push(("ndarray-0-22", |b| {
+        line_0_22::run(b, &burn22::tensor::Device::ndarray())
+    }));
+    #[cfg(feature = "tch-0-22")]
+    #[allow(deprecated)]
+    list.push(("tch-0-22", |b| {
+        line_0_22::run(b, &burn22::tensor::Device::libtorch())
+    }));
+    #[cfg(feature = "wgpu-0-22")]
+    list.push(("wgpu-0-22", |b| {
+        line_0_22::run(
+            b,
+            &burn22::tensor::Device::wgpu(burn22::tensor::DeviceKind::DefaultDevice),
+        )
+    }));
+    list
+}
+
+/// The backends the peak-memory and cast-round runs can measure, each line's embedded CPU
+/// backend: burn-ndarray on 0.21, burn-flex on 0.22. `--peak` and `--casts-only` take the
+/// one `--only` names, else the first.
+fn cpu_backends() -> Vec<(&'static str, Run, PeakChild)> {
+    #[allow(unused_mut)] // a build with neither feature has none
+    let mut list: Vec<(&'static str, Run, PeakChild)> = Vec::new();
+    #[cfg(feature = "ndarray")]
+    list.push(("ndarray", on_ndarray::run, |case| {
+        peak::child(on_ndarray::f32_gib(), case)
+    }));
+    #[cfg(feature = "flex")]
+    list.push(("flex", on_flex::run, |case| {
+        peak::child(on_flex::f32_gib(), case)
+    }));
+    list
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    #[cfg(feature = "ndarray")]
-    {
-        if let Some(i) = args.iter().position(|a| a == "--peak-child") {
-            on_ndarray::peak_child(&args[i + 1]);
-            return;
-        }
-        if args.iter().any(|a| a == "--peak") {
-            on_ndarray::peak_all();
-            return;
-        }
-    }
-    #[cfg(feature = "ndarray")]
-    if args.iter().any(|a| a == "--casts-only") {
-        CASTS_ONLY.store(true, Ordering::Relaxed);
-        on_ndarray::run(64 << 20);
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .map(|i| args[i + 1].clone());
+    let cpu = || {
+        cpu_backends()
+            .into_iter()
+            .find(|(name, _, _)| only.as_deref().is_none_or(|o| o == *name))
+            .expect("--peak and --casts-only need feature ndarray or flex")
+    };
+    if let Some(i) = args.iter().position(|a| a == "--peak-child") {
+        let (_, _, child) = cpu();
+        child(&args[i + 1]);
         return;
     }
-    let quick = args.iter().any(|a| a == "--quick");
+    if flag("--peak") {
+        peak::all(cpu().0);
+        return;
+    }
+    if flag("--casts-only") {
+        let (backend, run, _) = cpu();
+        CASTS_ONLY.store(true, Ordering::Relaxed);
+        run(&Bencher {
+            backend,
+            bytes: 64 << 20,
+        });
+        return;
+    }
+    let quick = flag("--quick");
     let max_bytes = match args.iter().position(|a| a == "--max-bytes") {
         Some(i) => args[i + 1]
             .parse()
@@ -509,11 +685,10 @@ fn main() {
         if bytes > max_bytes || (quick && bytes > 1 << 20) {
             continue;
         }
-        #[cfg(feature = "ndarray")]
-        on_ndarray::run(bytes);
-        #[cfg(feature = "tch")]
-        on_tch::run(bytes);
-        #[cfg(feature = "wgpu")]
-        on_wgpu::run(bytes);
+        for (backend, run) in backends() {
+            if only.as_deref().is_none_or(|o| o == backend) {
+                run(&Bencher { backend, bytes });
+            }
+        }
     }
 }

@@ -25,7 +25,59 @@ pub struct Expect {
     pub dtypes: &'static [NdDType],
 }
 
+/// The lists of the backends that exist on both Burn lines and hold the same dtypes on each.
 impl Expect {
+    /// burn-flex (0.21 and 0.22) holds every float type, half precision included, and every
+    /// integer type.
+    pub const FLEX: Expect = Expect {
+        dtypes: &[
+            NdDType::F64,
+            NdDType::F32,
+            NdDType::F16,
+            NdDType::BF16,
+            NdDType::I64,
+            NdDType::I32,
+            NdDType::I16,
+            NdDType::I8,
+            NdDType::U64,
+            NdDType::U32,
+            NdDType::U16,
+            NdDType::U8,
+        ],
+    };
+
+    /// burn-ndarray (0.21 and 0.22) holds every integer type and f32/f64, but no f16 or bf16
+    /// tensors.
+    pub const NDARRAY: Expect = Expect {
+        dtypes: &[
+            NdDType::F32,
+            NdDType::F64,
+            NdDType::I64,
+            NdDType::I32,
+            NdDType::I16,
+            NdDType::I8,
+            NdDType::U64,
+            NdDType::U32,
+            NdDType::U16,
+            NdDType::U8,
+        ],
+    };
+
+    /// wgpu on lavapipe (burn-wgpu 0.21 and Burn 0.22's wgpu device): f64, f32, f16, and 32-
+    /// and 64-bit integers; no bf16 and no 8- or 16-bit integers. A real GPU may report more;
+    /// `dtype_support` checks this list against the device.
+    pub const WGPU_LAVAPIPE: Expect = Expect {
+        dtypes: &[
+            NdDType::F64,
+            NdDType::F32,
+            NdDType::F16,
+            NdDType::I64,
+            NdDType::I32,
+            NdDType::U64,
+            NdDType::U32,
+        ],
+    };
+
     /// Whether the backend holds `dtype`.
     pub fn holds(&self, dtype: NdDType) -> bool {
         self.dtypes.contains(&dtype)
@@ -94,6 +146,7 @@ macro_rules! conformance {
         $crate::conformance!(@file props $expect;
             prop_float_casts, prop_int_casts, prop_from_ndarray);
         $crate::conformance!(@file files $expect; dyn_arrays_and_files, module_params);
+        $crate::conformance!(@file readback $expect; async_read, batched_read);
     };
     (@file $file:ident $expect:expr; $($name:ident),*) => {
         mod $file {

@@ -1,30 +1,13 @@
 //! The conformance suite on burn-ndarray, plain and under `Autodiff`.
 #![cfg(feature = "ndarray")]
 
-use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
-
-/// burn-ndarray holds every integer type and f32/f64, but no f16 or bf16 tensors.
-const NDARRAY: Expect = Expect {
-    dtypes: &[
-        NdDType::F32,
-        NdDType::F64,
-        NdDType::I64,
-        NdDType::I32,
-        NdDType::I16,
-        NdDType::I8,
-        NdDType::U64,
-        NdDType::U32,
-        NdDType::U16,
-        NdDType::U8,
-    ],
-};
 
 mod plain {
     burn_nd_conformance::conformance!(
         burn_0_21: burn_ndarray::NdArray,
         burn_ndarray::NdArrayDevice::Cpu,
-        super::NDARRAY
+        super::Expect::NDARRAY
     );
 }
 
@@ -32,7 +15,7 @@ mod autodiff {
     burn_nd_conformance::conformance!(
         burn_0_21: burn_autodiff::Autodiff<burn_ndarray::NdArray>,
         burn_ndarray::NdArrayDevice::Cpu,
-        super::NDARRAY,
+        super::Expect::NDARRAY,
         autodiff
     );
 }

@@ -1,38 +1,21 @@
 //! The conformance suite on Burn 0.22's burn-ndarray device (deprecated in 0.22, removed in 0.23),
-//! plain and Autodiff: every tensor goes through the backend's read-back.
+//! plain and Autodiff, and its direct read (feature `ndarray-0-22`).
 #![cfg(feature = "ndarray-0-22")]
 #![allow(deprecated)]
 
-use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
-
-/// burn-ndarray holds every integer type and f32/f64, as on 0.21.
-const NDARRAY: Expect = Expect {
-    dtypes: &[
-        NdDType::F32,
-        NdDType::F64,
-        NdDType::I64,
-        NdDType::I32,
-        NdDType::I16,
-        NdDType::I8,
-        NdDType::U64,
-        NdDType::U32,
-        NdDType::U16,
-        NdDType::U8,
-    ],
-};
 
 mod plain {
     burn_nd_conformance::conformance!(
         burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray(),
-        super::NDARRAY
+        super::Expect::NDARRAY
     );
 }
 
 mod autodiff {
     burn_nd_conformance::conformance!(
         burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray().autodiff(),
-        super::NDARRAY,
+        super::Expect::NDARRAY,
         autodiff
     );
 }

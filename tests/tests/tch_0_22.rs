@@ -1,5 +1,5 @@
-//! The conformance suite on Burn 0.22's burn-tch (libtorch CPU) device (deprecated in 0.22, removed in 0.23),
-//! plain and Autodiff: every tensor goes through the backend's read-back.
+//! The conformance suite on Burn 0.22's burn-tch (libtorch CPU) device (deprecated in 0.22,
+//! removed in 0.23), plain and Autodiff, and its direct read (feature `tch-0-22`).
 #![cfg(feature = "tch-0-22")]
 #![allow(deprecated)]
 
@@ -31,4 +31,36 @@ mod autodiff {
         super::TCH,
         autodiff
     );
+}
+
+/// What the direct read of libtorch CPU tensors (feature `tch-0-22`) is built on: a view of
+/// the tensor's memory in libtorch's own layout, reached from a plain or an Autodiff tensor.
+mod direct {
+    use burn_nd::backend::tch::cpu_view;
+    use burn_nd::ndarray::Array2;
+    use burn_nd::prelude::*;
+    use burn_nd_conformance::burn22::backend::LibTorch;
+    use burn_nd_conformance::burn22::tensor::{Device, Tensor, TensorData};
+
+    #[test]
+    fn cpu_tensors_are_read_through_a_view_of_their_memory() {
+        for device in [Device::libtorch(), Device::libtorch().autodiff()] {
+            let values: Vec<f32> = (0..6).map(|i| i as f32).collect();
+            let t = Tensor::<2>::from_data(TensorData::new(values, [2, 3]), &device).transpose();
+            let primitive = t
+                .clone()
+                .without_autodiff()
+                .try_into_primitive::<LibTorch>()
+                .expect("a libtorch tensor");
+            let view = cpu_view::<f32>(&primitive.tensor).expect("view");
+            // The transpose is libtorch's strides over the same memory, not a copy.
+            assert_eq!(view.strides(), &[1, 3], "{device:?}");
+            let read: Array2<f32> = t.to_ndarray().expect("read");
+            assert_eq!(read.into_dyn(), view);
+            assert!(matches!(
+                cpu_view::<f64>(&primitive.tensor),
+                Err(Error::DtypeMismatch { .. })
+            ));
+        }
+    }
 }

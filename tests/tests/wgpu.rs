@@ -2,29 +2,13 @@
 //! under `Autodiff`.
 #![cfg(feature = "wgpu")]
 
-use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
-
-/// burn-wgpu on lavapipe (Mesa 22.3): f64, f32, f16, and 32- and 64-bit integers; no bf16
-/// and no 8- or 16-bit integers. A real GPU may report more; `dtype_support` checks this list
-/// against the device.
-const WGPU: Expect = Expect {
-    dtypes: &[
-        NdDType::F64,
-        NdDType::F32,
-        NdDType::F16,
-        NdDType::I64,
-        NdDType::I32,
-        NdDType::U64,
-        NdDType::U32,
-    ],
-};
 
 mod plain {
     burn_nd_conformance::conformance!(
         burn_0_21: burn_wgpu::Wgpu,
         burn_wgpu::WgpuDevice::DefaultDevice,
-        super::WGPU
+        super::Expect::WGPU_LAVAPIPE
     );
 }
 
@@ -32,55 +16,23 @@ mod autodiff {
     burn_nd_conformance::conformance!(
         burn_0_21: burn_autodiff::Autodiff<burn_wgpu::Wgpu>,
         burn_wgpu::WgpuDevice::DefaultDevice,
-        super::WGPU,
+        super::Expect::WGPU_LAVAPIPE,
         autodiff
     );
 }
 
-/// burn-nd-wgpu: async, batched and device-narrowed reads agree with the plain conversion.
+/// burn-nd-wgpu: device-narrowed reads agree with the plain conversion (the awaited and
+/// batched reads are in the suite, on every backend).
 mod readback {
-    use burn::tensor::{Bool, DType, Int, Tensor};
+    use burn::tensor::{Bool, DType, Tensor};
     use burn_nd::half::{bf16, f16};
     use burn_nd::ndarray::{array, ArrayD};
     use burn_nd::{Casting, Error, FromNdarray, ToNdarray};
-    use burn_nd_wgpu::{read_batch, NarrowRead, ToNdarrayAsync};
+    use burn_nd_wgpu::NarrowRead;
     use burn_wgpu::{Wgpu, WgpuDevice};
 
     fn device() -> WgpuDevice {
         WgpuDevice::DefaultDevice
-    }
-
-    #[test]
-    fn async_read_matches_the_blocking_one() {
-        let t = Tensor::<Wgpu, 2>::from_ndarray(&array![[1.0f32, -2.0], [0.5, 4.0]], &device())
-            .expect("from");
-        let blocking = t.to_ndarray_dyn::<f64>().expect("blocking");
-        let awaited =
-            pollster::block_on(t.clone().into_ndarray_async::<f64>(Casting::Safe)).expect("async");
-        assert_eq!(awaited, blocking);
-        let refused = pollster::block_on(t.into_ndarray_async::<i32>(Casting::Safe));
-        assert!(matches!(refused, Err(Error::Casting { .. })));
-    }
-
-    #[test]
-    fn batched_read_matches_sequential_reads() {
-        let ts: Vec<Tensor<Wgpu, 1, Int>> = (0..5)
-            .map(|i| Tensor::from_ndarray(&array![i, i * 10, -i], &device()).expect("from"))
-            .collect();
-        let sequential: Vec<ArrayD<i64>> = ts
-            .iter()
-            .map(|t| t.to_ndarray_dyn().expect("read"))
-            .collect();
-        let batched = read_batch::<i64, _, 1, _>(ts.clone(), Casting::Safe).expect("batch");
-        assert_eq!(batched, sequential);
-        let empty: Vec<Tensor<Wgpu, 1, Int>> = Vec::new();
-        assert!(read_batch::<i64, _, 1, _>(empty, Casting::Safe)
-            .expect("empty")
-            .is_empty());
-        assert!(matches!(
-            read_batch::<u8, _, 1, _>(ts, Casting::Safe),
-            Err(Error::Casting { .. })
-        ));
     }
 
     #[test]

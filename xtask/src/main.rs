@@ -3,7 +3,7 @@
 //! ```text
 //! cargo xtask setup [--backend ndarray|wgpu|tch ...]
 //! cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]
-//! cargo xtask bench [--quick] [--backend ndarray|wgpu|tch ...]
+//! cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]
 //! ```
 //!
 //! `setup` installs what each backend needs when it is missing (Mesa's lavapipe Vulkan driver
@@ -75,7 +75,8 @@ fn print_help() {
     println!(
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\
-         cargo xtask bench [--quick] [--backend ndarray|wgpu|tch ...]   (writes BENCHMARKS.md)\n\n\
+         cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]\n\
+         \x20   (writes BENCHMARKS.md; both Burn lines unless --line; burn-flex on 0.22 always)\n\n\
          The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv;\n\
          the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv."
     );
@@ -87,6 +88,7 @@ fn try_main() -> Result<bool, Error> {
     let mut backends = Vec::new();
     let mut setup = true;
     let mut quick = false;
+    let mut lines = Vec::new();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--backend" => {
@@ -95,6 +97,14 @@ fn try_main() -> Result<bool, Error> {
             }
             "--no-setup" => setup = false,
             "--quick" => quick = true,
+            "--line" => {
+                let name = args.next().ok_or("--line needs a value")?;
+                let line = bench::LINES
+                    .into_iter()
+                    .find(|l| *l == name)
+                    .ok_or_else(|| format!("unknown Burn line {name} (0.21 or 0.22)"))?;
+                lines.push(line);
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -118,7 +128,12 @@ fn try_main() -> Result<bool, Error> {
             Ok(numpy && backends_ok)
         }
         Some("test-backends") => test_backends(&backends, setup),
-        Some("bench") => bench::bench(quick, &backends),
+        Some("bench") => {
+            if lines.is_empty() {
+                lines = bench::LINES.to_vec();
+            }
+            bench::bench(quick, &lines, &backends)
+        }
         _ => {
             print_help();
             Ok(task.is_none())

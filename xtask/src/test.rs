@@ -127,19 +127,24 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
     ));
-    // One lint pass over the union of the usable backends' feature sets.
+    // One lint pass over the union of the usable backends' feature sets, both lines: each
+    // backend's 0.21 feature and its 0.22 one (`<name>-0-22`), flex on both lines and
+    // burn-ndarray on 0.22 always (none needs a system dependency).
     if !usable.is_empty() {
         let features: Vec<String> = usable
             .iter()
             .flat_map(|b| {
                 [
                     format!("burn-nd-conformance/{0}", b.name()),
+                    format!("burn-nd-conformance/{0}-0-22", b.name()),
                     format!("burn-nd-examples/{0}", b.name()),
                 ]
             })
             .chain([
                 "burn-nd/npy".to_string(),
                 "burn-nd-conformance/flex".to_string(),
+                "burn-nd-conformance/ndarray-0-22".to_string(),
+                "burn-nd-conformance/flex-0-21".to_string(),
             ])
             .collect();
         let mut cmd = cargo();
@@ -251,9 +256,17 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         }
     }
 
+    // burn-flex 0.21, embedded (pure Rust), always.
+    println!("\n=== conformance: flex (Burn 0.21) ===");
+    let mut cmd = cargo();
+    cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
+        .args(["--features", "flex-0-21", "--test", "flex_0_21"]);
+    let (counts, ok) = run_tests(&mut cmd, &line_label("0.21", "flex"))?;
+    push_rows(&mut rows, counts, ok, "conformance 0.21 flex");
+
     // Burn 0.22: flex, its embedded CPU backend, always; burn-ndarray (no system dependency
-    // either) and libtorch where usable. One feature set for every 0.22 row, so the suite and
-    // the Burn 0.22 stack are built once for all of them.
+    // either) too; libtorch and wgpu where usable. One feature set for every 0.22 row, so the
+    // suite and the Burn 0.22 stack are built once for all of them.
     // (row, test binary, burn-nd-conformance feature)
     let mut suites = vec![
         ("flex", "flex", "flex"),
@@ -262,6 +275,10 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
     let tch = usable.contains(&Backend::Tch);
     if tch {
         suites.push(("tch", "tch_0_22", "tch-0-22"));
+    }
+    let wgpu = usable.contains(&Backend::Wgpu);
+    if wgpu {
+        suites.push(("wgpu", "wgpu_0_22", "wgpu-0-22"));
     }
     let features: Vec<&str> = suites.iter().map(|&(_, _, feature)| feature).collect();
     for &(name, test, _) in &suites {
@@ -272,6 +289,9 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         if tch {
             // The shared build links libtorch.
             backend_env(Backend::Tch, &mut cmd)?;
+        }
+        if wgpu {
+            backend_env(Backend::Wgpu, &mut cmd)?;
         }
         let (counts, ok) = run_tests(&mut cmd, &line_label("0.22", name))?;
         push_rows(&mut rows, counts, ok, &format!("conformance 0.22 {name}"));

@@ -28,7 +28,7 @@ fn batched(c: &mut Criterion) {
             })
         });
         group.bench_with_input(BenchmarkId::new("transaction", count), &tensors, |b, ts| {
-            b.iter(|| read_batch::<f32, _, 2, _>(ts.iter().cloned(), Casting::Safe).expect("read"))
+            b.iter(|| read_batch::<f32, _>(ts.iter().cloned(), Casting::Safe).expect("read"))
         });
     }
     group.finish();

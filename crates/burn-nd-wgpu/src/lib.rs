@@ -21,7 +21,7 @@
 //! let device = WgpuDevice::default();
 //! let t = Tensor::<Wgpu, 2>::ones([256, 256], &device);
 //! let a = pollster::block_on(t.clone().into_ndarray_async::<f32>(Casting::Safe))?;
-//! let many = read_batch::<f32, _, 2, _>([t.clone(), t.clone() * 2.0], Casting::Safe)?;
+//! let many = read_batch::<f32, _>([t.clone(), t.clone() * 2.0], Casting::Safe)?;
 //! let half = t.into_ndarray_narrow::<burn_nd::half::f16>(Casting::SameKind)?; // cast on device
 //! assert_eq!((a[[0, 0]], many[1][[0, 0]], half[[0, 0]].to_f32()), (1.0, 2.0, 1.0));
 //! # Ok::<_, burn_nd::Error>(())

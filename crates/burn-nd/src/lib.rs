@@ -77,6 +77,8 @@ mod burn_0_21;
 mod burn_0_22;
 #[cfg(feature = "npy")]
 pub mod npy;
+#[cfg(any(feature = "tch", feature = "tch-0-22"))]
+mod tch_view;
 
 pub use base::casting::{can_cast, Casting};
 pub use base::dtype::{DTypeKind, DTypeLike, NdDType};
@@ -86,11 +88,10 @@ pub use base::error::Error;
 pub use base::from::FromNdarray;
 pub use base::module::{lines, module_from_arrays, module_to_arrays, ModuleParams};
 pub use base::rank::{Rank, StaticRank};
+pub use base::readback::{ndarray_from_data, read_batch, TensorDataLike, ToNdarrayAsync};
 pub use base::to::ToNdarray;
 #[cfg(feature = "burn-0-21")]
-pub use burn_0_21::batch::{read_batch, NarrowRead, ToNdarrayAsync};
-#[cfg(feature = "burn-0-21")]
-pub use burn_0_21::to::ndarray_from_data;
+pub use burn_0_21::batch::NarrowRead;
 #[cfg(feature = "burn-0-22")]
 #[doc(hidden)]
 pub use burn_0_22::to::kinds;
@@ -135,12 +136,14 @@ pub mod backend {
         pub use crate::burn_0_21::ndarray::{NativeElement, NdArrayKind};
     }
 
-    /// What burn-nd knows of libtorch (feature `tch`): the zero-copy view of a CPU tensor's
-    /// memory, and how each tensor kind's primitive holds a `TchTensor`, which burn-nd-tch's
-    /// views are built on.
-    #[cfg(feature = "tch")]
+    /// What burn-nd knows of libtorch (features `tch` and `tch-0-22`): the zero-copy view of a
+    /// CPU tensor's memory, and on Burn 0.21 how each tensor kind's primitive holds a
+    /// `TchTensor`, which burn-nd-tch's views are built on.
+    #[cfg(any(feature = "tch", feature = "tch-0-22"))]
     pub mod tch {
-        pub use crate::burn_0_21::tch::{cpu_view, TchKind};
+        #[cfg(feature = "tch")]
+        pub use crate::burn_0_21::tch::TchKind;
+        pub use crate::tch_view::cpu_view;
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::process::Command;
 
 use super::run::{Measured, Results, CAST_ROUNDS};
-use crate::Backend;
+use super::subject::Subject;
 
 pub fn human_time(ns: u64) -> String {
     match ns {
@@ -32,10 +32,26 @@ fn shell(cmd: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The results key of a Rust case on `backend`, as the bench prints it: `<backend>/<case>`.
-pub fn key_of(backend: Backend, case: &str) -> String {
-    format!("{}/{case}", backend.name())
+/// The results key of a Rust case on `subject`, as the bench prints it: `<name>/<case>`.
+pub fn key_of(subject: Subject, case: &str) -> String {
+    format!("{}/{case}", subject.name())
 }
+
+/// The rows of the casts from a source in huge pages (burn-nd's `from_ndarray`).
+const HUGE_PAGE_ROWS: [(&str, &str); 3] = [
+    (
+        "cast_f32_i32_hp",
+        "cast f32 → i32, source made by `from_ndarray` (huge pages)",
+    ),
+    (
+        "cast_i64_i32_hp",
+        "cast i64 → i32, source made by `from_ndarray` (huge pages)",
+    ),
+    (
+        "cast_f32_f64_hp",
+        "cast f32 → f64, source made by `from_ndarray` (huge pages)",
+    ),
+];
 
 /// Rows of the tables every backend has: (case, label).
 const COMMON_ROWS: [(&str, &str); 17] = [
@@ -86,9 +102,9 @@ const COMMON_ROWS: [(&str, &str); 17] = [
 ];
 
 /// What each backend adds to the common rows, and the line that says how it was run.
-fn backend_rows(backend: Backend) -> (&'static str, Vec<(&'static str, &'static str)>) {
-    match backend {
-        Backend::Ndarray => (
+fn backend_rows(subject: Subject) -> (&'static str, Vec<(&'static str, &'static str)>) {
+    match subject {
+        Subject::Ndarray => (
             "burn-ndarray, one thread.",
             vec![
                 (
@@ -103,21 +119,12 @@ fn backend_rows(backend: Backend) -> (&'static str, Vec<(&'static str, &'static 
                     "autodiff_into_arcarray_zero_copy",
                     "burn-nd-ndarray `into_arcarray` of a unique `Autodiff` tensor (zero-copy)",
                 ),
-                (
-                    "cast_f32_i32_hp",
-                    "cast f32 → i32, source made by `from_ndarray` (huge pages)",
-                ),
-                (
-                    "cast_i64_i32_hp",
-                    "cast i64 → i32, source made by `from_ndarray` (huge pages)",
-                ),
-                (
-                    "cast_f32_f64_hp",
-                    "cast f32 → f64, source made by `from_ndarray` (huge pages)",
-                ),
-            ],
+            ]
+            .into_iter()
+            .chain(HUGE_PAGE_ROWS)
+            .collect(),
         ),
-        Backend::Tch => (
+        Subject::Tch => (
             "burn-tch on the CPU (libtorch 2.9.0 from the torch wheel), `OMP_NUM_THREADS=1`.",
             vec![
                 (
@@ -138,9 +145,44 @@ fn backend_rows(backend: Backend) -> (&'static str, Vec<(&'static str, &'static 
                 ),
             ],
         ),
-        Backend::Wgpu => (
+        Subject::Wgpu => (
             "burn-wgpu on the machine's default adapter; sizes stop at 64 MiB, the largest \
              buffer lavapipe allocates.",
+            Vec::new(),
+        ),
+        Subject::Flex => (
+            "burn-flex (`Device::flex()`), Burn 0.22's embedded CPU backend.",
+            vec![
+                (
+                    "as_ndarray_view_zero_copy",
+                    "`as_ndarray_view` (zero-copy, like `t.numpy()`)",
+                ),
+                (
+                    "as_ndarray_view_to_owned",
+                    "`as_ndarray_view` + `to_owned` (one copy)",
+                ),
+                (
+                    "autodiff_as_ndarray_view_zero_copy",
+                    "`as_ndarray_view` of an `Autodiff` tensor (zero-copy)",
+                ),
+            ]
+            .into_iter()
+            .chain(HUGE_PAGE_ROWS)
+            .collect(),
+        ),
+        Subject::Ndarray022 => (
+            "burn-ndarray on Burn 0.22 (`Device::ndarray()`, deprecated there), one thread.",
+            Vec::new(),
+        ),
+        Subject::Tch022 => (
+            "burn-tch on Burn 0.22 (`Device::libtorch()`, deprecated there), libtorch 2.9.0 \
+             from the torch wheel, `OMP_NUM_THREADS=1`.",
+            Vec::new(),
+        ),
+        Subject::Wgpu022 => (
+            "Burn 0.22's wgpu device (`Device::wgpu(DeviceKind::DefaultDevice)`) on the \
+             machine's default adapter; sizes stop at 64 MiB, the largest buffer lavapipe \
+             allocates.",
             Vec::new(),
         ),
     }
@@ -148,9 +190,9 @@ fn backend_rows(backend: Backend) -> (&'static str, Vec<(&'static str, &'static 
 
 /// The row each backend's table divides by: one memcpy where that is the limit; naive code
 /// on wgpu, whose reads are device transfers.
-pub fn base_case(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Wgpu => "naive_to_data",
+pub fn base_case(subject: Subject) -> &'static str {
+    match subject.backend() {
+        crate::Backend::Wgpu => "naive_to_data",
         _ => "memcpy",
     }
 }
@@ -245,7 +287,8 @@ pub fn tables(md: &mut String, m: &Measured, sizes: &[u64]) {
         let (about, extra) = backend_rows(b);
         let _ = writeln!(
             md,
-            "## burn-nd on {} beside the limit and naive code\n",
+            "## Burn {}: burn-nd on {} beside the limit and naive code\n",
+            m.line,
             b.name()
         );
         let _ = writeln!(
@@ -265,7 +308,11 @@ pub fn tables(md: &mut String, m: &Measured, sizes: &[u64]) {
         let rows: Vec<(&str, &str)> = prefixed.iter().map(|(c, l)| (c.as_str(), *l)).collect();
         table(md, &m.results, sizes, &rows, &key_of(b, base_case(b)));
     }
-    let _ = writeln!(md, "## (c) NumPy and PyTorch, same sizes, same run\n");
+    let _ = writeln!(
+        md,
+        "## Burn {}: (c) NumPy and PyTorch, same sizes, same run\n",
+        m.line
+    );
     let _ = writeln!(
         md,
         "Median, and in brackets the ratio to NumPy's `a.copy()`.\n"

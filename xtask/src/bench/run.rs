@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use super::subject::Subject;
 use crate::setup::{backend_env, pip_setup, setup_backend, torch_venv};
 use crate::{cargo, project_root, run_status, Backend, Error, NUMPY_VERSION, TORCH_VERSION};
 
@@ -17,17 +18,19 @@ pub type Results = BTreeMap<(String, u64), u64>;
 /// The median ratio of case `a` to case `b` timed in alternating samples, by (a, b, size).
 pub type Pairs = BTreeMap<(String, String, u64), f64>;
 
-/// Everything one `cargo xtask bench` measured.
+/// Everything one `cargo xtask bench` measured on one Burn line.
 pub struct Measured {
+    /// The line: "0.21" or "0.22".
+    pub line: &'static str,
     /// The backends that were set up, built and measured.
-    pub usable: Vec<Backend>,
+    pub usable: Vec<Subject>,
     /// `backend: why` for each backend that could not be set up or built.
     pub unusable: Vec<String>,
     /// The tables' run: every case of every usable backend, NumPy and PyTorch.
     pub results: Results,
     /// The tables' run's paired cases.
     pub pairs: Pairs,
-    /// The alternating cast rounds (none under `--quick` or without burn-ndarray).
+    /// The alternating cast rounds on the line's embedded CPU backend (none under `--quick`).
     pub rounds: Vec<Results>,
     /// The `PEAK case input output rss` lines of the peak-memory runs.
     pub peaks: String,
@@ -35,15 +38,16 @@ pub struct Measured {
     pub versions: String,
 }
 
-/// `cargo bench` of the conformance crate's `convert` benchmark built for `backend`, with the
-/// environment that backend needs; callers add the rest.
-fn convert_bench(backend: Backend) -> Result<Command, Error> {
+/// `cargo bench` of the conformance crate's `convert` benchmark built for `subjects` (one build
+/// for a line's backends), with the environment their backends need; callers add the rest.
+fn convert_bench(subjects: &[Subject]) -> Result<Command, Error> {
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "burn-nd-conformance", "--bench", "convert"]);
-    if backend != Backend::Ndarray {
-        cmd.args(["--no-default-features", "--features", backend.name()]);
+    let features: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
+    cmd.args(["--no-default-features", "--features", &features.join(",")]);
+    for s in subjects {
+        backend_env(s.backend(), &mut cmd)?;
     }
-    backend_env(backend, &mut cmd)?;
     // libtorch's own threads off, as on the Python side (`torch.set_num_threads(1)`).
     cmd.env("OMP_NUM_THREADS", "1");
     Ok(cmd)
@@ -90,31 +94,39 @@ fn parse(text: &str, results: &mut Results) {
     }
 }
 
-/// Sets up and measures `backends`, then NumPy and PyTorch, then (unless `quick`) the cast
-/// rounds and peak memory on burn-ndarray.
-pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
+/// Sets up and measures the `line`'s backends among `backends` (burn-flex, embedded, always),
+/// then NumPy and PyTorch, then (unless `quick`) the cast rounds and peak memory on the line's
+/// embedded CPU backend.
+pub fn measure(quick: bool, line: &'static str, backends: &[Backend]) -> Result<Measured, Error> {
     let venv = torch_venv();
     pip_setup(&venv, "torch", "torch", TORCH_VERSION)?;
     pip_setup(&venv, "numpy", "numpy", NUMPY_VERSION)?;
     let python = venv.join("bin/python");
     let quick_arg: &[&str] = if quick { &["--quick"] } else { &[] };
 
-    // Set up and build every backend first, so compile time never overlaps a measurement.
+    // Set up every backend, then build them all in one binary, so compile time never
+    // overlaps a measurement.
     let mut usable = Vec::new();
     let mut unusable = Vec::new();
-    for &b in backends {
-        let built = setup_backend(b).and_then(|()| run_status(convert_bench(b)?.arg("--no-run")));
-        match built {
-            Ok(()) => usable.push(b),
-            Err(e) => unusable.push(format!("{}: {e}", b.name())),
+    let cpu = Subject::cpu_of(line);
+    let subjects = Subject::ALL
+        .into_iter()
+        .filter(|s| s.line() == line && (*s == cpu || backends.contains(&s.backend())));
+    for s in subjects {
+        match setup_backend(s.backend()) {
+            Ok(()) => usable.push(s),
+            Err(e) => unusable.push(format!("{}: {e}", s.name())),
         }
+    }
+    if let Err(e) = run_status(convert_bench(&usable)?.arg("--no-run")) {
+        unusable.extend(usable.drain(..).map(|s| format!("{}: {e}", s.name())));
     }
     let mut results = Results::new();
     let mut pairs = Pairs::new();
     for &b in &usable {
-        let mut cmd = convert_bench(b)?;
-        cmd.args(["-q", "--"]).args(quick_arg);
-        if b == Backend::Wgpu {
+        let mut cmd = convert_bench(&usable)?;
+        cmd.args(["-q", "--", "--only", b.name()]).args(quick_arg);
+        if b.backend() == Backend::Wgpu {
             // lavapipe refuses a 1 GiB buffer (`can't allocate buffer of size: 1073741824`).
             cmd.args(["--max-bytes", &(64u64 << 20).to_string()]);
         }
@@ -133,12 +145,14 @@ pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
     // The cast targets compare two processes run minutes apart; on this shared machine the
     // load can change in between. The casts alone, alternating with NumPy's, decide them.
     let mut rounds = Vec::new();
-    let full = !quick && usable.contains(&Backend::Ndarray);
+    // The cast rounds and the peak-memory children run in a build of the CPU backend alone:
+    // a build that also links libtorch and wgpu starts each process some 370 MiB larger.
+    let full = !quick && usable.contains(&cpu);
     if full {
+        run_status(convert_bench(&[cpu])?.arg("--no-run"))?;
         for _ in 0..CAST_ROUNDS {
             let mut round = Results::new();
-            let ours =
-                capture(convert_bench(Backend::Ndarray)?.args(["-q", "--", "--casts-only"]))?;
+            let ours = capture(convert_bench(&[cpu])?.args(["-q", "--", "--casts-only"]))?;
             parse(&ours, &mut round);
             let theirs = capture(numpy_bench(&python).arg("--casts-only"))?;
             parse(&theirs, &mut round);
@@ -146,11 +160,12 @@ pub fn measure(quick: bool, backends: &[Backend]) -> Result<Measured, Error> {
         }
     }
     let peaks = if full {
-        capture(convert_bench(Backend::Ndarray)?.args(["-q", "--", "--peak"]))?
+        capture(convert_bench(&[cpu])?.args(["-q", "--", "--peak"]))?
     } else {
         String::new()
     };
     Ok(Measured {
+        line,
         usable,
         unusable,
         results,

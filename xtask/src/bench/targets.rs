@@ -2,7 +2,8 @@
 
 use super::report::{human_size, human_time, key_of};
 use super::run::{Measured, Results};
-use crate::{Backend, Error};
+use super::subject::Subject;
+use crate::Error;
 
 /// One line of the Targets section.
 pub struct Target {
@@ -36,24 +37,32 @@ fn median(values: &[f64]) -> Option<f64> {
     sorted.get(sorted.len() / 2).copied()
 }
 
-/// Same-dtype reads of a shared tensor, on the backends whose limit is a host memcpy.
+/// Same-dtype reads of a shared tensor from 1 MiB up, on the backends whose limit is a host
+/// memcpy.
 fn shared_reads(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
     for (b, case) in [
-        (Backend::Ndarray, "to_ndarray_shared"),
-        (Backend::Ndarray, "to_ndarray_dyn_shared"),
-        (Backend::Tch, "to_ndarray_shared"),
-        (Backend::Tch, "to_ndarray_dyn_shared"),
-        (Backend::Tch, "as_ndarray_view_to_owned"),
+        (Subject::Ndarray, "to_ndarray_shared"),
+        (Subject::Ndarray, "to_ndarray_dyn_shared"),
+        (Subject::Tch, "to_ndarray_shared"),
+        (Subject::Tch, "to_ndarray_dyn_shared"),
+        (Subject::Tch, "as_ndarray_view_to_owned"),
+        (Subject::Flex, "to_ndarray_shared"),
+        (Subject::Flex, "to_ndarray_dyn_shared"),
+        (Subject::Flex, "as_ndarray_view_to_owned"),
+        (Subject::Ndarray022, "to_ndarray_shared"),
+        (Subject::Ndarray022, "to_ndarray_dyn_shared"),
+        (Subject::Tch022, "to_ndarray_shared"),
+        (Subject::Tch022, "to_ndarray_dyn_shared"),
     ] {
         if !m.usable.contains(&b) {
             continue;
         }
-        for &s in sizes {
+        for &s in sizes.iter().filter(|&&s| s >= 1 << 20) {
             let r = ratio(&m.results, &key_of(b, case), &key_of(b, "memcpy"), s);
             out.push(Target {
                 text: format!(
                     "{}: same-dtype `{case}` of a shared tensor at {} is {} one memcpy \
-                     (target ≤ 1.20×)",
+                     (target ≤ 1.20× from 1 MiB up)",
                     b.name(),
                     human_size(s),
                     times(r)
@@ -139,12 +148,17 @@ fn flat(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
     let (small, large) = (sizes[0], *sizes.last().unwrap_or(&sizes[0]));
     let prev = sizes[sizes.len().saturating_sub(2)];
     for (b, case) in [
-        (Backend::Ndarray, "into_ndarray_unique"),
-        (Backend::Ndarray, "into_arcarray_zero_copy"),
-        (Backend::Ndarray, "autodiff_into_arcarray_zero_copy"),
-        (Backend::Ndarray, "from_arcarray_zero_copy"),
-        (Backend::Tch, "as_ndarray_view_zero_copy"),
-        (Backend::Tch, "autodiff_as_ndarray_view_zero_copy"),
+        (Subject::Ndarray, "into_ndarray_unique"),
+        (Subject::Ndarray, "into_arcarray_zero_copy"),
+        (Subject::Ndarray, "autodiff_into_arcarray_zero_copy"),
+        (Subject::Ndarray, "from_arcarray_zero_copy"),
+        (Subject::Tch, "as_ndarray_view_zero_copy"),
+        (Subject::Tch, "autodiff_as_ndarray_view_zero_copy"),
+        (Subject::Flex, "into_ndarray_unique"),
+        (Subject::Flex, "autodiff_into_ndarray_unique"),
+        (Subject::Flex, "as_ndarray_view_zero_copy"),
+        (Subject::Flex, "autodiff_as_ndarray_view_zero_copy"),
+        (Subject::Ndarray022, "into_ndarray_unique"),
     ] {
         if !m.usable.contains(&b) {
             continue;
@@ -179,11 +193,12 @@ fn flat(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
     }
 }
 
-/// Casts on burn-ndarray at 16 Mi elements against NumPy's, like with like: a source in huge
-/// pages (NumPy's default, burn-nd's `from_ndarray`) and one in 4 KiB pages (Burn's
-/// `from_data(Vec)`, NumPy's `_4k` rows).
+/// Casts on the line's embedded CPU backend at 16 Mi elements against NumPy's, like with
+/// like: a source in huge pages (NumPy's default, burn-nd's `from_ndarray`) and one in 4 KiB
+/// pages (Burn's `from_data(Vec)`, NumPy's `_4k` rows).
 fn casts(m: &Measured, out: &mut Vec<Target>) {
-    if !m.usable.contains(&Backend::Ndarray) {
+    let cpu = Subject::cpu_of(m.line);
+    if !m.usable.contains(&cpu) {
         return;
     }
     let at = 64 << 20;
@@ -197,7 +212,7 @@ fn casts(m: &Measured, out: &mut Vec<Target>) {
         ("cast_f32_f64_hp", "numpy_astype_f64"),
         ("cast_f32_f64", "numpy_astype_f64_4k"),
     ] {
-        let ours = key_of(Backend::Ndarray, ours);
+        let ours = key_of(cpu, ours);
         let single = ratio(&m.results, &ours, theirs, at);
         let each = per_round(&m.rounds, &ours, theirs, at);
         // The median of the alternating rounds where they ran (`--quick` has none).
@@ -231,9 +246,10 @@ fn peaks(m: &Measured, quick: bool, out: &mut Vec<Target>) -> Result<(), Error> 
             let (i, o, r): (u64, u64, u64) = (input.parse()?, output.parse()?, rss.parse()?);
             out.push(Target {
                 text: format!(
-                    "peak RSS converting a 1 GiB tensor by `{case}` on burn-ndarray \
+                    "peak RSS converting a 1 GiB tensor by `{case}` on {} \
                      (`/usr/bin/time -v`): {:.0} MiB for input {} MiB + output {} MiB, {:.3}× \
                      (target ≤ 1.05×)",
+                    Subject::cpu_of(m.line).name(),
                     r as f64 / 1048576.0,
                     i >> 20,
                     o >> 20,

@@ -105,7 +105,7 @@ pub(crate) fn cast_stored<E: NdElement>(
 /// (negative and zero strides included) from element `offset`: the logical element at index
 /// zero. An error, never an out-of-bounds view, when the layout reaches outside `all`.
 /// (Burn 0.22's flex tensors are laid out this way.)
-#[cfg(feature = "burn-0-22")]
+#[cfg(any(feature = "burn-0-22", feature = "flex"))]
 pub(crate) fn strided_view<'a, S>(
     all: &'a [S],
     shape: &[usize],
@@ -144,7 +144,12 @@ pub(crate) fn strided_view<'a, S>(
 /// Writes `src` into `out` (the same shape) when both hold the same element type: one
 /// `memcpy` where both are contiguous in standard order, ndarray's element-wise (strided)
 /// assignment otherwise. `false`, writing nothing, for different element types.
-#[cfg(any(feature = "ndarray", feature = "tch", feature = "burn-0-22"))]
+#[cfg(any(
+    feature = "ndarray",
+    feature = "tch",
+    feature = "flex",
+    feature = "burn-0-22"
+))]
 pub(crate) fn assign_same<
     A: NdElement,
     E: NdElement,
@@ -237,6 +242,117 @@ macro_rules! ndarray_storage_reads {
             with_ndarray_storage!($nd, tensor, storage => {
                 $crate::base::array::assign_same(&storage.view(), out)
             })
+        }
+    };
+}
+
+/// The direct read of burn-flex tensors, written once for every Burn line:
+/// `flex_storage_reads!(burn_flex, burn_0_21)` defines `read_copy`, `copy_into` and
+/// `typed_view` over the `FlexTensor` of the burn-flex crate `$flex` (the one of a Burn line),
+/// whose dtypes are `crate::$line`'s.
+///
+/// A flex tensor is an `Arc` of bytes with a layout (shape, element strides that may be
+/// negative or zero, a start offset) and a storage dtype. Burn's read-back first copies any
+/// shared, strided or offset tensor into a new contiguous tensor and then hands that over;
+/// here such a tensor is read through a view of its storage instead, one copy or one cast
+/// loop into the array. A unique, contiguous tensor is handed over by Burn's read for free,
+/// and that is the path left to it.
+#[cfg(any(feature = "burn-0-22", feature = "flex"))]
+macro_rules! flex_storage_reads {
+    ($($flex:ident)::+, $line:ident) => {
+        /// `true` when Burn's own read of `flex` hands its buffer over without a copy:
+        /// nothing else shares it and it holds exactly the tensor's elements in row-major
+        /// order.
+        fn handed_over(flex: &$($flex)::+::FlexTensor, size: usize) -> bool {
+            let layout = flex.layout();
+            flex.is_unique()
+                && layout.is_contiguous()
+                && layout.start_offset() == 0
+                && flex.bytes().len() == layout.num_elements() * size
+        }
+
+        /// Reads a flex tensor through a view of its storage, one pass. `None` for a buffer
+        /// that Burn's own read hands over without any copy, which the caller should take
+        /// that way instead.
+        pub(crate) fn read_copy<E: $crate::NdElement, Dm: ndarray::Dimension>(
+            flex: &$($flex)::+::FlexTensor,
+            exact: bool,
+        ) -> Option<Result<ndarray::Array<E, Dm>, $crate::Error>> {
+            let stored = match $crate::$line::dtype::stored(flex.dtype()) {
+                Ok(stored) => stored,
+                Err(e) => return Some(Err(e)),
+            };
+            if handed_over(flex, stored.size()) {
+                return None;
+            }
+            let layout = flex.layout();
+            Some(for_nd_dtype!(stored, S => {
+                let all: &[S] = match bytemuck::checked::try_cast_slice(flex.bytes()) {
+                    Ok(all) => all,
+                    Err(e) => {
+                        return Some(Err($crate::Error::backend(std::io::Error::other(format!(
+                            "flex storage of {stored} is not a slice of {stored}: {e}"
+                        )))))
+                    }
+                };
+                $crate::base::array::strided_view(
+                    all,
+                    layout.shape(),
+                    layout.strides(),
+                    layout.start_offset(),
+                )
+                .and_then(|view| $crate::base::array::read_array(&view, exact))
+            }))
+        }
+
+        /// Copies a flex tensor's values into `out` (same shape) when `E` is its dtype;
+        /// `false` when it is another (or its layout cannot be viewed), writing nothing.
+        pub(crate) fn copy_into<E, S, Dm>(
+            flex: &$($flex)::+::FlexTensor,
+            out: &mut ndarray::ArrayBase<S, Dm>,
+        ) -> bool
+        where
+            E: $crate::NdElement,
+            S: ndarray::DataMut<Elem = E>,
+            Dm: ndarray::Dimension,
+        {
+            match typed_view::<E>(flex) {
+                Ok(view) => $crate::base::array::assign_same(&view, out),
+                Err(_) => false,
+            }
+        }
+
+        /// The view of `flex` as `E`s: [`Error::DtypeMismatch`](crate::Error) unless `E` is
+        /// its dtype (bool tensors store bytes that are 0 or 1, checked here), an error if
+        /// its layout reaches outside it.
+        pub(crate) fn typed_view<E: $crate::NdElement>(
+            flex: &$($flex)::+::FlexTensor,
+        ) -> Result<ndarray::ArrayViewD<'_, E>, $crate::Error> {
+            use $crate::NdDType;
+            // The tensor's own dtype only: a Bool tensor is not viewed as the bytes it stores.
+            let logical = $crate::backend::logical_dtype(flex.dtype())?;
+            let stored_as = $crate::$line::dtype::stored(flex.dtype())?;
+            let holds =
+                stored_as == E::DTYPE || (stored_as == NdDType::U8 && E::DTYPE == NdDType::Bool);
+            if logical != E::DTYPE || !holds {
+                return Err($crate::Error::DtypeMismatch {
+                    stored: logical,
+                    requested: E::DTYPE,
+                });
+            }
+            let all: &[E] = bytemuck::checked::try_cast_slice(flex.bytes()).map_err(|e| {
+                $crate::Error::backend(std::io::Error::other(format!(
+                    "flex storage is not a slice of {}: {e}",
+                    E::DTYPE
+                )))
+            })?;
+            let layout = flex.layout();
+            $crate::base::array::strided_view(
+                all,
+                layout.shape(),
+                layout.strides(),
+                layout.start_offset(),
+            )
         }
     };
 }

@@ -177,11 +177,34 @@ macro_rules! burn_dtype_map {
 
 /// A Burn line's `TensorData` ↔ typed vectors, written once for every line:
 /// `line_data_impls!(burn::tensor, burn_0_21)`, in a module that defines
-/// `fn parts(TensorData) -> (Bytes, Vec<usize>, DType)` (the line's `TensorData`, `Bytes` and
-/// `DType` in scope) and whose line module is `crate::$line`. It defines `data_into_vec` and
-/// `slice_to_data` there.
+/// `fn parts(TensorData) -> (Bytes, Vec<usize>, DType)` and `fn shape_of(&TensorData) ->
+/// Vec<usize>` (the line's `TensorData`, `Bytes` and `DType` in scope) and whose line module
+/// is `crate::$line`. It defines `data_into_vec`, `array_from_data` and `slice_to_data`
+/// there, and makes the line's `TensorData` a [`TensorDataLike`](crate::TensorDataLike).
 macro_rules! line_data_impls {
     ($($m:ident)::+, $line:ident) => {
+        /// `data`'s values as an array of dimension `Dm`, cast under `casting` (the caller
+        /// has checked the cast on the tensor's logical dtype).
+        pub(crate) fn array_from_data<E: $crate::NdElement, Dm: ndarray::Dimension>(
+            data: TensorData,
+            casting: $crate::Casting,
+        ) -> Result<ndarray::Array<E, Dm>, $crate::Error> {
+            let shape = shape_of(&data);
+            let values = data_into_vec::<E>(data, casting == $crate::Casting::Exact)?;
+            $crate::base::array::shaped(&shape, values)
+        }
+
+        impl $crate::base::readback::sealed::Sealed for TensorData {}
+
+        impl $crate::TensorDataLike for TensorData {
+            fn into_array<E: $crate::NdElement>(
+                self,
+                casting: $crate::Casting,
+            ) -> Result<ndarray::ArrayD<E>, $crate::Error> {
+                array_from_data(self, casting)
+            }
+        }
+
         /// The data's elements, in order, as `E`. The caller has checked the cast on the
         /// tensor's logical dtype; the data's dtype is the storage dtype the backend read
         /// back, which may be wider (tch reads every Int as i64, cube reads Bool as u32).

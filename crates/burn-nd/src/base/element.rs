@@ -261,7 +261,12 @@ pub(crate) fn same_type<S: 'static, D: 'static>(src: &[S]) -> Option<&[D]> {
 }
 
 /// `value` as a `D` when `S` and `D` are the same type.
-#[cfg(any(feature = "ndarray", feature = "tch", feature = "burn-0-22"))]
+#[cfg(any(
+    feature = "ndarray",
+    feature = "tch",
+    feature = "flex",
+    feature = "burn-0-22"
+))]
 pub(crate) fn same_value<S: 'static, D: 'static>(value: &S) -> Option<&D> {
     same_type::<S, D>(core::slice::from_ref(value)).and_then(<[D]>::first)
 }

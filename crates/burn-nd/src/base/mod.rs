@@ -21,6 +21,7 @@ pub(crate) mod module;
 #[cfg(feature = "npy")]
 pub(crate) mod npy;
 pub(crate) mod rank;
+pub(crate) mod readback;
 pub(crate) mod to;
 
 #[cfg(test)]

@@ -1,11 +1,6 @@
-//! Read-back paths that pay on device backends such as burn-wgpu, where reading a tensor means
-//! waiting for the device and moving bytes across the bus; generic over every backend.
-//!
-//! | you want | use |
-//! |---|---|
-//! | to await the read-back instead of blocking a thread | [`ToNdarrayAsync::into_ndarray_async`] |
-//! | many tensors in one device sync | [`read_batch`] (a Burn `Transaction`) |
-//! | fewer bytes across the bus when the target type is narrower | [`NarrowRead::into_ndarray_narrow`] |
+//! Burn 0.21's read-back: [`ToNdarrayAsync`] (and so [`read_batch`](crate::read_batch)) for
+//! `Tensor<B, D, K>`, and [`NarrowRead`], the read that narrows on the device first, generic
+//! over every backend.
 
 use std::future::Future;
 
@@ -15,108 +10,32 @@ use burn_backend::tensor::TransactionOp;
 use ndarray::ArrayD;
 
 use crate::backend::check_cast;
-use crate::{ndarray_from_data, Casting, Error, NdDType, NdElement, ToNdarray};
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// Awaitable conversion of any tensor into an `ArrayD`.
-///
-/// ```
-/// # use burn021 as burn;
-/// use burn::tensor::Tensor;
-/// use burn_nd::Casting;
-/// use burn_nd::ToNdarrayAsync;
-/// use burn_ndarray::NdArray;
-///
-/// async fn mean(t: Tensor<NdArray, 1>) -> Result<f64, burn_nd::Error> {
-///     let a = t.into_ndarray_async::<f64>(Casting::Safe).await?;
-///     Ok(a.mean().unwrap_or(0.0))
-/// }
-/// ```
-pub trait ToNdarrayAsync: sealed::Sealed {
-    /// Consumes the tensor and awaits its read-back (`Tensor::into_data_async`), then casts
-    /// under `casting` exactly as [`ToNdarray::into_ndarray_dyn_with`] does.
-    ///
-    /// ```
-    /// # use burn021 as burn;
-    /// use burn::tensor::Tensor;
-    /// use burn_nd::Casting;
-    /// use burn_nd::ToNdarrayAsync;
-    /// use burn_ndarray::NdArray;
-    ///
-    /// let t = Tensor::<NdArray, 1>::from_floats([1.5], &Default::default());
-    /// let a = pollster::block_on(t.into_ndarray_async::<f32>(Casting::No))?;
-    /// assert_eq!(a[0], 1.5);
-    /// # Ok::<_, burn_nd::Error>(())
-    /// ```
-    fn into_ndarray_async<E: NdElement>(
-        self,
-        casting: Casting,
-    ) -> impl Future<Output = Result<ArrayD<E>, Error>> + Send;
-}
+use crate::base::readback::sealed;
+use crate::{ndarray_from_data, Casting, Error, NdDType, NdElement, ToNdarray, ToNdarrayAsync};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
-impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarrayAsync for Tensor<B, D, K> {
-    fn into_ndarray_async<E: NdElement>(
-        self,
-        casting: Casting,
-    ) -> impl Future<Output = Result<ArrayD<E>, Error>> + Send {
-        let logical = self.dtype();
-        let checked = check_cast(logical, E::DTYPE, casting);
-        async move {
-            checked?;
-            let data = self.into_data_async().await.map_err(Error::backend)?;
-            ndarray_from_data(data, logical, casting)
-        }
-    }
-}
-
-/// Reads many tensors with one device sync (a Burn `Transaction`), as arrays of `E`.
-///
-/// Every cast is checked before anything is read; the arrays come back in input order.
-///
-/// ```
-/// # use burn021 as burn;
-/// use burn::tensor::{Int, Tensor};
-/// use burn_nd::Casting;
-/// use burn_nd::read_batch;
-/// use burn_ndarray::NdArray;
-///
-/// let device = Default::default();
-/// let parts: Vec<Tensor<NdArray, 1, Int>> = (0..4).map(|i| Tensor::arange(i..i + 3, &device)).collect();
-/// let arrays = read_batch::<i64, _, 1, _>(parts, Casting::Safe)?;
-/// assert_eq!(arrays[3].iter().copied().collect::<Vec<_>>(), vec![3, 4, 5]);
-/// # Ok::<_, burn_nd::Error>(())
-/// ```
-pub fn read_batch<E, B, const D: usize, K>(
-    tensors: impl IntoIterator<Item = Tensor<B, D, K>>,
-    casting: Casting,
-) -> Result<Vec<ArrayD<E>>, Error>
-where
-    E: NdElement,
-    B: Backend,
-    K: BasicOps<B> + TransactionOp<B>,
+impl<B: Backend, const D: usize, K: BasicOps<B> + TransactionOp<B>> ToNdarrayAsync
+    for Tensor<B, D, K>
 {
-    let mut transaction = Transaction::<B>::default();
-    let mut dtypes = Vec::new();
-    for tensor in tensors {
-        let dtype = tensor.dtype();
-        check_cast(dtype, E::DTYPE, casting)?;
-        dtypes.push(dtype);
-        transaction = transaction.register(tensor);
+    type Data = burn021::tensor::TensorData;
+    type DType = DType;
+
+    fn logical_dtype(&self) -> DType {
+        self.dtype()
     }
-    if dtypes.is_empty() {
-        return Ok(Vec::new());
+
+    fn data_async(self) -> impl Future<Output = Result<Self::Data, Error>> + Send {
+        let read = self.into_data_async();
+        async move { read.await.map_err(Error::backend) }
     }
-    let data = transaction.try_execute().map_err(Error::backend)?;
-    dtypes
-        .into_iter()
-        .zip(data)
-        .map(|(dtype, data)| ndarray_from_data(data, dtype, casting))
-        .collect()
+
+    fn data_batch(tensors: Vec<Self>) -> Result<Vec<Self::Data>, Error> {
+        let transaction = tensors
+            .into_iter()
+            .fold(Transaction::<B>::default(), Transaction::register);
+        transaction.try_execute().map_err(Error::backend)
+    }
 }
 
 /// Read-back that narrows on the device first when the target type is smaller, so fewer

@@ -12,6 +12,11 @@ fn parts(data: TensorData) -> (Bytes, Vec<usize>, DType) {
     (bytes, shape.to_vec(), dtype)
 }
 
+/// The data's shape.
+fn shape_of(data: &TensorData) -> Vec<usize> {
+    data.shape.to_vec()
+}
+
 line_data_impls!(burn021::tensor, burn_0_21);
 
 #[cfg(test)]

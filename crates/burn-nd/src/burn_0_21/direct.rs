@@ -1,7 +1,8 @@
-//! Direct reads of the backends whose tensor memory the host can address (features `ndarray`
-//! and `tch`): one copy or cast loop from the tensor's own memory, where Burn's read-back of a
-//! shared burn-ndarray tensor walks it element by element, and that of a burn-tch tensor makes
-//! three libtorch calls and two passes over the output.
+//! Direct reads of the backends whose tensor memory the host can address (features `ndarray`,
+//! `tch` and `flex`): one copy or cast loop from the tensor's own memory, where Burn's
+//! read-back of a shared burn-ndarray tensor walks it element by element, that of a burn-tch
+//! tensor makes three libtorch calls and two passes over the output, and that of a shared or
+//! strided burn-flex tensor first copies it into a new one.
 
 use core::any::Any;
 
@@ -45,7 +46,9 @@ where
         #[cfg(feature = "ndarray")]
         Some(Host::NdArray(tensor)) => crate::burn_0_21::ndarray::copy_into(tensor, out),
         #[cfg(feature = "tch")]
-        Some(Host::Tch(tensor)) => crate::burn_0_21::tch::copy_into(tensor, out),
+        Some(Host::Tch(tensor)) => crate::tch_view::copy_into(tensor, out),
+        #[cfg(feature = "flex")]
+        Some(Host::Flex(tensor)) => crate::burn_0_21::flex::copy_into(tensor, out),
         None => false,
     }
 }
@@ -60,6 +63,10 @@ fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
     }
     #[cfg(feature = "tch")]
     if let Some(t) = crate::burn_0_21::tch::autodiff_inner(any) {
+        return Some(t);
+    }
+    #[cfg(feature = "flex")]
+    if let Some(t) = crate::burn_0_21::flex::autodiff_inner(any) {
         return Some(t);
     }
     None
@@ -104,7 +111,9 @@ pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement, Dm: Dimension>(
         #[cfg(feature = "ndarray")]
         Host::NdArray(tensor) => crate::burn_0_21::ndarray::read_copy(tensor, exact),
         #[cfg(feature = "tch")]
-        Host::Tch(tensor) => crate::burn_0_21::tch::read_copy(tensor, exact),
+        Host::Tch(tensor) => crate::tch_view::read_copy(tensor, exact),
+        #[cfg(feature = "flex")]
+        Host::Flex(tensor) => crate::burn_0_21::flex::read_copy(tensor, exact),
     }
 }
 
@@ -114,6 +123,8 @@ enum Host<'a> {
     NdArray(&'a burn_ndarray::NdArrayTensor),
     #[cfg(feature = "tch")]
     Tch(&'a tch::Tensor),
+    #[cfg(feature = "flex")]
+    Flex(&'a burn_flex::FlexTensor),
 }
 
 /// The directly readable tensor inside a primitive, if it holds one.
@@ -125,6 +136,10 @@ fn host<B: Backend, P: 'static>(primitive: &P) -> Option<Host<'_>> {
     #[cfg(feature = "tch")]
     if let Some(tensor) = downcast::<B, P, burn_tch::TchTensor>(primitive) {
         return Some(Host::Tch(&tensor.tensor));
+    }
+    #[cfg(feature = "flex")]
+    if let Some(tensor) = downcast::<B, P, burn_flex::FlexTensor>(primitive) {
+        return Some(Host::Flex(tensor));
     }
     None
 }

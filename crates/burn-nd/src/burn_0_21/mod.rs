@@ -3,13 +3,16 @@
 //!
 //! Generic code (every backend) is in `to`, `from`, `dynarray`, `module`, `batch` and `npy`;
 //! what burn-nd knows of a particular backend is in that backend's module: `ndarray` for
-//! burn-ndarray, `tch` for burn-tch (libtorch), and `direct` picks between them.
+//! burn-ndarray, `tch` for burn-tch (libtorch), `flex` for burn-flex, and `direct` picks
+//! between them.
 
 pub(crate) mod batch;
 pub(crate) mod data;
-#[cfg(any(feature = "ndarray", feature = "tch"))]
+#[cfg(any(feature = "ndarray", feature = "tch", feature = "flex"))]
 pub(crate) mod direct;
 pub(crate) mod dtype;
+#[cfg(feature = "flex")]
+pub(crate) mod flex;
 pub(crate) mod from;
 pub(crate) mod module;
 #[cfg(feature = "ndarray")]

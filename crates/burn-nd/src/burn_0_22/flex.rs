@@ -1,21 +1,15 @@
-//! A direct read of burn-flex tensors, Burn 0.22's own CPU backend.
-//!
-//! A flex tensor is an `Arc` of bytes with a layout (shape, element strides that may be
-//! negative or zero, a start offset) and a storage dtype. Burn's read-back first copies any
-//! shared, strided or offset tensor into a new contiguous tensor and then hands that over;
-//! here such a tensor is read through a view of its storage instead, one copy or one cast
-//! loop into the array. A unique, contiguous tensor is handed over by Burn's read for free,
-//! and that is the path taken for it.
+//! A direct read of burn-flex tensors, Burn 0.22's own CPU backend, through a view of their
+//! storage (`flex_storage_reads!`, shared with the 0.21 line's burn-flex).
 
 use burn::backend::flex::FlexTensor;
 use burn::backend::Flex;
 use burn::tensor::{Tensor, TensorData};
-use ndarray::{Array, ArrayBase, ArrayViewD, DataMut, Dimension};
+use ndarray::{Array, Dimension};
 
-use crate::base::array::{assign_same, read_array, strided_view};
-use crate::burn_0_22::dtype::stored;
 use crate::burn_0_22::to::NdKind;
-use crate::{Error, NdDType, NdElement};
+use crate::{Error, NdElement};
+
+flex_storage_reads!(burn::backend::flex, burn_0_22);
 
 /// `tensor`'s flex primitive (sharing its buffer), or `None` when it lives on another
 /// backend (an Autodiff flex tensor has been unwrapped by the caller). A caller that wants the
@@ -25,71 +19,16 @@ pub(crate) fn primitive<const D: usize, K: NdKind>(tensor: &Tensor<D, K>) -> Opt
     tensor.clone().try_into_primitive::<Flex>().ok()
 }
 
-/// `true` when Burn's own read of `flex` hands its buffer over without a copy: nothing else
-/// shares it and it holds exactly the tensor's elements in row-major order.
-fn handed_over(flex: &FlexTensor, size: usize) -> bool {
-    let layout = flex.layout();
-    flex.is_unique()
-        && layout.is_contiguous()
-        && layout.start_offset() == 0
-        && flex.bytes().len() == layout.num_elements() * size
-}
-
 /// Reads a flex tensor: the buffer itself when Burn's read hands it over (returned as data
 /// for the caller's zero-copy conversion), else one pass over a view of its storage.
 pub(crate) fn read<E: NdElement, Dm: Dimension>(
     flex: FlexTensor,
     exact: bool,
 ) -> Result<Result<Array<E, Dm>, TensorData>, Error> {
-    let stored = stored(flex.dtype())?;
-    if handed_over(&flex, stored.size()) {
-        return Ok(Err(flex.into_data()));
+    match read_copy(&flex, exact) {
+        Some(read) => read.map(Ok),
+        None => Ok(Err(flex.into_data())),
     }
-    let layout = flex.layout();
-    for_nd_dtype!(stored, S => {
-        let all: &[S] = bytemuck::checked::try_cast_slice(flex.bytes()).map_err(|e| {
-            Error::backend(std::io::Error::other(format!(
-                "flex storage of {stored} is not a slice of {stored}: {e}"
-            )))
-        })?;
-        let view = strided_view(all, layout.shape(), layout.strides(), layout.start_offset())?;
-        read_array(&view, exact).map(Ok)
-    })
-}
-
-/// Copies a flex tensor's values into `out` (same shape) when `E` is its dtype; `false` when
-/// it is another (or its layout cannot be viewed), writing nothing.
-pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
-    flex: &FlexTensor,
-    out: &mut ArrayBase<S, Dm>,
-) -> bool {
-    match typed_view::<E>(flex) {
-        Ok(view) => assign_same(&view, out),
-        Err(_) => false,
-    }
-}
-
-/// The view of `flex` as `E`s: [`Error::DtypeMismatch`] unless `E` is its dtype (bool tensors
-/// store bytes that are 0 or 1, checked here), an error if its layout reaches outside it.
-pub(crate) fn typed_view<E: NdElement>(flex: &FlexTensor) -> Result<ArrayViewD<'_, E>, Error> {
-    // The tensor's own dtype only: a Bool tensor is not viewed as the bytes it stores.
-    let logical = crate::backend::logical_dtype(flex.dtype())?;
-    let stored_as = stored(flex.dtype())?;
-    let holds = stored_as == E::DTYPE || (stored_as == NdDType::U8 && E::DTYPE == NdDType::Bool);
-    if logical != E::DTYPE || !holds {
-        return Err(Error::DtypeMismatch {
-            stored: logical,
-            requested: E::DTYPE,
-        });
-    }
-    let all: &[E] = bytemuck::checked::try_cast_slice(flex.bytes()).map_err(|e| {
-        Error::backend(std::io::Error::other(format!(
-            "flex storage is not a slice of {}: {e}",
-            E::DTYPE
-        )))
-    })?;
-    let layout = flex.layout();
-    strided_view(all, layout.shape(), layout.strides(), layout.start_offset())
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 //! `burn::Tensor<D, K>`, the release whose tensors carry a runtime `Device` instead of a
 //! backend type parameter, built on the line-free [`base`](crate::base): its `DType` and
 //! `TensorData` (`dtype`, `data`), [`ToNdarray`](crate::ToNdarray) on every device (`to`) and
-//! [`FromNdarray`](crate::FromNdarray) (`from`), modules (`module`), the direct reads of
-//! burn-flex (`flex`) and burn-ndarray (`ndarray`, feature `ndarray-0-22`) tensors, and the
+//! [`FromNdarray`](crate::FromNdarray) (`from`), modules (`module`), the awaited and batched
+//! read-backs (`batch`), the direct reads of burn-flex (`flex`), burn-ndarray (`ndarray`,
+//! feature `ndarray-0-22`) and libtorch CPU (`tch`, feature `tch-0-22`) tensors, and the
 //! zero-copy view of burn-flex storage (`view`).
 
+pub(crate) mod batch;
 pub(crate) mod data;
 pub(crate) mod dtype;
 pub(crate) mod flex;
@@ -13,5 +15,7 @@ pub(crate) mod from;
 pub(crate) mod module;
 #[cfg(feature = "ndarray-0-22")]
 pub(crate) mod ndarray;
+#[cfg(feature = "tch-0-22")]
+pub(crate) mod tch;
 pub(crate) mod to;
 pub(crate) mod view;

@@ -1,14 +1,13 @@
-//! Tensor → ndarray on the Burn 0.22 line: [`ToNdarray`] for `Tensor<D, K>`, on every device,
-//! through the backend's own read-back (the direct reads of flex, burn-ndarray and burn-tch
-//! come next).
+//! Tensor → ndarray on the Burn 0.22 line: [`ToNdarray`] for `Tensor<D, K>`, on every device:
+//! the direct reads of burn-flex, burn-ndarray and libtorch CPU tensors from their memory, the
+//! backend's own read-back elsewhere.
 
 use burn::tensor::{Tensor, TensorData};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::backend::{check_cast, logical_dtype};
-use crate::base::array::shaped;
 use crate::base::to::sealed;
-use crate::burn_0_22::data::data_into_vec;
+use crate::burn_0_22::data::array_from_data;
 use crate::burn_0_22::flex;
 use crate::{Casting, Error, NdElement, ToNdarray};
 
@@ -38,6 +37,7 @@ pub trait NdKind: sealed_kind::Sealed
     + burn::tensor::kind::Autodiff
     + burn::tensor::BackendPrimitive<burn::backend::Flex, Primitive = burn::backend::flex::FlexTensor>
     + kinds::NdArrayPrimitive
+    + kinds::TchPrimitive
 {
 }
 impl<K> NdKind for K where
@@ -46,6 +46,7 @@ impl<K> NdKind for K where
             burn::backend::Flex,
             Primitive = burn::backend::flex::FlexTensor,
         > + kinds::NdArrayPrimitive
+        + kinds::TchPrimitive
 {
 }
 
@@ -76,16 +77,30 @@ pub mod kinds {
     pub trait NdArrayPrimitive {}
     #[cfg(not(feature = "ndarray-0-22"))]
     impl<K> NdArrayPrimitive for K {}
-}
 
-/// `data`'s values as an array of dimension `Dm`, cast under `casting`.
-fn array_from_data<E: NdElement, Dm: Dimension>(
-    data: TensorData,
-    casting: Casting,
-) -> Result<Array<E, Dm>, Error> {
-    let shape = data.shape().to_vec();
-    let values = data_into_vec::<E>(data, casting == Casting::Exact)?;
-    shaped(&shape, values)
+    /// A kind whose tensors give their libtorch primitive (feature `tch-0-22`).
+    #[cfg(feature = "tch-0-22")]
+    pub trait TchPrimitive:
+        burn::tensor::BackendPrimitive<
+        burn::backend::LibTorch,
+        Primitive = burn::backend::libtorch::TchTensor,
+    >
+    {
+    }
+    #[cfg(feature = "tch-0-22")]
+    impl<K> TchPrimitive for K where
+        K: burn::tensor::BackendPrimitive<
+            burn::backend::LibTorch,
+            Primitive = burn::backend::libtorch::TchTensor,
+        >
+    {
+    }
+
+    /// Every kind, without feature `tch-0-22`.
+    #[cfg(not(feature = "tch-0-22"))]
+    pub trait TchPrimitive {}
+    #[cfg(not(feature = "tch-0-22"))]
+    impl<K> TchPrimitive for K {}
 }
 
 /// Reads `tensor` into an array of dimension `Dm`, casting under `casting`: the one read path
@@ -118,6 +133,11 @@ fn direct<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
     if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&tensor) {
         drop(tensor);
         return crate::burn_0_22::ndarray::read::<D, K, E, Dm>(primitive, exact);
+    }
+    #[cfg(feature = "tch-0-22")]
+    if let Some(primitive) = crate::burn_0_22::tch::primitive(&tensor) {
+        drop(tensor);
+        return crate::burn_0_22::tch::read::<D, K, E, Dm>(primitive, exact);
     }
     tensor.try_into_data().map(Err).map_err(Error::backend)
 }
@@ -158,6 +178,10 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         #[cfg(feature = "ndarray-0-22")]
         if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&plain) {
             return Ok(crate::burn_0_22::ndarray::copy_into(&primitive, out));
+        }
+        #[cfg(feature = "tch-0-22")]
+        if let Some(primitive) = crate::burn_0_22::tch::primitive(&plain) {
+            return Ok(crate::burn_0_22::tch::copy_into(&primitive, out));
         }
         Ok(false)
     }
