@@ -63,4 +63,40 @@ mod direct {
             ));
         }
     }
+
+    /// `AsNdarrayView` borrows the tensor's own memory (same address, libtorch's strides),
+    /// plain and Autodiff; it never casts, nor shows a Bool tensor as its bytes.
+    #[test]
+    fn views_alias_libtorch_memory() {
+        use burn_nd::AsNdarrayView;
+        use burn_nd_conformance::burn22::tensor::Bool;
+        for device in [Device::libtorch(), Device::libtorch().autodiff()] {
+            let values: Vec<f32> = (0..6).map(|i| i as f32).collect();
+            let t = Tensor::<2>::from_data(TensorData::new(values, [2, 3]), &device);
+            let primitive = t
+                .clone()
+                .without_autodiff()
+                .try_into_primitive::<LibTorch>()
+                .expect("a libtorch tensor");
+            let address = cpu_view::<f32>(&primitive.tensor).expect("view").as_ptr();
+            let transposed = t.clone().transpose();
+            let guard = transposed.as_ndarray_view::<f32>().expect("view");
+            assert_eq!(guard.view().as_ptr(), address, "{device:?}: no copy");
+            assert_eq!(guard.view().strides(), &[1, 3]);
+            let expected: Array2<f32> = transposed.to_ndarray().expect("read");
+            assert_eq!(guard.view(), expected.into_dyn());
+            assert!(matches!(
+                t.as_ndarray_view::<f64>(),
+                Err(Error::DtypeMismatch { .. })
+            ));
+            let b = Tensor::<1, Bool>::from_data(TensorData::from([true, false]), &device);
+            assert!(matches!(
+                b.as_ndarray_view::<u8>(),
+                Err(Error::DtypeMismatch { .. })
+            ));
+            let bools = b.as_ndarray_view::<bool>().expect("bool view");
+            let seen: Vec<bool> = bools.view().iter().copied().collect();
+            assert_eq!(seen, vec![true, false]);
+        }
+    }
 }

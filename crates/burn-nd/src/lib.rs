@@ -12,7 +12,7 @@
 //! | the element types and the `as` cast rule | [`NdElement`], [`NdDType`] |
 //! | many tensors in one device sync, an awaited read, a read narrowed on the device | [`read_batch`], [`ToNdarrayAsync`], [`NarrowRead`] |
 //! | to convert data read some other way | [`ndarray_from_data`] |
-//! | a zero-copy view of a burn-flex tensor's memory (Burn 0.22) | `AsNdarrayView` |
+//! | a zero-copy view of a CPU tensor's memory (Burn 0.22: burn-flex, libtorch) | `AsNdarrayView` |
 //! | an array whose dtype is known only at run time | [`DynArray`] |
 //! | every parameter of a `Module` by name, and back | [`module_to_arrays`], [`module_from_arrays`] |
 //! | `.npy` / `.npz` files of tensors, arrays, modules (feature `npy`) | `npy` |
@@ -98,7 +98,7 @@ pub use burn_0_22::to::kinds;
 #[cfg(feature = "burn-0-22")]
 pub use burn_0_22::to::NdKind;
 #[cfg(feature = "burn-0-22")]
-pub use burn_0_22::view::{AsNdarrayView, FlexView};
+pub use burn_0_22::view::{AsNdarrayView, HostView};
 
 // The fuzz targets (`--cfg fuzzing`) exercise only the line-free `.npy` codec.
 #[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22", fuzzing)))]

@@ -49,10 +49,18 @@ pub fn batched_read(device: &TestDevice, _: &Expect) {
     ));
     let floats = TestTensor::<2>::from_ndarray(&array![[1.5f32, 2.0], [-3.0, 4.0]], device)
         .expect("floats");
-    let read = read_batch::<f64, _>([floats.clone(), floats.transpose() * 2.0], Casting::Safe)
-        .expect("floats");
+    // A strided tensor and one made by an op; `floats` stays alive, so no op may write to its
+    // memory in place.
+    let batch = [
+        floats.clone(),
+        floats.clone().transpose(),
+        floats.clone() * 2.0,
+    ];
+    let read = read_batch::<f64, _>(batch, Casting::Safe).expect("floats");
     assert_eq!(read[0], array![[1.5, 2.0], [-3.0, 4.0]].into_dyn());
-    assert_eq!(read[1], array![[3.0, -6.0], [4.0, 8.0]].into_dyn());
+    assert_eq!(read[1], array![[1.5, -3.0], [2.0, 4.0]].into_dyn());
+    assert_eq!(read[2], array![[3.0, 4.0], [-6.0, 8.0]].into_dyn());
+    assert_eq!(floats.to_ndarray_dyn::<f64>().expect("after"), read[0]);
     let bools = vec![TestTensor::<1, Bool>::from_ndarray(&array![true, false], device).expect("b")];
     let read = read_batch::<u8, _>(bools, Casting::Safe).expect("bools");
     assert_eq!(read[0], array![1u8, 0].into_dyn());

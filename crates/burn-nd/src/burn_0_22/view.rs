@@ -1,5 +1,6 @@
-//! A zero-copy, read-only `ndarray` view of a burn-flex tensor's storage, borrowed from the
-//! tensor: the Burn 0.22 counterpart of burn-nd-tch's `as_ndarray_view`.
+//! A zero-copy, read-only `ndarray` view of a CPU tensor's memory on Burn 0.22 (burn-flex, and
+//! libtorch with feature `tch-0-22`), borrowed from the tensor: the Burn 0.22 counterpart of
+//! burn-nd-tch's `as_ndarray_view`.
 
 use std::marker::PhantomData;
 
@@ -11,8 +12,18 @@ use crate::burn_0_22::flex;
 use crate::burn_0_22::to::NdKind;
 use crate::{Error, NdElement};
 
-/// A read-only view over a burn-flex tensor's memory, borrowed from the tensor; its shape and
-/// strides are the tensor's (negative and zero ones included).
+/// The backend tensor a view reads: a handle on its storage.
+#[derive(Debug)]
+enum Memory {
+    Flex(FlexTensor),
+    #[cfg(feature = "tch-0-22")]
+    #[allow(deprecated)] // burn-tch is deprecated in Burn 0.22
+    Tch(burn::backend::libtorch::TchTensor),
+}
+
+/// A read-only view over a CPU tensor's memory (burn-flex, or libtorch with feature
+/// `tch-0-22`), borrowed from the tensor; its shape and strides are the tensor's (negative and
+/// zero ones included).
 ///
 /// ```
 /// use burn::tensor::{Device, Int, Tensor};
@@ -24,14 +35,16 @@ use crate::{Error, NdElement};
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct FlexView<'a, E> {
+pub struct HostView<'a, E> {
     /// A handle on the tensor's storage: it keeps the memory alive and, shared, makes every
-    /// in-place Burn operation on the tensor copy first, so nothing writes under the view.
-    flex: FlexTensor,
+    /// in-place Burn operation on the tensor copy first (burn-flex and burn-tch both check
+    /// that their storage is unshared before writing in place), so nothing writes under the
+    /// view.
+    memory: Memory,
     _borrow: PhantomData<(&'a (), E)>,
 }
 
-impl<E: NdElement> FlexView<'_, E> {
+impl<E: NdElement> HostView<'_, E> {
     /// The view, in the tensor's own layout.
     ///
     /// ```
@@ -46,7 +59,13 @@ impl<E: NdElement> FlexView<'_, E> {
     /// ```
     #[allow(clippy::expect_used)] // `as_ndarray_view` built this view once already
     pub fn view(&self) -> ArrayViewD<'_, E> {
-        flex::typed_view(&self.flex).expect("as_ndarray_view checked the storage type and layout")
+        const CHECKED: &str = "as_ndarray_view checked the storage type and layout";
+        match &self.memory {
+            Memory::Flex(flex) => flex::typed_view(flex).expect(CHECKED),
+            #[cfg(feature = "tch-0-22")]
+            #[allow(deprecated)]
+            Memory::Tch(tch) => crate::tch_view::cpu_view(&tch.tensor).expect(CHECKED),
+        }
     }
 }
 
@@ -56,10 +75,11 @@ mod sealed {
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 
-/// Borrowed, zero-copy `ndarray` views over burn-flex tensors (Float, Int or Bool, plain or on
-/// the Autodiff device): no copy at any size or layout, the view's lifetime tied to the tensor.
-/// `E` must be the tensor's own element type; a tensor on another device is
-/// [`Error::NotOnHost`].
+/// Borrowed, zero-copy `ndarray` views over CPU tensors (Float, Int or Bool, plain or on the
+/// Autodiff device) of burn-flex, and of libtorch with feature `tch-0-22`: no copy at any size
+/// or layout, the view's lifetime tied to the tensor. `E` must be the tensor's own element
+/// type; a tensor on another device (wgpu, CUDA, or a backend whose memory this crate does not
+/// read) is [`Error::NotOnHost`].
 ///
 /// ```
 /// use burn::tensor::{Bool, Device, Tensor, TensorData};
@@ -74,22 +94,57 @@ impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 pub trait AsNdarrayView: sealed::Sealed {
     /// A view over the tensor's memory; `E` must be the tensor's element type
     /// ([`Error::DtypeMismatch`] otherwise).
-    fn as_ndarray_view<E: NdElement>(&self) -> Result<FlexView<'_, E>, Error>;
+    fn as_ndarray_view<E: NdElement>(&self) -> Result<HostView<'_, E>, Error>;
 }
 
 impl<const D: usize, K: NdKind> AsNdarrayView for Tensor<D, K> {
-    fn as_ndarray_view<E: NdElement>(&self) -> Result<FlexView<'_, E>, Error> {
+    fn as_ndarray_view<E: NdElement>(&self) -> Result<HostView<'_, E>, Error> {
         // An Autodiff tensor's values are its inner tensor's; the clone is a reference count.
         let plain = self.clone().without_autodiff();
-        let flex = flex::primitive(&plain).ok_or_else(|| Error::NotOnHost {
-            device: format!("{:?}", self.device()),
-        })?;
-        flex::typed_view::<E>(&flex)?;
-        Ok(FlexView {
-            flex,
+        let memory = if let Some(flex) = flex::primitive(&plain) {
+            flex::typed_view::<E>(&flex)?;
+            Memory::Flex(flex)
+        } else {
+            tch_memory::<D, K, E>(&plain)?
+        };
+        Ok(HostView {
+            memory,
             _borrow: PhantomData,
         })
     }
+}
+
+/// The libtorch tensor of a CPU tensor on `Device::libtorch()`, checked to be viewable as `E`s:
+/// its own dtype only (a Bool tensor is not shown as the bytes libtorch stores).
+#[cfg(feature = "tch-0-22")]
+fn tch_memory<const D: usize, K: NdKind, E: NdElement>(
+    plain: &Tensor<D, K>,
+) -> Result<Memory, Error> {
+    let not_on_host = || Error::NotOnHost {
+        device: format!("{:?}", plain.device()),
+    };
+    let tch = crate::burn_0_22::tch::primitive(plain).ok_or_else(not_on_host)?;
+    let logical = crate::backend::logical_dtype(plain.dtype())?;
+    if logical != E::DTYPE {
+        return Err(Error::DtypeMismatch {
+            stored: logical,
+            requested: E::DTYPE,
+        });
+    }
+    #[allow(deprecated)]
+    crate::tch_view::cpu_view::<E>(&tch.tensor)?;
+    Ok(Memory::Tch(tch))
+}
+
+/// Without feature `tch-0-22` only burn-flex memory is viewed.
+#[cfg(not(feature = "tch-0-22"))]
+#[allow(clippy::extra_unused_type_parameters)] // the signature of the `tch-0-22` one
+fn tch_memory<const D: usize, K: NdKind, E: NdElement>(
+    plain: &Tensor<D, K>,
+) -> Result<Memory, Error> {
+    Err(Error::NotOnHost {
+        device: format!("{:?}", plain.device()),
+    })
 }
 
 #[cfg(test)]
