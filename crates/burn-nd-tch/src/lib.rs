@@ -14,6 +14,12 @@
 //! tensor's storage, which makes Burn treat that storage as shared: no in-place operation
 //! writes to memory a view is reading.
 //!
+//! **Known exception, burn-tch 0.21.0:** its `swap_dims`, `permute` and `flip` give their
+//! result a fresh storage count although it shares the parent's memory, so the next in-place
+//! op on that result (`t.clone().transpose() * 2.0`) writes into memory other handles, and a
+//! view, still read. Do not run ops on a transposed, permuted or flipped clone of a tensor
+//! while a view of it is alive. Burn 0.22's burn-tch tracks those results as shared.
+//!
 //! The reverse direction copies. `tch::Tensor::from_blob` could wrap an array's memory, but
 //! libtorch would then never free it (tch passes no deleter), and nothing would stop Burn from
 //! writing into it in place while the array is still readable; an owned copy is the sound
