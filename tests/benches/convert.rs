@@ -533,10 +533,21 @@ mod on_tch {
         let ad = Tensor::<burn_autodiff::Autodiff<LibTorch>, 1>::from_inner(t.clone())
             .require_grad()
             .mul_scalar(1.0);
+        // SAFETY (both unchecked views): no op runs on `t` or `ad` while a view is alive.
         b.views(
-            || t.as_ndarray_view::<f32>().expect("view"),
-            || ad.as_ndarray_view::<f32>().expect("view"),
-            || t.as_ndarray_view::<f32>().expect("view").view().to_owned(),
+            || unsafe { t.as_ndarray_view_unchecked::<f32>() }.expect("view"),
+            || unsafe { ad.as_ndarray_view_unchecked::<f32>() }.expect("view"),
+            || {
+                unsafe { t.as_ndarray_view_unchecked::<f32>() }
+                    .expect("view")
+                    .view()
+                    .to_owned()
+            },
+        );
+        b.case(
+            "as_ndarray_view_safe_copy",
+            || (),
+            |()| t.as_ndarray_view::<f32>().expect("view"),
         );
         drop(ad);
         let array = t.to_ndarray::<f32>().expect("to");

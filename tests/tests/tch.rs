@@ -36,7 +36,8 @@ mod autodiff {
     );
 }
 
-/// burn-nd-tch: borrowed views without copies, and one-copy tensors from any layout.
+/// burn-nd-tch: borrowed views (safe over a copy, unchecked without one), and one-copy tensors
+/// from any layout.
 mod zero_copy {
     use burn::tensor::{Bool, DType, Int, Tensor};
     use burn_nd::half::{bf16, f16};
@@ -51,16 +52,27 @@ mod zero_copy {
         Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k) as f32)
     }
 
+    /// The address of `t`'s own memory, through the unchecked view.
+    fn address<const D: usize>(t: &Tensor<LibTorch, D>) -> usize {
+        // SAFETY: the view is dropped at the end of this statement; no op runs meanwhile.
+        unsafe { t.as_ndarray_view_unchecked::<f32>() }
+            .expect("view")
+            .view()
+            .as_ptr() as usize
+    }
+
     #[test]
-    fn views_share_libtorch_memory() {
+    fn unchecked_views_share_libtorch_memory() {
         let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
-        let a = t.as_ndarray_view::<f32>().expect("view");
-        let b = t.as_ndarray_view::<f32>().expect("view again");
+        // SAFETY (both): no op runs on a handle of `t`'s memory while the views are alive.
+        let a = unsafe { t.as_ndarray_view_unchecked::<f32>() }.expect("view");
+        let b = unsafe { t.as_ndarray_view_unchecked::<f32>() }.expect("view again");
         assert_eq!(
             a.view().as_ptr(),
             b.view().as_ptr(),
             "both views read the same memory"
         );
+        assert_eq!(a.view().as_ptr() as usize, address(&t));
         assert!(!a.copied());
         assert_eq!(a.view(), cube().into_dyn());
     }
@@ -68,24 +80,55 @@ mod zero_copy {
     #[test]
     fn strided_tensors_are_viewed_without_contiguous_copies() {
         let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
-        let base = t.as_ndarray_view::<f32>().expect("base").view().as_ptr() as usize;
+        let base = address(&t);
         let p = t.clone().permute([2, 0, 1]);
-        let guard = p.as_ndarray_view::<f32>().expect("permuted");
+        // SAFETY: no op runs on a handle of this memory while `guard` is alive.
+        let guard = unsafe { p.as_ndarray_view_unchecked::<f32>() }.expect("permuted");
         assert_eq!(guard.view().as_ptr() as usize, base, "permute is a view");
         assert_eq!(
             guard.view(),
             cube().view().permuted_axes([2, 0, 1]).into_dyn()
         );
+        drop(guard);
         let sliced = t.slice(burn::tensor::s![.., 1.., 1..;2]);
-        let guard = sliced.as_ndarray_view::<f32>().expect("sliced");
+        // SAFETY: as above.
+        let guard = unsafe { sliced.as_ndarray_view_unchecked::<f32>() }.expect("sliced");
         assert_eq!(guard.view(), cube().slice(s![.., 1.., 1..;2]).into_dyn());
+        // The safe view of a strided tensor reads the same values from its own copy.
+        let safe = sliced.as_ndarray_view::<f32>().expect("safe");
+        assert!(safe.copied());
+        assert_ne!(safe.view().as_ptr(), guard.view().as_ptr());
+        assert_eq!(safe.view(), guard.view());
+    }
+
+    /// The case that makes the safe view copy: burn-tch 0.21 lets an op on a transposed clone
+    /// write in place into memory other handles share. The safe view keeps its values.
+    #[test]
+    fn the_safe_view_survives_an_in_place_op_on_a_transposed_clone() {
+        let t = Tensor::<LibTorch, 2>::from_ndarray_tch(&Array2::<f32>::ones((2, 2)), &CPU)
+            .expect("from");
+        let guard = t.as_ndarray_view::<f32>().expect("view");
+        assert!(guard.copied());
+        assert_ne!(guard.view().as_ptr() as usize, address(&t));
+        let doubled = t.clone().transpose() * 2.0;
+        assert!(
+            guard.view().iter().all(|&v| v == 1.0),
+            "the view still reads ones: {:?}",
+            guard.view()
+        );
+        assert_eq!(
+            doubled.into_data().to_vec::<f32>().expect("f32"),
+            vec![2.0; 4]
+        );
     }
 
     #[test]
-    fn a_live_view_is_never_written_in_place() {
+    fn a_live_unchecked_view_is_not_written_by_ops_on_the_tensor() {
         let t = Tensor::<LibTorch, 2>::from_ndarray_tch(&Array2::<f32>::zeros((4, 4)), &CPU)
             .expect("from");
-        let guard = t.as_ndarray_view::<f32>().expect("view");
+        // SAFETY: the only op while `guard` is alive runs on a clone of `t`, not on a
+        // transposed or permuted handle.
+        let guard = unsafe { t.as_ndarray_view_unchecked::<f32>() }.expect("view");
         let bumped = t.clone().add_scalar(1.0); // would be in place if the storage were unique
         assert!(
             guard.view().iter().all(|&v| v == 0.0),
@@ -166,10 +209,7 @@ mod zero_copy {
         let primitive = permuted.clone().into_primitive().tensor();
         let view = burn_nd::backend::tch::cpu_view::<f32>(&primitive.tensor).expect("view");
         assert_eq!(view.strides(), &[1, 12, 4]);
-        assert_eq!(
-            view.as_ptr(),
-            t.as_ndarray_view::<f32>().expect("v").view().as_ptr()
-        );
+        assert_eq!(view.as_ptr() as usize, address(&t));
         let expected = cube().permuted_axes([2, 0, 1]);
         assert_eq!(view, expected.view().into_dyn());
         // ToNdarray reads the same memory in logical order, for the static and dyn forms.
@@ -249,23 +289,24 @@ mod zero_copy {
 
     type Ad = burn_autodiff::Autodiff<LibTorch>;
 
-    /// An `Autodiff` tensor made by a Burn op is viewed in place, Float, Int and Bool, and a
-    /// tensor made from an array is a leaf.
+    /// An `Autodiff` tensor made by a Burn op is viewed (in place by the unchecked view), Float,
+    /// Int and Bool, and a tensor made from an array is a leaf.
     #[test]
     fn autodiff_tensors_are_viewed_in_place() {
         let x = Tensor::<Ad, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
         assert!(!x.is_require_grad());
         let y = x.require_grad() * 2.0;
         let a = y.as_ndarray_view::<f32>().expect("view");
-        let b = y.as_ndarray_view::<f32>().expect("view again");
-        assert_eq!(a.view().as_ptr(), b.view().as_ptr(), "no copy per view");
-        assert!(!a.copied());
+        assert!(a.copied());
         assert_eq!(a.view(), cube().mapv(|v| v * 2.0).into_dyn());
+        // SAFETY (both): no op runs on a handle of `y`'s memory while the views are alive.
+        let b = unsafe { y.as_ndarray_view_unchecked::<f32>() }.expect("view again");
+        assert!(!b.copied());
         let inner = y.clone().inner();
-        let base = inner.as_ndarray_view::<f32>().expect("inner view");
+        let base = unsafe { inner.as_ndarray_view_unchecked::<f32>() }.expect("inner view");
         assert_eq!(
             base.view().as_ptr(),
-            a.view().as_ptr(),
+            b.view().as_ptr(),
             "the values' own memory"
         );
         let i = Tensor::<Ad, 1, Int>::from_ndarray_tch(&burn_nd::ndarray::arr1(&[4i64, 5]), &CPU)

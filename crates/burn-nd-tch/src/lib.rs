@@ -3,22 +3,24 @@
 //!
 //! | you want | use | cost |
 //! |---|---|---|
-//! | to read a CPU tensor as an array | [`AsNdarrayView::as_ndarray_view`] then [`TchView::view`] | zero-copy, any strides (no `.contiguous()`) |
-//! | the same for a CUDA tensor | the same | one device → host copy, owned by the [`TchView`] |
+//! | to read a tensor as an array, safely | [`AsNdarrayView::as_ndarray_view`] then [`TchView::view`] | one copy into memory only the view holds |
+//! | to read a CPU tensor's own memory | `unsafe` [`AsNdarrayView::as_ndarray_view_unchecked`] | zero-copy, any strides (no `.contiguous()`) |
 //! | an array as a tensor | [`FromNdarrayTch::from_ndarray_tch`] | one copy (two for negative strides) |
 //!
 //! `Autodiff<LibTorch>` tensors work the same way: the view is over the values the tensor holds
 //! (no graph), and a tensor made from an array is a leaf that does not require gradients.
 //!
-//! A [`TchView`] borrows the tensor, so it cannot outlive it, and it holds a reference to the
-//! tensor's storage, which makes Burn treat that storage as shared: no in-place operation
-//! writes to memory a view is reading.
+//! A [`TchView`] borrows the tensor, so it cannot outlive it.
 //!
-//! **Known exception, burn-tch 0.21.0:** its `swap_dims`, `permute` and `flip` give their
-//! result a fresh storage count although it shares the parent's memory, so the next in-place
-//! op on that result (`t.clone().transpose() * 2.0`) writes into memory other handles, and a
-//! view, still read. Do not run ops on a transposed, permuted or flipped clone of a tensor
-//! while a view of it is alive. Burn 0.22's burn-tch tracks those results as shared.
+//! **Why the safe view copies on Burn 0.21.** burn-tch decides whether an operation may write
+//! in place by counting the handles on a tensor's memory, and a view holds one. But burn-tch
+//! 0.21.0's `swap_dims` and `permute` give their result a fresh count although it shares the
+//! parent's memory, so the next in-place op on it (`t.clone().transpose() * 2.0`) writes into
+//! memory that other handles, and a zero-copy view, still read. A view cannot know whether
+//! such a handle exists, so [`AsNdarrayView::as_ndarray_view`] reads from a copy that nothing
+//! else can reach, and the zero-copy view is `unsafe`, with that rule as its contract. Burn
+//! 0.22's burn-tch tracks those results as shared, and burn-nd's own 0.22 view of libtorch
+//! memory is zero-copy and safe.
 //!
 //! The reverse direction copies. `tch::Tensor::from_blob` could wrap an array's memory, but
 //! libtorch would then never free it (tch passes no deleter), and nothing would stop Burn from
@@ -31,9 +33,12 @@
 //! use burn_tch::{LibTorch, LibTorchDevice};
 //!
 //! let t = Tensor::<LibTorch, 2>::from_floats([[1.0, 2.0], [3.0, 4.0]], &LibTorchDevice::Cpu);
-//! let t = t.transpose();                       // strided: still no copy
-//! let guard = t.as_ndarray_view::<f32>()?;
+//! let t = t.transpose();
+//! let guard = t.as_ndarray_view::<f32>()?;     // a copy only the guard holds
 //! assert_eq!(guard.view()[[0, 1]], 3.0);
+//! // SAFETY: no op runs on any handle of `t`'s memory while `shared` is alive.
+//! let shared = unsafe { t.as_ndarray_view_unchecked::<f32>()? };
+//! assert_eq!(shared.view().strides(), &[1, 2]); // libtorch's own strided memory
 //!
 //! let back = Tensor::<LibTorch, 2>::from_ndarray_tch(&guard.view(), &LibTorchDevice::Cpu)?;
 //! assert_eq!(back.into_data().to_vec::<f32>().unwrap(), vec![1.0, 3.0, 2.0, 4.0]);
@@ -70,7 +75,9 @@ mod sealed {
 pub trait TorchElement: NdElement + TchElement {}
 impl<E: NdElement + TchElement> TorchElement for E {}
 
-/// A read-only `ndarray` view over a libtorch tensor's memory, borrowed from the tensor.
+/// A read-only `ndarray` view of a libtorch tensor's values, borrowed from the tensor: over
+/// its own memory ([`AsNdarrayView::as_ndarray_view_unchecked`] on a CPU tensor) or over a
+/// host copy that only the view holds.
 ///
 /// ```no_run
 /// use burn::tensor::{Int, Tensor};
@@ -80,20 +87,20 @@ impl<E: NdElement + TchElement> TorchElement for E {}
 /// let t = Tensor::<LibTorch, 1, Int>::from_ints([1, 2, 3], &LibTorchDevice::Cpu);
 /// let guard = t.as_ndarray_view::<i64>()?;
 /// assert_eq!(guard.view().sum(), 6);
-/// assert!(!guard.copied());
+/// assert!(guard.copied());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct TchView<'a, E> {
-    /// A handle on the tensor's storage (or on its host copy), which keeps the memory alive
-    /// and makes Burn treat it as shared, so no in-place operation writes to it.
+    /// A handle on the tensor's storage, which keeps the memory alive and makes burn-tch count
+    /// it as shared, or on a host copy no other handle reaches.
     tensor: TchTensor,
     copied: bool,
     _borrow: PhantomData<(&'a (), E)>,
 }
 
 impl<E: TorchElement> TchView<'_, E> {
-    /// The view: shape and strides as libtorch has them.
+    /// The view: shape and strides as libtorch has them (a copy is contiguous).
     ///
     /// ```no_run
     /// use burn::tensor::Tensor;
@@ -101,17 +108,19 @@ impl<E: TorchElement> TchView<'_, E> {
     /// use burn_tch::{LibTorch, LibTorchDevice};
     ///
     /// let t = Tensor::<LibTorch, 2>::zeros([2, 3], &LibTorchDevice::Cpu).transpose();
-    /// let guard = t.as_ndarray_view::<f32>()?;
+    /// // SAFETY: no op runs on a handle of `t`'s memory while the guard is alive.
+    /// let guard = unsafe { t.as_ndarray_view_unchecked::<f32>()? };
     /// assert_eq!(guard.view().strides(), &[1, 3]);
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn view(&self) -> ArrayViewD<'_, E> {
-        // `as_ndarray_view` made the tensor a CPU one of `E`'s kind, so the view cannot fail.
+        // `view_of` made the tensor a CPU one of `E`'s kind, so the view cannot fail.
         burn_nd::backend::tch::cpu_view(&self.tensor.tensor)
             .expect("as_ndarray_view checked the device and the kind")
     }
 
-    /// Whether the tensor was on a CUDA/MPS device and had to be copied to the host.
+    /// Whether the view reads a copy: always from [`AsNdarrayView::as_ndarray_view`], and
+    /// from [`AsNdarrayView::as_ndarray_view_unchecked`] for a tensor on a CUDA/MPS device.
     ///
     /// ```no_run
     /// use burn::tensor::Tensor;
@@ -119,7 +128,9 @@ impl<E: TorchElement> TchView<'_, E> {
     /// use burn_tch::{LibTorch, LibTorchDevice};
     ///
     /// let t = Tensor::<LibTorch, 1>::ones([4], &LibTorchDevice::Cpu);
-    /// assert!(!t.as_ndarray_view::<f32>()?.copied());
+    /// assert!(t.as_ndarray_view::<f32>()?.copied());
+    /// // SAFETY: no op runs on a handle of `t`'s memory while the guard is alive.
+    /// assert!(!unsafe { t.as_ndarray_view_unchecked::<f32>()? }.copied());
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn copied(&self) -> bool {
@@ -140,9 +151,9 @@ impl<E: TorchElement> TchView<'_, E> {
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait AsNdarrayView: sealed::Sealed {
-    /// A view over the tensor's memory; `E` must be the stored element type
-    /// ([`Error::DtypeMismatch`] otherwise). CPU tensors are not copied; others are copied
-    /// to the host once.
+    /// A view of the tensor's values, read from one host copy that only the view holds (see
+    /// the crate docs for why Burn 0.21 needs it); `E` must be the stored element type
+    /// ([`Error::DtypeMismatch`] otherwise).
     ///
     /// ```no_run
     /// use burn::tensor::Tensor;
@@ -154,6 +165,30 @@ pub trait AsNdarrayView: sealed::Sealed {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error>;
+
+    /// A view over a CPU tensor's own memory, any strides, with no copy (a CUDA/MPS tensor is
+    /// copied to the host once); `E` must be the stored element type
+    /// ([`Error::DtypeMismatch`] otherwise).
+    ///
+    /// # Safety
+    ///
+    /// While the returned view is alive, no operation may run on a handle of this memory made
+    /// by `swap_dims`, `transpose` or `permute` (burn-tch 0.21.0 lets such a handle write in
+    /// place; see the crate docs), nor on a libtorch tensor that aliases it. Other Burn
+    /// operations on the tensor and its clones leave the memory unchanged.
+    ///
+    /// ```no_run
+    /// use burn::tensor::Tensor;
+    /// use burn_nd_tch::AsNdarrayView;
+    /// use burn_tch::{LibTorch, LibTorchDevice};
+    ///
+    /// let t = Tensor::<LibTorch, 1>::ones([3], &LibTorchDevice::Cpu);
+    /// // SAFETY: no op runs on a handle of `t`'s memory while `guard` is alive.
+    /// let guard = unsafe { t.as_ndarray_view_unchecked::<f32>()? };
+    /// assert_eq!(guard.view().sum(), 3.0);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    unsafe fn as_ndarray_view_unchecked<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error>;
 }
 
 impl<F: TchElement, const D: usize, K: TchKind<F>> sealed::Sealed for Tensor<LibTorch<F>, D, K> {}
@@ -161,7 +196,11 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> sealed::Sealed for Tensor<Lib
 impl<F: TchElement, const D: usize, K: TchKind<F>> AsNdarrayView for Tensor<LibTorch<F>, D, K> {
     fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
         // A Burn clone of a tch tensor is a shallow clone plus a storage reference: no data copy.
-        view_of(K::unwrap(self.clone().into_primitive())?)
+        view_of(K::unwrap(self.clone().into_primitive())?, Share::Never)
+    }
+
+    unsafe fn as_ndarray_view_unchecked<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
+        view_of(K::unwrap(self.clone().into_primitive())?, Share::OnCpu)
     }
 }
 
@@ -191,13 +230,36 @@ where
     K: TchKind<F> + BasicAutodiffOps<Autodiff<LibTorch<F>, C>, InnerKind = K>,
 {
     fn as_ndarray_view<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
-        view_of(K::unwrap(self.clone().inner().into_primitive())?)
+        view_of(
+            K::unwrap(self.clone().inner().into_primitive())?,
+            Share::Never,
+        )
+    }
+
+    unsafe fn as_ndarray_view_unchecked<E: TorchElement>(&self) -> Result<TchView<'_, E>, Error> {
+        view_of(
+            K::unwrap(self.clone().inner().into_primitive())?,
+            Share::OnCpu,
+        )
     }
 }
 
-/// A view of `tensor`'s memory (a handle the caller made by a shallow clone), or of a host
-/// copy when it is not on the CPU; `E` must be its stored element type.
-fn view_of<'a, E: TorchElement>(mut tensor: TchTensor) -> Result<TchView<'a, E>, Error> {
+/// Whether a view may read the tensor's own memory.
+#[derive(Clone, Copy, PartialEq)]
+enum Share {
+    /// Always read a copy (the safe view).
+    Never,
+    /// Read a CPU tensor's memory in place (the caller upholds the unchecked view's contract).
+    OnCpu,
+}
+
+/// A view of `tensor` (a handle the caller made by a shallow clone): of its memory when
+/// `share` allows and it is on the CPU, else of a host copy; `E` must be its stored element
+/// type.
+fn view_of<'a, E: TorchElement>(
+    mut tensor: TchTensor,
+    share: Share,
+) -> Result<TchView<'a, E>, Error> {
     if tensor.tensor.kind() != E::kind() {
         let stored = tensor.dtype();
         return Err(Error::DtypeMismatch {
@@ -205,12 +267,16 @@ fn view_of<'a, E: TorchElement>(mut tensor: TchTensor) -> Result<TchView<'a, E>,
             requested: E::DTYPE,
         });
     }
-    let copied = tensor.tensor.device() != tch::Device::Cpu;
+    let on_cpu = tensor.tensor.device() == tch::Device::Cpu;
+    let copied = !(on_cpu && share == Share::OnCpu);
     if copied {
-        let host = tensor
-            .tensor
-            .f_to_device(tch::Device::Cpu)
-            .map_err(Error::backend)?;
+        // Either call makes new memory that no other handle reaches.
+        let host = if on_cpu {
+            tensor.tensor.f_detach_copy()
+        } else {
+            tensor.tensor.f_to_device(tch::Device::Cpu)
+        }
+        .map_err(Error::backend)?;
         tensor = TchTensor::new(host);
     }
     Ok(TchView {

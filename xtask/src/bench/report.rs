@@ -129,15 +129,19 @@ fn backend_rows(subject: Subject) -> (&'static str, Vec<(&'static str, &'static 
             vec![
                 (
                     "as_ndarray_view_zero_copy",
-                    "burn-nd-tch `as_ndarray_view` (zero-copy, like `t.numpy()`)",
+                    "burn-nd-tch `as_ndarray_view_unchecked` (`unsafe`, zero-copy, like `t.numpy()`)",
                 ),
                 (
                     "as_ndarray_view_to_owned",
-                    "burn-nd-tch `as_ndarray_view` + `to_owned` (one copy)",
+                    "burn-nd-tch `as_ndarray_view_unchecked` + `to_owned` (one copy)",
                 ),
                 (
                     "autodiff_as_ndarray_view_zero_copy",
-                    "burn-nd-tch `as_ndarray_view` of an `Autodiff` tensor (zero-copy)",
+                    "burn-nd-tch `as_ndarray_view_unchecked` of an `Autodiff` tensor (zero-copy)",
+                ),
+                (
+                    "as_ndarray_view_safe_copy",
+                    "burn-nd-tch `as_ndarray_view` (safe on 0.21: one copy the view owns)",
                 ),
                 (
                     "from_ndarray_tch",

@@ -46,6 +46,7 @@ fn shared_reads(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
         (Subject::Tch, "to_ndarray_shared"),
         (Subject::Tch, "to_ndarray_dyn_shared"),
         (Subject::Tch, "as_ndarray_view_to_owned"),
+        (Subject::Tch, "as_ndarray_view_safe_copy"),
         (Subject::Flex, "to_ndarray_shared"),
         (Subject::Flex, "to_ndarray_dyn_shared"),
         (Subject::Flex, "as_ndarray_view_to_owned"),
