@@ -299,6 +299,32 @@ impl Bencher {
     /// A backend's zero-copy view of a shared tensor (`view`) and of an Autodiff one made by
     /// a Burn op (`autodiff_view`), both flat in size, and the same view copied by ndarray's
     /// `to_owned` (`owned`), beside `to_ndarray`'s own one-copy read.
+    /// burn-nd-ndarray's zero-copy cases on either line's burn-ndarray: `into_arcarray` of a
+    /// shared tensor's clone, `from_arcarray` of an array's clone, and `into_arcarray` of an
+    /// `Autodiff` op result made by `autodiff`.
+    #[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+    fn shares<T, U>(&self, t: &T, autodiff: impl Fn() -> U)
+    where
+        T: burn_nd_ndarray::ShareNdarray + Clone,
+        U: burn_nd_ndarray::ShareNdarray,
+    {
+        self.case(
+            "into_arcarray_zero_copy",
+            || t.clone(),
+            |u| u.into_arcarray::<f32>().expect("arc"),
+        );
+        let arc = t.to_arcarray::<f32>().expect("arc");
+        self.case(
+            "from_arcarray_zero_copy",
+            || arc.clone(),
+            |a| T::from_arcarray(a).expect("from"),
+        );
+        drop(arc);
+        self.case("autodiff_into_arcarray_zero_copy", autodiff, |u| {
+            u.into_arcarray::<f32>().expect("arc")
+        });
+    }
+
     fn views<V, W, O>(
         &self,
         view: impl Fn() -> V,
@@ -474,7 +500,6 @@ mod on_ndarray {
     use super::line_0_21::{f32_tensor, i64_tensor};
     use super::*;
     use burn::tensor::Tensor;
-    use burn_nd_ndarray::ShareNdarray;
     use burn_ndarray::{NdArray, NdArrayDevice};
 
     pub fn f32_gib() -> Tensor<NdArray, 1> {
@@ -486,28 +511,12 @@ mod on_ndarray {
         super::line_0_21::run::<NdArray>(b, &device);
         let n = b.bytes / 4;
         let t = f32_tensor::<NdArray>(n, &device);
-        b.case(
-            "into_arcarray_zero_copy",
-            || t.clone(),
-            |u| u.into_arcarray::<f32>().expect("arc"),
-        );
-        let arc = t.to_arcarray::<f32>().expect("arc");
-        b.case(
-            "from_arcarray_zero_copy",
-            || arc.clone(),
-            |a| Tensor::<NdArray, 1>::from_arcarray(a).expect("from"),
-        );
-        drop(arc);
         type Ad = burn_autodiff::Autodiff<NdArray>;
-        b.case(
-            "autodiff_into_arcarray_zero_copy",
-            || {
-                Tensor::<Ad, 1>::from_inner(t.clone())
-                    .require_grad()
-                    .mul_scalar(1.0)
-            },
-            |u| u.into_arcarray::<f32>().expect("arc"),
-        );
+        b.shares(&t, || {
+            Tensor::<Ad, 1>::from_inner(t.clone())
+                .require_grad()
+                .mul_scalar(1.0)
+        });
         b.casts_from_huge_pages(
             t,
             i64_tensor::<NdArray>(n, &device),
@@ -560,6 +569,22 @@ mod on_tch {
 }
 
 /// Burn 0.22 burn-flex: its zero-copy view and casts from a huge-page source.
+/// Burn 0.22 burn-ndarray (deprecated there): the direct reads and burn-nd-ndarray's sharing.
+#[cfg(feature = "ndarray-0-22")]
+#[allow(deprecated)]
+mod on_ndarray_0_22 {
+    use super::line_0_22::f32_tensor;
+    use super::*;
+    use burn22::tensor::Device;
+
+    pub fn run(b: &Bencher) {
+        let device = Device::ndarray();
+        super::line_0_22::run(b, &device);
+        let t = f32_tensor(b.bytes / 4, &device);
+        b.shares(&t, || t.clone().autodiff().require_grad().mul_scalar(1.0));
+    }
+}
+
 #[cfg(feature = "flex")]
 mod on_flex {
     use super::line_0_22::{f32_tensor, i64_tensor};
@@ -602,6 +627,8 @@ type PeakChild = fn(&str);
 
 /// The backends of this build, each `(name, run at one size)`; `name` is the feature that
 /// builds it and prefixes its cases.
+// Each push is behind its backend's feature, so some builds push right after creating.
+#[allow(clippy::vec_init_then_push)]
 fn backends() -> Vec<(&'static str, Run)> {
     #[allow(unused_mut)] // a build with no backend feature measures nothing
     let mut list: Vec<(&'static str, Run)> = Vec::new();
@@ -618,10 +645,7 @@ fn backends() -> Vec<(&'static str, Run)> {
     list.push(("flex", on_flex::run));
     // Burn 0.22 on burn-ndarray and libtorch (both deprecated there): the direct reads.
     #[cfg(feature = "ndarray-0-22")]
-    #[allow(deprecated)]
-    list.push(("ndarray-0-22", |b| {
-        line_0_22::run(b, &burn22::tensor::Device::ndarray())
-    }));
+    list.push(("ndarray-0-22", on_ndarray_0_22::run));
     #[cfg(feature = "tch-0-22")]
     #[allow(deprecated)]
     list.push(("tch-0-22", |b| {

@@ -89,11 +89,13 @@ impl Expect {
 /// - `conformance!(burn_0_21: Backend, device, expect)`: Burn 0.21, `Tensor<Backend, D, K>`.
 /// - `conformance!(burn_0_22: device, expect)`: Burn 0.22, `Tensor<D, K>` on `device`.
 ///
-/// With `autodiff` after `expect`, for an `Autodiff` backend or device, also the tests only
-/// such a backend can run.
+/// Extra idents after `expect` add tests: `autodiff`, for an `Autodiff` backend or device, the
+/// tests only such a backend can run; `share_ndarray`, on burn-ndarray, burn-nd-ndarray's
+/// zero-copy `ShareNdarray`, and `share_gradients` (after `share_ndarray`, on an `Autodiff`
+/// one) its gradient test.
 #[macro_export]
 macro_rules! conformance {
-    (burn_0_21: $backend:ty, $device:expr, $expect:expr $(, $extra:ident)?) => {
+    (burn_0_21: $backend:ty, $device:expr, $expect:expr $(, $extra:ident)*) => {
         use $crate::burn;
         type TestBackend = $backend;
         type TestTensor<const D: usize, K = burn::tensor::Float> =
@@ -116,9 +118,14 @@ macro_rules! conformance {
         fn device() -> TestDevice {
             $device
         }
-        $crate::conformance!(@suite $expect $(, $extra)?);
+        /// A tensor made from an array is already on the backend its type names.
+        #[allow(dead_code)]
+        fn lift<const D: usize, K: TestKind>(t: TestTensor<D, K>) -> TestTensor<D, K> {
+            t
+        }
+        $crate::conformance!(@suite $expect $(, $extra)*);
     };
-    (burn_0_22: $device:expr, $expect:expr $(, $extra:ident)?) => {
+    (burn_0_22: $device:expr, $expect:expr $(, $extra:ident)*) => {
         use $crate::burn22 as burn;
         type TestTensor<const D: usize, K = burn::tensor::Float> = burn::tensor::Tensor<D, K>;
         type TestDevice = burn::tensor::Device;
@@ -130,11 +137,17 @@ macro_rules! conformance {
         fn device() -> TestDevice {
             $device
         }
-        $crate::conformance!(@suite $expect $(, $extra)?);
-    };
-    (@suite $expect:expr, autodiff) => {
-        $crate::conformance!(@suite $expect);
-        $crate::conformance!(@file autodiff $expect; gradients);
+        /// A tensor made from an array (on a plain device) moved onto the instantiation's
+        /// device kind: `.autodiff()` on an Autodiff device, an O(1) wrap.
+        #[allow(dead_code)]
+        fn lift<const D: usize, K: TestKind>(t: TestTensor<D, K>) -> TestTensor<D, K> {
+            if device().is_autodiff() {
+                t.autodiff()
+            } else {
+                t
+            }
+        }
+        $crate::conformance!(@suite $expect $(, $extra)*);
     };
     (@suite $expect:expr) => {
         $crate::conformance!(@file round_trip $expect;
@@ -148,12 +161,26 @@ macro_rules! conformance {
         $crate::conformance!(@file files $expect; dyn_arrays_and_files, module_params);
         $crate::conformance!(@file readback $expect; async_read, batched_read);
     };
+    (@suite $expect:expr $(, $extra:ident)+) => {
+        $crate::conformance!(@suite $expect);
+        $( $crate::conformance!(@extra $extra $expect); )+
+    };
+    (@extra autodiff $expect:expr) => {
+        $crate::conformance!(@file autodiff $expect; gradients);
+    };
+    (@extra share_ndarray $expect:expr) => {
+        $crate::conformance!(@file share_ndarray $expect; share_buffers, share_any_strides,
+            share_copy_on_write, share_int_and_bool, share_errors, share_op_results);
+    };
+    (@extra share_gradients $expect:expr) => {
+        $crate::conformance!(@file share_gradients $expect; share_gradients);
+    };
     (@file $file:ident $expect:expr; $($name:ident),*) => {
         mod $file {
             // Named, not a glob: a named `burn` shadows the `burn` crate (0.21) where both
             // lines are built; each file uses only some of these.
             #[allow(unused_imports)]
-            use super::{burn, device_supports, TestDevice, TestKind, TestLinear, TestTensor};
+            use super::{burn, device_supports, lift, TestDevice, TestKind, TestLinear, TestTensor};
             include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/suite/", stringify!($file), ".rs"));
         }
         $(

@@ -1,5 +1,6 @@
 //! The conformance suite on Burn 0.22's burn-ndarray device (deprecated in 0.22, removed in 0.23),
-//! plain and Autodiff, and its direct read (feature `ndarray-0-22`).
+//! plain and Autodiff, with burn-nd-ndarray's zero-copy sharing, and its direct read (feature
+//! `ndarray-0-22`).
 #![cfg(feature = "ndarray-0-22")]
 #![allow(deprecated)]
 
@@ -8,7 +9,8 @@ use burn_nd_conformance::Expect;
 mod plain {
     burn_nd_conformance::conformance!(
         burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray(),
-        super::Expect::NDARRAY
+        super::Expect::NDARRAY,
+        share_ndarray
     );
 }
 
@@ -16,7 +18,9 @@ mod autodiff {
     burn_nd_conformance::conformance!(
         burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray().autodiff(),
         super::Expect::NDARRAY,
-        autodiff
+        autodiff,
+        share_ndarray,
+        share_gradients
     );
 }
 
@@ -56,5 +60,30 @@ mod direct {
                 .mapv(f64::from);
             assert_eq!(permuted, expected);
         }
+    }
+
+    /// burn-nd-ndarray shares burn-ndarray's memory only: a tensor on another device is a
+    /// clear error, not a silent copy.
+    #[test]
+    fn sharing_a_tensor_on_another_device_is_an_error() {
+        use burn_nd_ndarray::ShareNdarray;
+        for device in [Device::flex(), Device::flex().autodiff()] {
+            let t = Tensor::<1>::ones([3], &device);
+            let err = t.to_arcarray::<f32>().expect_err("a flex tensor");
+            assert!(
+                matches!(
+                    &err,
+                    Error::NotOnBackend {
+                        backend: "burn-ndarray",
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("ToNdarray"), "{err}");
+        }
+        // A tensor made from an array lives on `Device::ndarray()`.
+        let t = Tensor::<1>::from_array(burn_nd::ndarray::arr1(&[1.0f32])).expect("from");
+        assert_eq!(t.device(), Device::ndarray());
     }
 }

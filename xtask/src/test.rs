@@ -102,9 +102,10 @@ fn check_step(name: &str, cmd: &mut Command) -> Row {
 /// burn-nd's features for its own tests: both Burn lines (its tests and examples use both),
 /// `.npy`, and the 0.21 burn-ndarray direct read.
 const BOTH_LINES: &str = "burn-0-21,burn-0-22,ndarray,npy";
-/// [`BOTH_LINES`] from the workspace root.
-const BOTH_LINES_WORKSPACE: &str =
-    "burn-nd/burn-0-21,burn-nd/burn-0-22,burn-nd/ndarray,burn-nd/npy";
+/// [`BOTH_LINES`] from the workspace root, and both lines of burn-nd-ndarray (its doctests
+/// show both).
+const BOTH_LINES_WORKSPACE: &str = "burn-nd/burn-0-21,burn-nd/burn-0-22,burn-nd/ndarray,\
+     burn-nd/npy,burn-nd-ndarray/burn-0-21,burn-nd-ndarray/burn-0-22";
 
 pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, Error> {
     let mut rows = Vec::new();
@@ -453,6 +454,11 @@ fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Erro
     for &b in usable {
         cmd.args(["-p", &format!("burn-nd-{}", b.name())]);
         backend_env(b, &mut cmd)?;
+    }
+    // burn-nd-ndarray serves both lines; `--no-default-features` leaves it none, so it gets
+    // the 0.21 one the declared Rust version builds.
+    if usable.contains(&Backend::Ndarray) {
+        cmd.args(["--features", "burn-nd-ndarray/burn-0-21"]);
     }
     Ok((version, cmd))
 }

@@ -75,6 +75,8 @@ mod base;
 mod burn_0_21;
 #[cfg(feature = "burn-0-22")]
 mod burn_0_22;
+#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+mod ndarray_native;
 #[cfg(feature = "npy")]
 pub mod npy;
 #[cfg(any(feature = "tch", feature = "tch-0-22"))]
@@ -128,12 +130,14 @@ pub mod backend {
     pub use crate::base::dynarray::DynElement;
     pub use crate::base::element::Value;
 
-    /// What burn-nd knows of burn-ndarray (feature `ndarray`): the element types it stores
-    /// natively and how each tensor kind's primitive holds an `NdArrayTensor`, which
-    /// burn-nd-ndarray's zero-copy sharing is built on.
-    #[cfg(feature = "ndarray")]
+    /// What burn-nd knows of burn-ndarray (features `ndarray` and `ndarray-0-22`): the
+    /// element types it stores natively and, on Burn 0.21, how each tensor kind's primitive
+    /// holds an `NdArrayTensor`, which burn-nd-ndarray's zero-copy sharing is built on.
+    #[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
     pub mod ndarray {
-        pub use crate::burn_0_21::ndarray::{NativeElement, NdArrayKind};
+        #[cfg(feature = "ndarray")]
+        pub use crate::burn_0_21::ndarray::NdArrayKind;
+        pub use crate::ndarray_native::NativeElement;
     }
 
     /// What burn-nd knows of libtorch (features `tch` and `tch-0-22`): the zero-copy view of a

@@ -103,23 +103,25 @@ const COMMON_ROWS: [(&str, &str); 17] = [
 
 /// What each backend adds to the common rows, and the line that says how it was run.
 fn backend_rows(subject: Subject) -> (&'static str, Vec<(&'static str, &'static str)>) {
+    // burn-nd-ndarray's rows, the same on both lines.
+    let shares = [
+        (
+            "into_arcarray_zero_copy",
+            "burn-nd-ndarray `into_arcarray` (zero-copy)",
+        ),
+        (
+            "from_arcarray_zero_copy",
+            "burn-nd-ndarray `from_arcarray` (zero-copy)",
+        ),
+        (
+            "autodiff_into_arcarray_zero_copy",
+            "burn-nd-ndarray `into_arcarray` of a unique `Autodiff` tensor (zero-copy)",
+        ),
+    ];
     match subject {
         Subject::Ndarray => (
             "burn-ndarray, one thread.",
-            vec![
-                (
-                    "into_arcarray_zero_copy",
-                    "burn-nd-ndarray `into_arcarray` (zero-copy)",
-                ),
-                (
-                    "from_arcarray_zero_copy",
-                    "burn-nd-ndarray `from_arcarray` (zero-copy)",
-                ),
-                (
-                    "autodiff_into_arcarray_zero_copy",
-                    "burn-nd-ndarray `into_arcarray` of a unique `Autodiff` tensor (zero-copy)",
-                ),
-            ]
+            shares
             .into_iter()
             .chain(HUGE_PAGE_ROWS)
             .collect(),
@@ -176,7 +178,7 @@ fn backend_rows(subject: Subject) -> (&'static str, Vec<(&'static str, &'static 
         ),
         Subject::Ndarray022 => (
             "burn-ndarray on Burn 0.22 (`Device::ndarray()`, deprecated there), one thread.",
-            Vec::new(),
+            shares.to_vec(),
         ),
         Subject::Tch022 => (
             "burn-tch on Burn 0.22 (`Device::libtorch()`, deprecated there), libtorch 2.9.0 \

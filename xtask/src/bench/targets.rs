@@ -160,6 +160,9 @@ fn flat(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
         (Subject::Flex, "as_ndarray_view_zero_copy"),
         (Subject::Flex, "autodiff_as_ndarray_view_zero_copy"),
         (Subject::Ndarray022, "into_ndarray_unique"),
+        (Subject::Ndarray022, "into_arcarray_zero_copy"),
+        (Subject::Ndarray022, "autodiff_into_arcarray_zero_copy"),
+        (Subject::Ndarray022, "from_arcarray_zero_copy"),
     ] {
         if !m.usable.contains(&b) {
             continue;

@@ -90,6 +90,16 @@ pub enum Error {
         /// The device the tensor lives on, as the backend names it.
         device: String,
     },
+    /// A conversion that works on one backend's memory only (a zero-copy path of a backend
+    /// crate such as `burn-nd-ndarray`) was given a tensor on another device. Use
+    /// [`ToNdarray`](crate::ToNdarray) or [`FromNdarray`](crate::FromNdarray), which work on
+    /// every device (one copy).
+    NotOnBackend {
+        /// The backend the conversion needs, as `"burn-ndarray"`.
+        backend: &'static str,
+        /// The device the tensor lives on, as Burn prints it.
+        device: String,
+    },
     /// An array's shape differs from the shape it must replace (a module parameter's).
     Shape {
         /// The shape required.
@@ -208,6 +218,11 @@ impl fmt::Display for Error {
             Error::NotOnHost { device } => write!(
                 f,
                 "tensor lives on {device}, not in host memory: copy it to the CPU to view it"
+            ),
+            Error::NotOnBackend { backend, device } => write!(
+                f,
+                "tensor lives on {device}, not on {backend}: this conversion shares {backend}'s \
+                 memory only; ToNdarray and FromNdarray convert on every device (one copy)"
             ),
             Error::Shape { expected, found } => {
                 write!(f, "shape mismatch: expected {expected:?}, found {found:?}")

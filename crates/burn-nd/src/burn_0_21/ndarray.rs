@@ -11,10 +11,9 @@ use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTenso
 use ndarray::{ArcArray, IxDyn};
 
 use crate::burn_0_21::direct::autodiff_inner_of;
-use crate::{Error, NdElement};
+use crate::Error;
 
 mod sealed {
-    pub trait Native {}
     pub trait Kind {}
 }
 
@@ -36,49 +35,6 @@ pub(crate) fn autodiff_inner<T: 'static>(any: &dyn core::any::Any) -> Option<&T>
     }
     with_ints!(f32, f64)
 }
-
-/// An element type burn-ndarray stores natively: every [`NdElement`] except f16 and bf16.
-///
-/// ```
-/// use burn_nd::backend::ndarray::NativeElement;
-///
-/// fn stored<E: NativeElement>() {}
-/// stored::<u16>();
-/// stored::<bool>();
-/// ```
-pub trait NativeElement: NdElement + sealed::Native {
-    /// The tensor's shared array when it stores `Self`, else the tensor back.
-    #[doc(hidden)]
-    fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor>;
-    /// Wraps a shared array as a burn-ndarray tensor (O(1)).
-    #[doc(hidden)]
-    fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor;
-}
-
-macro_rules! native {
-    ($($t:ty => $variant:ident),*) => {$(
-        impl sealed::Native for $t {}
-        impl NativeElement for $t {
-            fn take(tensor: NdArrayTensor) -> Result<ArcArray<Self, IxDyn>, NdArrayTensor> {
-                match tensor {
-                    // `into_shared` is O(1) for owned storage (an Arc move); it copies once
-                    // only for Burn's borrowed (non-native bytes) storage.
-                    NdArrayTensor::$variant(storage) => Ok(storage.into_shared()),
-                    other => Err(other),
-                }
-            }
-            fn wrap(array: ArcArray<Self, IxDyn>) -> NdArrayTensor {
-                NdArrayTensor::from(array)
-            }
-        }
-    )*};
-}
-macro_rules! natives {
-    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
-        native!($($t => $v),*);
-    };
-}
-dtypes!(filter_dtypes, no_half, natives, ());
 
 /// How each tensor kind wraps burn-ndarray's one primitive type.
 pub trait NdArrayKind<F, I, Q>: burn021::tensor::BasicOps<NdArray<F, I, Q>> + sealed::Kind
