@@ -99,4 +99,83 @@ mod direct {
             assert_eq!(seen, vec![true, false]);
         }
     }
+
+    /// burn-nd-tch's one-copy upload on 0.22: the array's own dtype and values in logical
+    /// order from any layout, on the plain and the Autodiff device (a leaf there), straight
+    /// into libtorch memory; clear errors for another device, kind, rank or a dtype burn-tch
+    /// 0.22 does not report.
+    #[test]
+    fn from_ndarray_tch_uploads_any_layout_in_one_copy() {
+        use burn_nd::ndarray::{s, Array3, ShapeBuilder};
+        use burn_nd_conformance::burn22::tensor::{Bool, DType, Int};
+        use burn_nd_tch::FromNdarrayTch;
+        let cube = Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k) as f64);
+        for device in [Device::libtorch(), Device::libtorch().autodiff()] {
+            for (what, view) in [
+                ("standard", cube.view()),
+                ("reversed axes", cube.t()),
+                ("negative strides", cube.slice(s![..;-1, .., ..;-2])),
+                ("stepped", cube.slice(s![.., ..;2, 1..])),
+            ] {
+                let t = Tensor::<3>::from_ndarray_tch(&view, &device).expect(what);
+                assert_eq!(t.dtype(), DType::F64, "{what}");
+                assert_eq!(t.is_autodiff(), device.is_autodiff(), "{what}");
+                assert!(!t.is_require_grad());
+                let back: Array3<f64> = t.to_ndarray().expect(what);
+                assert_eq!(back, view, "{what} on {device:?}");
+            }
+            let fortran = Array2::from_shape_vec((2, 3).f(), vec![1i64, 2, 3, 4, 5, 6]).expect("f");
+            let ints = Tensor::<2, Int>::from_ndarray_tch(&fortran, &device).expect("ints");
+            assert_eq!(
+                ints.into_data().into_vec::<i64>().expect("i64"),
+                vec![1, 3, 5, 2, 4, 6]
+            );
+            let flags = burn_nd::ndarray::arr1(&[true, false, true]);
+            let b = Tensor::<1, Bool>::from_ndarray_tch(&flags, &device).expect("bools");
+            let seen: burn_nd::ndarray::Array1<bool> = b.to_ndarray().expect("bools back");
+            assert_eq!(seen, flags);
+        }
+        // The upload is a gradient leaf: gradients flow to it on the Autodiff device.
+        let x = Tensor::<2>::from_ndarray_tch(
+            &burn_nd::ndarray::arr2(&[[1.0f32, 2.0]]),
+            &Device::libtorch().autodiff(),
+        )
+        .expect("x")
+        .require_grad();
+        let grads = (x.clone() * 3.0).sum().backward();
+        let g: Array2<f32> = x.grad(&grads).expect("grad").to_ndarray().expect("g");
+        assert_eq!(g, burn_nd::ndarray::arr2(&[[3.0, 3.0]]));
+
+        let a = burn_nd::ndarray::arr1(&[1.0f32]);
+        let err = Tensor::<1>::from_ndarray_tch(&a, &Device::flex()).expect_err("flex");
+        assert!(
+            matches!(
+                &err,
+                Error::NotOnBackend {
+                    backend: "burn-tch",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(matches!(
+            Tensor::<1, Int>::from_ndarray_tch(&a, &Device::libtorch()),
+            Err(Error::Unsupported { kind: "Int", .. })
+        ));
+        assert!(matches!(
+            Tensor::<2>::from_ndarray_tch(&a, &Device::libtorch()),
+            Err(Error::Rank {
+                got: 1,
+                expected: 2
+            })
+        ));
+        // burn-tch 0.22 reports no i32 tensors (see `TCH` above), so neither does the upload.
+        assert!(matches!(
+            Tensor::<1, Int>::from_ndarray_tch(
+                &burn_nd::ndarray::arr1(&[1i32]),
+                &Device::libtorch()
+            ),
+            Err(Error::Unsupported { .. })
+        ));
+    }
 }

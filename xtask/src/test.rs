@@ -103,7 +103,7 @@ fn check_step(name: &str, cmd: &mut Command) -> Row {
 /// `.npy`, and the 0.21 burn-ndarray direct read.
 const BOTH_LINES: &str = "burn-0-21,burn-0-22,ndarray,npy";
 /// [`BOTH_LINES`] from the workspace root, and both lines of burn-nd-ndarray (its doctests
-/// show both).
+/// show both; burn-nd-tch's are added where libtorch is usable).
 const BOTH_LINES_WORKSPACE: &str = "burn-nd/burn-0-21,burn-nd/burn-0-22,burn-nd/ndarray,\
      burn-nd/npy,burn-nd-ndarray/burn-0-21,burn-nd-ndarray/burn-0-22";
 
@@ -212,6 +212,9 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         cmd.env("BURN_ND_PYTHON", numpy.join("bin/python"));
         if row.starts_with("doctests") {
             workspace(&mut cmd, &usable)?;
+            if usable.contains(&Backend::Tch) {
+                cmd.args(["--features", "burn-nd-tch/burn-0-21,burn-nd-tch/burn-0-22"]);
+            }
         }
         let (counts, ok) = run_tests(&mut cmd, &|_| row.to_string())?;
         push_rows(&mut rows, counts, ok, row);
@@ -455,10 +458,12 @@ fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Erro
         cmd.args(["-p", &format!("burn-nd-{}", b.name())]);
         backend_env(b, &mut cmd)?;
     }
-    // burn-nd-ndarray serves both lines; `--no-default-features` leaves it none, so it gets
-    // the 0.21 one the declared Rust version builds.
-    if usable.contains(&Backend::Ndarray) {
-        cmd.args(["--features", "burn-nd-ndarray/burn-0-21"]);
+    // burn-nd-ndarray and burn-nd-tch serve both lines; `--no-default-features` leaves them
+    // none, so they get the 0.21 one the declared Rust version builds.
+    for b in [Backend::Ndarray, Backend::Tch] {
+        if usable.contains(&b) {
+            cmd.args(["--features", &format!("burn-nd-{}/burn-0-21", b.name())]);
+        }
     }
     Ok((version, cmd))
 }

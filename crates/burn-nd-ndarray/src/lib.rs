@@ -165,25 +165,3 @@ pub trait ShareNdarray: Sized + Clone + sealed::Sealed {
         Self::from_arcarray(array.into_shared())
     }
 }
-
-/// The checks `from_arcarray` makes on either line: the array's rank is the tensor's, and the
-/// tensor kind holds `E`.
-fn check_target<E: NativeElement>(
-    ndim: usize,
-    rank: usize,
-    kind: &'static str,
-) -> Result<(), Error> {
-    if ndim != rank {
-        return Err(Error::Rank {
-            got: ndim,
-            expected: rank,
-        });
-    }
-    if !burn_nd::backend::kind_holds(kind, E::DTYPE) {
-        return Err(Error::Unsupported {
-            dtype: E::DTYPE,
-            kind,
-        });
-    }
-    Ok(())
-}

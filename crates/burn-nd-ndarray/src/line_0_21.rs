@@ -9,7 +9,7 @@ use burn_nd::Error;
 use burn_ndarray::{FloatNdArrayElement, IntNdArrayElement, NdArray, NdArrayTensor, QuantElement};
 use ndarray::{ArcArray, Dimension, IxDyn};
 
-use crate::{check_target, sealed, NativeElement, NdArrayKind, ShareNdarray};
+use crate::{sealed, NativeElement, NdArrayKind, ShareNdarray};
 
 // Every 0.21 tensor is sealed; `ShareNdarray` is implemented for burn-ndarray's and its
 // `Autodiff` form's.
@@ -36,7 +36,7 @@ where
     fn from_arcarray<E: NativeElement, Dm: Dimension>(
         array: ArcArray<E, Dm>,
     ) -> Result<Self, Error> {
-        check_target::<E>(array.ndim(), D, K::name())?;
+        burn_nd::backend::check_target(array.ndim(), D, K::name(), E::DTYPE, true)?;
         Ok(Tensor::from_primitive(K::wrap(E::wrap(array.into_dyn()))))
     }
 }

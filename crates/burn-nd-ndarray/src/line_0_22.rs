@@ -9,7 +9,7 @@ use burn_nd::backend::logical_dtype;
 use burn_nd::{Error, NdKind};
 use ndarray::{ArcArray, Dimension, IxDyn};
 
-use crate::{check_target, sealed, NativeElement, ShareNdarray};
+use crate::{sealed, NativeElement, ShareNdarray};
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 
@@ -60,7 +60,7 @@ impl<const D: usize, K: NdKind> ShareNdarray for Tensor<D, K> {
     fn from_arcarray<E: NativeElement, Dm: Dimension>(
         array: ArcArray<E, Dm>,
     ) -> Result<Self, Error> {
-        check_target::<E>(array.ndim(), D, K::name())?;
+        burn_nd::backend::check_target(array.ndim(), D, K::name(), E::DTYPE, true)?;
         Ok(Tensor::from_primitive::<NdArray>(E::wrap_0_22(
             array.into_dyn(),
         )))

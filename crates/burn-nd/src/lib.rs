@@ -129,6 +129,7 @@ pub mod backend {
     pub use crate::base::dtype::{kind_holds, logical_dtype};
     pub use crate::base::dynarray::DynElement;
     pub use crate::base::element::Value;
+    pub use crate::base::from::check_target;
 
     /// What burn-nd knows of burn-ndarray (features `ndarray` and `ndarray-0-22`): the
     /// element types it stores natively and, on Burn 0.21, how each tensor kind's primitive

@@ -118,8 +118,20 @@ pub trait FromNdarray: sealed::Sealed + Sized {
 /// The checks every line's `from_ndarray_as` makes before converting anything: a rank-`rank`
 /// tensor (not 0) from an `ndim`-dimensional array, of a plain `dtype` that the tensor `kind`
 /// holds and the device supports (`supported`). The target dtype, or the error naming what is
-/// wrong.
-pub(crate) fn check_target(
+/// wrong. Backend crates run it before their own uploads, so every line and crate refuses the
+/// same inputs with the same errors.
+///
+/// ```
+/// use burn_nd::backend::check_target;
+/// use burn_nd::{Error, NdDType};
+///
+/// assert_eq!(check_target(2, 2, "Int", NdDType::U8, true)?, NdDType::U8);
+/// assert!(matches!(check_target(1, 2, "Int", NdDType::U8, true), Err(Error::Rank { got: 1, expected: 2 })));
+/// assert!(matches!(check_target(2, 2, "Float", NdDType::I32, true), Err(Error::Unsupported { .. })));
+/// assert!(matches!(check_target(0, 0, "Float", NdDType::F32, true), Err(Error::RankZero)));
+/// # Ok::<_, Error>(())
+/// ```
+pub fn check_target(
     ndim: usize,
     rank: usize,
     kind: &'static str,
