@@ -2,22 +2,12 @@
 //! storage (`flex_storage_reads!`, shared with the 0.21 line's burn-flex).
 
 use burn::backend::flex::FlexTensor;
-use burn::backend::Flex;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::TensorData;
 use ndarray::{Array, Dimension};
 
-use crate::burn_0_22::to::NdKind;
 use crate::{Error, NdElement};
 
 flex_storage_reads!(burn::backend::flex, burn_0_22);
-
-/// `tensor`'s flex primitive (sharing its buffer), or `None` when it lives on another
-/// backend (an Autodiff flex tensor has been unwrapped by the caller). A caller that wants the
-/// buffer unique drops `tensor` first.
-pub(crate) fn primitive<const D: usize, K: NdKind>(tensor: &Tensor<D, K>) -> Option<FlexTensor> {
-    // The downcast consumes its tensor, so it gets a clone (one reference count).
-    tensor.clone().try_into_primitive::<Flex>().ok()
-}
 
 /// Reads a flex tensor: the buffer itself when Burn's read hands it over (returned as data
 /// for the caller's zero-copy conversion), else one pass over a view of its storage.

@@ -13,13 +13,6 @@ use crate::{Error, NdElement};
 
 ndarray_storage_reads!(burn_ndarray22);
 
-/// `tensor`'s burn-ndarray primitive (sharing its buffer), or `None` on another backend.
-pub(crate) fn primitive<const D: usize, K: NdKind>(
-    tensor: &Tensor<D, K>,
-) -> Option<burn_ndarray22::NdArrayTensor> {
-    tensor.clone().try_into_primitive::<NdArray>().ok()
-}
-
 /// Reads a burn-ndarray tensor: one pass over a view of its buffer, or (`Err`) the data
 /// Burn's own read hands over without a copy for a unique buffer in standard layout.
 pub(crate) fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(

@@ -12,11 +12,6 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 use crate::burn_0_22::to::NdKind;
 use crate::{Error, NdElement};
 
-/// `tensor`'s libtorch primitive (a handle on the same storage), or `None` on another backend.
-pub(crate) fn primitive<const D: usize, K: NdKind>(tensor: &Tensor<D, K>) -> Option<TchTensor> {
-    tensor.clone().try_into_primitive::<LibTorch>().ok()
-}
-
 /// Reads a libtorch tensor: one pass over a view of its memory on the CPU, or (`Err`) the data
 /// Burn's own read gives for a tensor elsewhere (CUDA, Vulkan), which it copies to the host.
 pub(crate) fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(

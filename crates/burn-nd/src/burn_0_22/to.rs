@@ -8,6 +8,7 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 use crate::backend::{check_cast, logical_dtype};
 use crate::base::to::sealed;
 use crate::burn_0_22::data::array_from_data;
+use crate::burn_0_22::direct::{cpu_primitive, CpuPrimitive};
 use crate::burn_0_22::flex;
 use crate::{Casting, Error, NdElement, ToNdarray};
 
@@ -110,36 +111,31 @@ fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
     casting: Casting,
 ) -> Result<Array<E, Dm>, Error> {
     check_cast(tensor.dtype(), E::DTYPE, casting)?;
-    // An Autodiff tensor's values are its inner tensor's (an O(1) unwrap).
-    match direct(tensor.without_autodiff(), casting == Casting::Exact)? {
+    match direct(tensor, casting == Casting::Exact)? {
         Ok(array) => Ok(array),
         Err(data) => array_from_data(data, casting),
     }
 }
 
 /// The direct read of a CPU backend's tensor from its memory (`Ok`), or the data Burn's
-/// read-back gives (`Err`: another backend, or a buffer Burn's read hands over for free).
+/// read-back gives (`Err`: another backend, or a buffer Burn's read hands over for free). An
+/// Autodiff tensor is read as the values it holds.
 fn direct<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
     tensor: Tensor<D, K>,
     exact: bool,
 ) -> Result<Result<Array<E, Dm>, TensorData>, Error> {
-    // Each downcast shares the buffer; ours is dropped first so it is unique again unless
-    // someone else holds it.
-    if let Some(primitive) = flex::primitive(&tensor) {
-        drop(tensor);
-        return flex::read(primitive, exact);
+    match cpu_primitive(tensor) {
+        Ok(CpuPrimitive::Flex(primitive)) => flex::read(primitive, exact),
+        #[cfg(feature = "ndarray-0-22")]
+        Ok(CpuPrimitive::NdArray(primitive)) => {
+            crate::burn_0_22::ndarray::read::<D, K, E, Dm>(primitive, exact)
+        }
+        #[cfg(feature = "tch-0-22")]
+        Ok(CpuPrimitive::Tch(primitive)) => {
+            crate::burn_0_22::tch::read::<D, K, E, Dm>(primitive, exact)
+        }
+        Err(tensor) => tensor.try_into_data().map(Err).map_err(Error::backend),
     }
-    #[cfg(feature = "ndarray-0-22")]
-    if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&tensor) {
-        drop(tensor);
-        return crate::burn_0_22::ndarray::read::<D, K, E, Dm>(primitive, exact);
-    }
-    #[cfg(feature = "tch-0-22")]
-    if let Some(primitive) = crate::burn_0_22::tch::primitive(&tensor) {
-        drop(tensor);
-        return crate::burn_0_22::tch::read::<D, K, E, Dm>(primitive, exact);
-    }
-    tensor.try_into_data().map(Err).map_err(Error::backend)
 }
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
@@ -171,19 +167,16 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         if logical_dtype(self.dtype())? != E::DTYPE {
             return Ok(false);
         }
-        let plain = self.clone().without_autodiff();
-        if let Some(primitive) = flex::primitive(&plain) {
-            return Ok(flex::copy_into(&primitive, out));
-        }
-        #[cfg(feature = "ndarray-0-22")]
-        if let Some(primitive) = crate::burn_0_22::ndarray::primitive(&plain) {
-            return Ok(crate::burn_0_22::ndarray::copy_into(&primitive, out));
-        }
-        #[cfg(feature = "tch-0-22")]
-        if let Some(primitive) = crate::burn_0_22::tch::primitive(&plain) {
-            return Ok(crate::burn_0_22::tch::copy_into(&primitive, out));
-        }
-        Ok(false)
+        Ok(match cpu_primitive(self.clone()) {
+            Ok(CpuPrimitive::Flex(primitive)) => flex::copy_into(&primitive, out),
+            #[cfg(feature = "ndarray-0-22")]
+            Ok(CpuPrimitive::NdArray(primitive)) => {
+                crate::burn_0_22::ndarray::copy_into(&primitive, out)
+            }
+            #[cfg(feature = "tch-0-22")]
+            Ok(CpuPrimitive::Tch(primitive)) => crate::burn_0_22::tch::copy_into(&primitive, out),
+            Err(_) => false,
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::Tensor;
 use ndarray::ArrayViewD;
 
+use crate::burn_0_22::direct::{cpu_primitive, CpuPrimitive};
 use crate::burn_0_22::flex;
 use crate::burn_0_22::to::NdKind;
 use crate::{Error, NdElement};
@@ -99,13 +100,22 @@ pub trait AsNdarrayView: sealed::Sealed {
 
 impl<const D: usize, K: NdKind> AsNdarrayView for Tensor<D, K> {
     fn as_ndarray_view<E: NdElement>(&self) -> Result<HostView<'_, E>, Error> {
-        // An Autodiff tensor's values are its inner tensor's; the clone is a reference count.
-        let plain = self.clone().without_autodiff();
-        let memory = if let Some(flex) = flex::primitive(&plain) {
-            flex::typed_view::<E>(&flex)?;
-            Memory::Flex(flex)
-        } else {
-            tch_memory::<D, K, E>(&plain)?
+        // The clone is a reference count on the storage; an Autodiff tensor gives the values
+        // it holds.
+        let memory = match cpu_primitive(self.clone()) {
+            Ok(CpuPrimitive::Flex(flex)) => {
+                flex::typed_view::<E>(&flex)?;
+                Memory::Flex(flex)
+            }
+            #[cfg(feature = "tch-0-22")]
+            Ok(CpuPrimitive::Tch(tch)) => tch_memory::<E>(tch, self.dtype())?,
+            // burn-ndarray's memory is shared by burn-nd-ndarray's `ShareNdarray`, not viewed.
+            #[allow(unreachable_patterns)]
+            _ => {
+                return Err(Error::NotOnHost {
+                    device: format!("{:?}", self.device()),
+                })
+            }
         };
         Ok(HostView {
             memory,
@@ -114,37 +124,23 @@ impl<const D: usize, K: NdKind> AsNdarrayView for Tensor<D, K> {
     }
 }
 
-/// The libtorch tensor of a CPU tensor on `Device::libtorch()`, checked to be viewable as `E`s:
-/// its own dtype only (a Bool tensor is not shown as the bytes libtorch stores).
+/// A libtorch tensor's memory, checked to be on the CPU and viewable as `E`s: its own dtype
+/// only (a Bool tensor is not shown as the bytes libtorch stores).
 #[cfg(feature = "tch-0-22")]
-fn tch_memory<const D: usize, K: NdKind, E: NdElement>(
-    plain: &Tensor<D, K>,
+#[allow(deprecated)] // burn-tch is deprecated in Burn 0.22
+fn tch_memory<E: NdElement>(
+    tch: burn::backend::libtorch::TchTensor,
+    dtype: burn::tensor::DType,
 ) -> Result<Memory, Error> {
-    let not_on_host = || Error::NotOnHost {
-        device: format!("{:?}", plain.device()),
-    };
-    let tch = crate::burn_0_22::tch::primitive(plain).ok_or_else(not_on_host)?;
-    let logical = crate::backend::logical_dtype(plain.dtype())?;
+    let logical = crate::backend::logical_dtype(dtype)?;
     if logical != E::DTYPE {
         return Err(Error::DtypeMismatch {
             stored: logical,
             requested: E::DTYPE,
         });
     }
-    #[allow(deprecated)]
     crate::tch_view::cpu_view::<E>(&tch.tensor)?;
     Ok(Memory::Tch(tch))
-}
-
-/// Without feature `tch-0-22` only burn-flex memory is viewed.
-#[cfg(not(feature = "tch-0-22"))]
-#[allow(clippy::extra_unused_type_parameters)] // the signature of the `tch-0-22` one
-fn tch_memory<const D: usize, K: NdKind, E: NdElement>(
-    plain: &Tensor<D, K>,
-) -> Result<Memory, Error> {
-    Err(Error::NotOnHost {
-        device: format!("{:?}", plain.device()),
-    })
 }
 
 #[cfg(test)]
