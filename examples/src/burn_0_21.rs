@@ -4,11 +4,13 @@ use std::path::{Path, PathBuf};
 
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig, Relu};
-use burn::tensor::backend::Backend;
-use burn::tensor::Tensor;
-use burn_nd::ndarray::Array2;
+use burn::optim::{GradientsParams, Optimizer};
+use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::{Int, Tensor};
+use burn_nd::ndarray::{Array1, Array2};
+use burn_nd::prelude::*;
 
-use crate::BoxError;
+use crate::{shuffled, BoxError, BATCH, LEARNING_RATE};
 
 /// Input → hidden → ReLU → hidden → ReLU → output.
 #[derive(Module, Debug)]
@@ -50,9 +52,30 @@ impl<B: Backend> Mlp<B> {
     }
 }
 
+/// One epoch of mean-squared-error training on an `AutodiffBackend`: Adam steps on
+/// mini-batches of [`BATCH`] rows of `(x, y)` in the order `shuffled(rows, seed)` gives. The
+/// regression script and the Python demo both train with it.
+pub fn train_epoch<B: AutodiffBackend, O: Optimizer<Mlp<B>, B>>(
+    mut model: Mlp<B>,
+    optim: &mut O,
+    x: &Tensor<B, 2>,
+    y: &Tensor<B, 2>,
+    seed: u64,
+) -> Result<Mlp<B>, BoxError> {
+    let device = x.device();
+    for batch in shuffled(x.dims()[0], seed).chunks(BATCH) {
+        let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
+        let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
+        let pred = model.forward(x.clone().select(0, idx.clone()));
+        let loss = (pred - y.clone().select(0, idx)).powi_scalar(2).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        model = optim.step(LEARNING_RATE, model, grads);
+    }
+    Ok(model)
+}
+
 /// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
 pub fn save_parameters<B: Backend>(model: &Mlp<B>, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
-    use burn_nd::prelude::*;
     let mut written = Vec::new();
     for (name, tensor) in model.named_parameters() {
         let array: Array2<f32> = tensor.into_ndarray()?;

@@ -8,10 +8,12 @@ use burn22 as burn;
 
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig, Relu};
-use burn::tensor::{Device, Tensor};
-use burn_nd::ndarray::Array2;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Int, Tensor};
+use burn_nd::ndarray::{Array1, Array2};
+use burn_nd::prelude::*;
 
-use crate::BoxError;
+use crate::{shuffled, BoxError, BATCH, LEARNING_RATE};
 
 /// Input → hidden → ReLU → hidden → ReLU → output.
 #[derive(Module, Debug)]
@@ -53,9 +55,30 @@ impl Mlp {
     }
 }
 
+/// One epoch of mean-squared-error training on an Autodiff device: Adam steps on mini-batches
+/// of [`BATCH`] rows of `(x, y)` in the order `shuffled(rows, seed)` gives. The regression
+/// script and the Python demo both train with it.
+pub fn train_epoch(
+    mut model: Mlp,
+    optim: &mut ModuleOptimizer,
+    x: &Tensor<2>,
+    y: &Tensor<2>,
+    seed: u64,
+) -> Result<Mlp, BoxError> {
+    let device = x.device();
+    for batch in shuffled(x.dims()[0], seed).chunks(BATCH) {
+        let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
+        let idx = Tensor::<1, Int>::from_ndarray(&idx, &device)?;
+        let pred = model.forward(x.clone().select(0, idx.clone()));
+        let loss = (pred - y.clone().select(0, idx)).powi_scalar(2).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        model = optim.step(LEARNING_RATE, model, grads);
+    }
+    Ok(model)
+}
+
 /// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
 pub fn save_parameters(model: &Mlp, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
-    use burn_nd::prelude::*;
     let mut written = Vec::new();
     for (name, tensor) in model.named_parameters() {
         let array: Array2<f32> = tensor.into_ndarray()?;

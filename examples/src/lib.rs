@@ -15,6 +15,13 @@ pub mod burn_0_21;
 #[cfg(feature = "flex")]
 pub mod flex;
 
+/// Rows per mini-batch of the regression MLP's training.
+pub const BATCH: usize = 32;
+/// Adam's learning rate for the regression MLP.
+pub const LEARNING_RATE: f64 = 1e-3;
+/// Width of the regression MLP's hidden layers.
+pub const HIDDEN: usize = 16;
+
 /// Boxed error for the scripts.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

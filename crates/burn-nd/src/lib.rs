@@ -109,6 +109,7 @@ compile_error!(
      `burn-0-21` (Burn 0.21), or both"
 );
 
+pub use bytes;
 pub use half;
 pub use ndarray;
 

@@ -14,10 +14,6 @@ use burn_nd::prelude::*;
 use burn_nd_examples::*;
 use plotters::prelude::*;
 
-const BATCH: usize = 32;
-const LEARNING_RATE: f64 = 1e-3;
-const HIDDEN: usize = 16;
-
 /// Mean squared error and coefficient of determination, computed with ndarray.
 fn metrics(pred: &Array1<f64>, target: &Array1<f64>) -> (f64, f64) {
     let residual = pred - target;
@@ -129,9 +125,9 @@ impl Curves {
 #[cfg(feature = "flex")]
 fn run_flex(args: &Args) -> Result<Report, BoxError> {
     use burn22::module::Module;
-    use burn22::optim::{AdamConfig, GradientsParams};
-    use burn22::tensor::{Device, Int, Tensor};
-    use burn_nd_examples::flex::{save_parameters, Mlp};
+    use burn22::optim::AdamConfig;
+    use burn22::tensor::{Device, Tensor};
+    use burn_nd_examples::flex::{save_parameters, train_epoch, Mlp};
 
     let device = Device::flex().autodiff();
     device.seed(args.seed);
@@ -148,16 +144,7 @@ fn run_flex(args: &Args) -> Result<Report, BoxError> {
     let bar = args.progress();
     bar.set_prefix(format!("regression/{}", args.backend));
     for epoch in 0..args.epochs {
-        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
-            let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-            let idx = Tensor::<1, Int>::from_ndarray(&idx, &device)?;
-            let pred = model.forward(x_train.clone().select(0, idx.clone()));
-            let loss = (pred - y_train_t.clone().select(0, idx))
-                .powi_scalar(2)
-                .mean();
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(LEARNING_RATE, model, grads);
-        }
+        model = train_epoch(model, &mut optim, &x_train, &y_train_t, args.seed + epoch as u64)?;
         // Evaluate without the autodiff graph; predictions come back as f64 arrays.
         let valid = model.valid();
         let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
@@ -176,9 +163,9 @@ fn run<B: burn::tensor::backend::AutodiffBackend>(
     args: &Args,
 ) -> Result<Report, BoxError> {
     use burn::module::AutodiffModule;
-    use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-    use burn::tensor::{Int, Tensor};
-    use burn_nd_examples::burn_0_21::{save_parameters, Mlp};
+    use burn::optim::AdamConfig;
+    use burn::tensor::Tensor;
+    use burn_nd_examples::burn_0_21::{save_parameters, train_epoch, Mlp};
 
     B::seed(&device, args.seed);
     let data = Data::load(args)?;
@@ -193,16 +180,7 @@ fn run<B: burn::tensor::backend::AutodiffBackend>(
     let bar = args.progress();
     bar.set_prefix(format!("regression/{}", args.backend));
     for epoch in 0..args.epochs {
-        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
-            let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-            let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
-            let pred = model.forward(x_train.clone().select(0, idx.clone()));
-            let loss = (pred - y_train_t.clone().select(0, idx))
-                .powi_scalar(2)
-                .mean();
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(LEARNING_RATE, model, grads);
-        }
+        model = train_epoch(model, &mut optim, &x_train, &y_train_t, args.seed + epoch as u64)?;
         let valid = model.valid();
         let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
         let test = valid.forward(x_test.clone()).into_ndarray()?;

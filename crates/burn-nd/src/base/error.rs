@@ -139,6 +139,14 @@ pub enum Error {
         /// The dtype.
         dtype: NdDType,
     },
+    /// A buffer handed to [`FromNdarray::from_shared_bytes`](crate::FromNdarray::from_shared_bytes)
+    /// holds `found` bytes where the shape and dtype need `expected`.
+    ByteLength {
+        /// The bytes the shape and dtype need (`None` when that overflows `usize`).
+        expected: Option<usize>,
+        /// The bytes the buffer holds.
+        found: usize,
+    },
     /// A file could not be opened, read or written.
     Io {
         /// The file.
@@ -249,6 +257,20 @@ impl fmt::Display for Error {
                 "shape {shape:?} of {} is too big for NumPy, which would refuse to load it: \
                  the product of the non-zero axes, in bytes, must fit in isize",
                 dtype.name()
+            ),
+            Error::ByteLength {
+                expected: Some(expected),
+                found,
+            } => write!(
+                f,
+                "buffer holds {found} bytes, the shape and dtype need {expected}"
+            ),
+            Error::ByteLength {
+                expected: None,
+                found,
+            } => write!(
+                f,
+                "buffer holds {found} bytes, the shape and dtype need more than usize can count"
             ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Npy { file, reason } => write!(f, "{file}: not a readable .npy: {reason}"),

@@ -113,6 +113,82 @@ pub trait FromNdarray: sealed::Sealed + Sized {
         A: NdElement,
         S: Data<Elem = A>,
         Dm: Dimension;
+
+    /// Builds a tensor whose data are `bytes`: the elements of a `shape` array in row-major
+    /// order, each as `dtype`'s native-endian bytes. The Rust side of a zero-copy
+    /// `torch.from_numpy`: `bytes` may own anything (`bytes::Bytes::from_owner`: a memory
+    /// map, a NumPy array, a network buffer).
+    ///
+    /// - burn-flex and burn-ndarray (both Burn lines) keep `bytes` as the tensor's storage, no
+    ///   copy; an operation that would write the tensor in place copies them first
+    ///   (copy-on-write), so the owner's memory is only ever read. Other backends upload from
+    ///   them (one copy, the one an upload needs anyway).
+    /// - Bytes not aligned for `dtype` are copied once into an aligned buffer.
+    /// - A `Bool` buffer is read, never kept: each byte becomes `byte != 0` in a new buffer,
+    ///   since a byte other than 0 or 1 is no valid `bool`.
+    /// - Errors, before anything is built: [`Error::Rank`] / [`Error::RankZero`] and
+    ///   [`Error::Unsupported`] as for [`from_ndarray_as`](Self::from_ndarray_as), and
+    ///   [`Error::ByteLength`] when `bytes` is not exactly the shape's size.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// use burn_nd::{FromNdarray, NdDType, ToNdarray};
+    ///
+    /// let values = [1.5f32, -2.0, 4.0, 8.0];
+    /// let bytes = burn_nd::bytes::Bytes::copy_from_slice(bytemuck::cast_slice(&values));
+    /// let t = Tensor::<2>::from_shared_bytes(bytes.clone(), &[2, 2], NdDType::F32, &Device::flex())?;
+    /// assert_eq!(t.to_ndarray::<f32>()?.into_raw_vec_and_offset().0, values);
+    /// assert!(Tensor::<2>::from_shared_bytes(bytes, &[3, 2], NdDType::F32, &Device::flex()).is_err());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn from_shared_bytes(
+        bytes: bytes::Bytes,
+        shape: &[usize],
+        dtype: crate::NdDType,
+        device: &Self::Device,
+    ) -> Result<Self, Error>;
+}
+
+/// What a line's `from_shared_bytes` does with its buffer, once [`shared_bytes`] checked it.
+pub(crate) enum SharedBytes {
+    /// Keep the bytes as the tensor's storage: they are aligned for the dtype.
+    Keep(bytes::Bytes),
+    /// The same bytes copied into a buffer aligned for the dtype.
+    Aligned(Vec<u8>),
+    /// A bool buffer, read into `bool` values (`byte != 0`).
+    Bool(ndarray::ArrayD<bool>),
+}
+
+/// Checks that `bytes` is exactly a `shape` array of `dtype` and says how to use it.
+pub(crate) fn shared_bytes(
+    bytes: bytes::Bytes,
+    shape: &[usize],
+    dtype: crate::NdDType,
+) -> Result<SharedBytes, Error> {
+    let expected = shape
+        .iter()
+        .try_fold(dtype.size(), |n, &axis| n.checked_mul(axis));
+    if expected != Some(bytes.len()) {
+        return Err(Error::ByteLength {
+            expected,
+            found: bytes.len(),
+        });
+    }
+    if dtype == crate::NdDType::Bool {
+        let values: Vec<bool> = bytes.iter().map(|&b| b != 0).collect();
+        return ndarray::ArrayD::from_shape_vec(shape, values)
+            .map(SharedBytes::Bool)
+            .map_err(|_| Error::ByteLength {
+                expected,
+                found: bytes.len(),
+            });
+    }
+    // Every element type here is a primitive whose alignment is its size.
+    Ok(if bytes.as_ptr().align_offset(dtype.size()) == 0 {
+        SharedBytes::Keep(bytes)
+    } else {
+        SharedBytes::Aligned(bytes.to_vec())
+    })
 }
 
 /// The checks every line's `from_ndarray_as` makes before converting anything: a rank-`rank`

@@ -1,13 +1,15 @@
 //! ndarray → Tensor on the Burn 0.21 line: [`FromNdarray`] for `Tensor<B, D, K>`.
 
 use burn021::tensor::backend::Backend;
-use burn021::tensor::{get_device_settings, BasicOps, DType, Tensor};
+use burn021::tensor::{
+    get_device_settings, AllocationProperty, BasicOps, Bytes, DType, Tensor, TensorData,
+};
 use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::base::array::logical_values;
-use crate::base::from::{check_target, sealed};
+use crate::base::from::{check_target, sealed, shared_bytes, SharedBytes};
 use crate::burn_0_21::data::slice_to_data;
-use crate::{Casting, Error, FromNdarray, NdElement};
+use crate::{Casting, Error, FromNdarray, NdDType, NdElement};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
@@ -56,5 +58,29 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
         // `data.dtype` is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.
         Ok(Tensor::from_data(data, (device, dtype)))
+    }
+
+    fn from_shared_bytes(
+        bytes: bytes::Bytes,
+        shape: &[usize],
+        dtype: NdDType,
+        device: &B::Device,
+    ) -> Result<Self, Error> {
+        let target = match dtype {
+            NdDType::Bool => Self::bool_dtype(device),
+            dtype => DType::from(dtype),
+        };
+        check_target(shape.len(), D, K::name(), target, B::supports_dtype(device, target))?;
+        let bytes = match shared_bytes(bytes, shape, dtype)? {
+            SharedBytes::Bool(values) => {
+                return Self::from_ndarray_as(&values, device, target, Casting::No)
+            }
+            SharedBytes::Keep(bytes) => Bytes::from_shared(bytes, AllocationProperty::Other),
+            SharedBytes::Aligned(bytes) => Bytes::from_bytes_vec(bytes),
+        };
+        // The bytes are `target`'s (checked above), so Burn converts nothing: a backend
+        // that keeps host bytes (burn-flex, burn-ndarray) keeps these.
+        let data = TensorData::from_bytes(bytes, shape.to_vec(), target);
+        Ok(Tensor::from_data(data, (device, target)))
     }
 }

@@ -1,13 +1,13 @@
 //! ndarray → Tensor on the Burn 0.22 line: [`FromNdarray`] for `Tensor<D, K>` on any device.
 
-use burn::tensor::{DType, Device, Tensor};
+use burn::tensor::{AllocationProperty, Bytes, DType, Device, Tensor, TensorData};
 use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::base::array::logical_values;
-use crate::base::from::{check_target, sealed};
+use crate::base::from::{check_target, sealed, shared_bytes, SharedBytes};
 use crate::burn_0_22::data::slice_to_data;
 use crate::burn_0_22::to::NdKind;
-use crate::{Casting, Error, FromNdarray, NdElement};
+use crate::{Casting, Error, FromNdarray, NdDType, NdElement};
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 
@@ -56,6 +56,30 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
         // The data's dtype is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.
         Ok(Tensor::from_data(data, (device, dtype)))
+    }
+
+    fn from_shared_bytes(
+        bytes: bytes::Bytes,
+        shape: &[usize],
+        dtype: NdDType,
+        device: &Device,
+    ) -> Result<Self, Error> {
+        let target = match dtype {
+            NdDType::Bool => Self::bool_dtype(device),
+            dtype => DType::from(dtype),
+        };
+        check_target(shape.len(), D, K::name(), target, device.supports_dtype(target))?;
+        let bytes = match shared_bytes(bytes, shape, dtype)? {
+            SharedBytes::Bool(values) => {
+                return Self::from_ndarray_as(&values, device, target, Casting::No)
+            }
+            SharedBytes::Keep(bytes) => Bytes::from_shared(bytes, AllocationProperty::Other),
+            SharedBytes::Aligned(bytes) => Bytes::from_bytes_vec(bytes),
+        };
+        // The bytes are `target`'s (checked above), so Burn converts nothing: a backend
+        // that keeps host bytes (burn-flex, burn-ndarray) keeps these.
+        let data = TensorData::from_bytes(bytes, shape.to_vec(), target);
+        Ok(Tensor::from_data(data, (device, target)))
     }
 }
 

@@ -1,0 +1,253 @@
+//! `numpy.ndarray` → tensor: [`FromNumpy`].
+
+use burn_nd::half::bf16;
+use burn_nd::ndarray::ArrayD;
+use burn_nd::{Casting, DTypeLike, FromNdarray, NdDType, NdElement};
+use numpy::{PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::dtype::nd_dtype;
+use crate::to_py_err;
+
+/// Builds any tensor burn-nd builds (Float, Int or Bool, any backend, `Autodiff` included,
+/// either Burn line) from a `numpy.ndarray`: the Rust side of `torch.from_numpy`.
+///
+/// - Any NumPy array whose dtype Burn has (float64/32/16, `ml_dtypes.bfloat16`, every int
+///   and uint, bool), in any layout: C or Fortran order, negative or stepped strides,
+///   read-only, big-endian. The tensor receives the values in logical order.
+/// - [`from_numpy`](Self::from_numpy) keeps the array's dtype; a dtype the tensor kind or the
+///   backend does not hold is a `TypeError` (burn-nd's `Error::Unsupported`).
+///   [`from_numpy_as`](Self::from_numpy_as) converts to a given dtype under a [`Casting`].
+/// - **Zero-copy:** a C-contiguous, aligned, native-endian array converted to its own dtype
+///   (not bool) becomes a tensor whose bytes are the NumPy buffer, kept alive by a reference
+///   to the array ([`FromNdarray::from_shared_bytes`]). burn-flex and burn-ndarray keep those
+///   bytes; other backends upload from them. The tensor never writes them: an in-place
+///   operation copies first. As with `torch.from_numpy`, the two share memory: values
+///   written into the array later show in the tensor, so do not write into the array while
+///   the tensor is in use (NumPy's `a.setflags(write=False)` makes that a Python error).
+/// - Any other array is copied once (cast on the way); a big-endian or misaligned one is
+///   first made native by NumPy (`astype`), a bool one is read byte by byte (`!= 0`).
+///
+/// ```
+/// use burn::tensor::{DType, Device, Int, Tensor};
+/// use burn_nd::Casting;
+/// use burn_nd_numpy::FromNumpy;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| -> PyResult<()> {
+///     let np = py.import("numpy")?;
+///     let a = np.call_method1("arange", (6, "int32"))?.call_method1("reshape", ((2, 3),))?;
+///     let t = Tensor::<2, Int>::from_numpy(&a, &Device::flex())?;
+///     assert_eq!((t.dims(), t.dtype()), ([2, 3], DType::I32));
+///     let wide = Tensor::<2, Int>::from_numpy_as(&a, &Device::flex(), DType::I64, Casting::Safe)?;
+///     assert_eq!(wide.dtype(), DType::I64);
+///     assert!(Tensor::<2>::from_numpy(&a, &Device::flex()).is_err()); // Float holds no int32
+///     Ok(())
+/// })?;
+/// # Ok::<_, PyErr>(())
+/// ```
+pub trait FromNumpy: FromNdarray {
+    /// A tensor of the array's own dtype on `device`.
+    ///
+    /// ```
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd_numpy::FromNumpy;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| -> PyResult<()> {
+    ///     let a = py.import("numpy")?.call_method1("ones", ((2, 2), "float64"))?;
+    ///     assert_eq!(Tensor::<2>::from_numpy(&a, &Device::flex())?.dtype(), DType::F64);
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<_, PyErr>(())
+    /// ```
+    fn from_numpy(array: &Bound<'_, PyAny>, device: &Self::Device) -> PyResult<Self>;
+
+    /// A tensor of `dtype` on `device`, the array's values cast under `casting`.
+    ///
+    /// ```
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd::Casting;
+    /// use burn_nd_numpy::FromNumpy;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| -> PyResult<()> {
+    ///     let a = py.import("numpy")?.call_method1("ones", (3, "float64"))?;
+    ///     let t = Tensor::<1>::from_numpy_as(&a, &Device::flex(), DType::F32, Casting::SameKind)?;
+    ///     assert_eq!(t.dtype(), DType::F32);
+    ///     assert!(Tensor::<1>::from_numpy_as(&a, &Device::flex(), DType::F32, Casting::Safe).is_err());
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<_, PyErr>(())
+    /// ```
+    fn from_numpy_as(
+        array: &Bound<'_, PyAny>,
+        device: &Self::Device,
+        dtype: Self::DType,
+        casting: Casting,
+    ) -> PyResult<Self>;
+}
+
+impl<T: FromNdarray> FromNumpy for T
+where
+    T::DType: DTypeLike + PartialEq,
+{
+    fn from_numpy(array: &Bound<'_, PyAny>, device: &T::Device) -> PyResult<T> {
+        let input = Input::new(array)?;
+        let dtype = match input.dtype {
+            NdDType::Bool => T::bool_dtype(device),
+            dtype => T::DType::from(dtype),
+        };
+        input.into_tensor(device, dtype, Casting::No)
+    }
+
+    fn from_numpy_as(
+        array: &Bound<'_, PyAny>,
+        device: &T::Device,
+        dtype: T::DType,
+        casting: Casting,
+    ) -> PyResult<T> {
+        Input::new(array)?.into_tensor(device, dtype, casting)
+    }
+}
+
+/// A NumPy array of a Burn dtype, in native byte order and aligned memory.
+struct Input<'py> {
+    array: Bound<'py, PyUntypedArray>,
+    dtype: NdDType,
+}
+
+impl<'py> Input<'py> {
+    fn new(object: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let array = object.cast::<PyUntypedArray>().map_err(|_| {
+            let type_name = object
+                .get_type()
+                .name()
+                .map_or_else(|_| "?".to_string(), |n| n.to_string());
+            PyTypeError::new_err(format!("expected a numpy.ndarray, got {type_name}"))
+        })?;
+        let descr = array.dtype();
+        let dtype = nd_dtype(&descr)?;
+        // A Rust view needs native byte order and aligned elements: NumPy makes such a
+        // copy (in the same layout) of anything else.
+        let array = if descr.is_native_byteorder() == Some(false) || !array.is_aligned() {
+            let native = descr.call_method1("newbyteorder", ("=",))?;
+            array
+                .call_method1("astype", (native,))?
+                .cast_into::<PyUntypedArray>()?
+        } else {
+            array.clone()
+        };
+        Ok(Input { array, dtype })
+    }
+
+    fn into_tensor<T: FromNdarray>(
+        self,
+        device: &T::Device,
+        dtype: T::DType,
+        casting: Casting,
+    ) -> PyResult<T>
+    where
+        T::DType: PartialEq,
+    {
+        let same_dtype = self.dtype != NdDType::Bool && dtype == T::DType::from(self.dtype);
+        if same_dtype && self.array.is_c_contiguous() && !self.array.is_empty() {
+            let shape = self.array.shape().to_vec();
+            let bytes = numpy_bytes(&self.array, self.dtype);
+            return T::from_shared_bytes(bytes, &shape, self.dtype, device).map_err(to_py_err);
+        }
+        let array = &self.array;
+        match self.dtype {
+            NdDType::F64 => convert::<f64, T>(array, device, dtype, casting),
+            NdDType::F32 => convert::<f32, T>(array, device, dtype, casting),
+            NdDType::F16 => convert::<burn_nd::half::f16, T>(array, device, dtype, casting),
+            NdDType::I64 => convert::<i64, T>(array, device, dtype, casting),
+            NdDType::I32 => convert::<i32, T>(array, device, dtype, casting),
+            NdDType::I16 => convert::<i16, T>(array, device, dtype, casting),
+            NdDType::I8 => convert::<i8, T>(array, device, dtype, casting),
+            NdDType::U64 => convert::<u64, T>(array, device, dtype, casting),
+            NdDType::U32 => convert::<u32, T>(array, device, dtype, casting),
+            NdDType::U16 => convert::<u16, T>(array, device, dtype, casting),
+            NdDType::U8 => convert::<u8, T>(array, device, dtype, casting),
+            // NumPy's bool is one byte that should be 0 or 1, but a view can make it anything:
+            // read bytes, never `bool`s.
+            NdDType::Bool => {
+                let values = read_as::<u8, bool>(array, "u1", |b| b != 0)?;
+                T::from_ndarray_as(&values, device, dtype, casting).map_err(to_py_err)
+            }
+            // rust-numpy's bf16 dtype needs ml_dtypes at first use: read the bits instead.
+            NdDType::BF16 => {
+                let values = read_as::<u16, bf16>(array, "u2", bf16::from_bits)?;
+                T::from_ndarray_as(&values, device, dtype, casting).map_err(to_py_err)
+            }
+        }
+    }
+}
+
+/// One copy through a view of the array (any strides), cast under `casting`.
+fn convert<E, T>(
+    array: &Bound<'_, PyUntypedArray>,
+    device: &T::Device,
+    dtype: T::DType,
+    casting: Casting,
+) -> PyResult<T>
+where
+    E: NdElement + numpy::Element,
+    T: FromNdarray,
+{
+    let typed = array.cast::<PyArrayDyn<E>>()?;
+    let view = typed.try_readonly()?;
+    T::from_ndarray_as(&view.as_array(), device, dtype, casting).map_err(to_py_err)
+}
+
+/// The array's elements read as `Bits` (NumPy's `view` of the same memory as `bits`, a
+/// dtype of the same size) and mapped to `E`.
+fn read_as<Bits, E>(
+    array: &Bound<'_, PyUntypedArray>,
+    bits: &str,
+    map: impl Fn(Bits) -> E,
+) -> PyResult<ArrayD<E>>
+where
+    Bits: numpy::Element + Copy,
+{
+    let view = array.call_method1("view", (bits,))?;
+    let typed = view.cast::<PyArrayDyn<Bits>>()?;
+    let readonly = typed.try_readonly()?;
+    Ok(readonly.as_array().mapv(map))
+}
+
+/// The array's memory as `bytes::Bytes` that keep a reference to the array, so the memory
+/// lives as long as any tensor built on it.
+fn numpy_bytes(array: &Bound<'_, PyUntypedArray>, dtype: NdDType) -> burn_nd::bytes::Bytes {
+    // SAFETY: `array` is a live NumPy array object; its fields hold its data pointer.
+    let data = unsafe { (*numpy::npyffi::_PyArray_GET_ITEM_DATA(array.as_array_ptr())).data };
+    burn_nd::bytes::Bytes::from_owner(NumpyBuffer {
+        ptr: data.cast::<u8>().cast_const(),
+        len: array.len() * dtype.size(),
+        _array: array.clone().into_any().unbind(),
+    })
+}
+
+/// A NumPy array's C-contiguous memory and the reference that keeps it alive.
+struct NumpyBuffer {
+    ptr: *const u8,
+    len: usize,
+    /// Dropped with the buffer (after the last tensor that uses it); without the GIL, PyO3
+    /// defers the decref until a thread holds it.
+    _array: Py<PyAny>,
+}
+
+// SAFETY: the pointer is into memory owned by the array `_array` references, which NumPy
+// frees only once that reference is gone, whatever thread drops it (`Py` is `Send`). The
+// memory is only ever read through it.
+unsafe impl Send for NumpyBuffer {}
+
+impl AsRef<[u8]> for NumpyBuffer {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: `ptr` is the data of a C-contiguous array of `len` bytes (checked non-empty
+        // when built), alive while `_array` is held; NumPy cannot resize or free it while
+        // that reference exists (`resize` refuses referenced arrays).
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}

@@ -1,0 +1,289 @@
+//! `burn_nd_demo`: a Python extension module (built with maturin) that runs the regression
+//! example's MLP on NumPy arrays through burn-nd-numpy, and exposes Burn tensors to Python so
+//! the conversions can be tested from pytest.
+//!
+//! - `Regressor.fit(x, y, epochs, seed)`: trains the MLP on an Autodiff device;
+//!   `predict(x)` and `state_dict()` (every parameter, named as in the `.npz` files) answer
+//!   with `numpy.ndarray`s.
+//! - `Tensor.from_numpy(a, backend, autodiff, kind, dtype, casting)` holds a Burn tensor;
+//!   `numpy()`, `into_numpy()`, `to_pyarray(dtype, casting)` read it back.
+//!
+//! Built for one Burn line at a time: feature `burn-0-22` (default) or `burn-0-21`.
+
+use std::sync::Mutex;
+
+use burn_nd::{Casting, NdDType};
+use burn_nd_numpy::{NumpyElement, ToNumpy};
+use numpy::{PyArrayMethods, PyUntypedArray};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+#[cfg(all(feature = "burn-0-21", feature = "burn-0-22"))]
+compile_error!("burn-nd-demo is built for one Burn line: feature `burn-0-22` or `burn-0-21`");
+
+#[cfg(feature = "burn-0-21")]
+mod line_0_21;
+#[cfg(feature = "burn-0-21")]
+use line_0_21 as line;
+#[cfg(all(feature = "burn-0-22", not(feature = "burn-0-21")))]
+mod line_0_22;
+#[cfg(all(feature = "burn-0-22", not(feature = "burn-0-21")))]
+use line_0_22 as line;
+
+/// Runs `$body` with `$E` the element type of `$dtype` (an `NdDType`).
+macro_rules! by_dtype {
+    ($dtype:expr, $E:ident => $body:expr) => {
+        match $dtype {
+            NdDType::F64 => { type $E = f64; $body }
+            NdDType::F32 => { type $E = f32; $body }
+            NdDType::F16 => { type $E = burn_nd::half::f16; $body }
+            NdDType::BF16 => { type $E = burn_nd::half::bf16; $body }
+            NdDType::I64 => { type $E = i64; $body }
+            NdDType::I32 => { type $E = i32; $body }
+            NdDType::I16 => { type $E = i16; $body }
+            NdDType::I8 => { type $E = i8; $body }
+            NdDType::U64 => { type $E = u64; $body }
+            NdDType::U32 => { type $E = u32; $body }
+            NdDType::U16 => { type $E = u16; $body }
+            NdDType::U8 => { type $E = u8; $body }
+            NdDType::Bool => { type $E = bool; $body }
+        }
+    };
+}
+pub(crate) use by_dtype;
+
+/// Runs `$body` with `const $D: usize` the rank `$rank` (1 to 8), else a `ValueError`.
+macro_rules! by_rank {
+    ($rank:expr, $D:ident => $body:expr) => {
+        match $rank {
+            1 => { const $D: usize = 1; $body }
+            2 => { const $D: usize = 2; $body }
+            3 => { const $D: usize = 3; $body }
+            4 => { const $D: usize = 4; $body }
+            5 => { const $D: usize = 5; $body }
+            6 => { const $D: usize = 6; $body }
+            7 => { const $D: usize = 7; $body }
+            8 => { const $D: usize = 8; $body }
+            // Burn has no rank-0 tensors: burn-nd's own error says so.
+            0 => Err(burn_nd_numpy::to_py_err(burn_nd::Error::RankZero)),
+            r => Err(PyValueError::new_err(format!("this module holds tensors of rank 1 to 8, not {r}"))),
+        }
+    };
+}
+
+/// What the `Tensor` class does with the Burn tensor it holds, whatever its rank, kind, line
+/// and backend.
+pub(crate) trait Held: Send {
+    fn to_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>>;
+    fn into_numpy<'py>(self: Box<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>>;
+    fn to_pyarray<'py>(
+        &self,
+        py: Python<'py>,
+        dtype: NdDType,
+        casting: Casting,
+    ) -> PyResult<Bound<'py, PyUntypedArray>>;
+    fn shape(&self) -> Vec<usize>;
+    fn dtype(&self) -> PyResult<NdDType>;
+    /// One element-wise Burn operation that consumes the tensor (`x + 1`, `not x` for Bool),
+    /// in place where the backend may reuse a unique buffer.
+    fn bump(self: Box<Self>) -> Box<dyn Held>;
+    fn duplicate(&self) -> Box<dyn Held>;
+    /// The address of the tensor's host storage, where the backend crate can show it.
+    fn storage_ptr(&self) -> PyResult<Option<usize>>;
+}
+
+/// The typed read of [`Held::to_pyarray`] for any tensor.
+pub(crate) fn typed_read<'py, const D: usize, T: ToNumpy<D>>(
+    tensor: &T,
+    py: Python<'py>,
+    dtype: NdDType,
+    casting: Casting,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
+    fn read<'py, E: NumpyElement, const D: usize, T: ToNumpy<D>>(
+        tensor: &T,
+        py: Python<'py>,
+        casting: Casting,
+    ) -> PyResult<Bound<'py, PyUntypedArray>> {
+        Ok(tensor.to_pyarray::<E>(py, casting)?.as_untyped().clone())
+    }
+    by_dtype!(dtype, E => read::<E, D, T>(tensor, py, casting))
+}
+
+/// NumPy's dtype name (`"float32"`, `"bfloat16"`) as burn-nd's dtype.
+fn parse_dtype(name: &str) -> PyResult<NdDType> {
+    NdDType::ALL
+        .into_iter()
+        .find(|d| d.name() == name)
+        .ok_or_else(|| PyTypeError::new_err(format!("unknown dtype {name:?}")))
+}
+
+/// NumPy's `casting=` names, plus `"exact"` (burn-nd's value-checked mode).
+fn parse_casting(name: &str) -> PyResult<Casting> {
+    Ok(match name {
+        "no" => Casting::No,
+        "safe" => Casting::Safe,
+        "same_kind" => Casting::SameKind,
+        "unsafe" => Casting::Unsafe,
+        "exact" => Casting::Exact,
+        other => return Err(PyValueError::new_err(format!("unknown casting {other:?}"))),
+    })
+}
+
+/// The tensor kind a NumPy dtype goes to when none is named.
+fn default_kind(dtype: NdDType) -> &'static str {
+    match dtype.kind() {
+        burn_nd::DTypeKind::Float => "float",
+        burn_nd::DTypeKind::Bool => "bool",
+        _ => "int",
+    }
+}
+
+/// A Burn tensor held by Rust.
+#[pyclass(module = "burn_nd_demo")]
+struct Tensor {
+    // `None` once `into_numpy` consumed it.
+    held: Mutex<Option<Box<dyn Held>>>,
+}
+
+impl Tensor {
+    fn new(held: Box<dyn Held>) -> Self {
+        Tensor {
+            held: Mutex::new(Some(held)),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&dyn Held) -> PyResult<R>) -> PyResult<R> {
+        let guard = self.held.lock().map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
+        f(guard.as_deref().ok_or_else(consumed)?)
+    }
+
+    fn take(&self) -> PyResult<Box<dyn Held>> {
+        let mut guard = self.held.lock().map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
+        guard.take().ok_or_else(consumed)
+    }
+}
+
+fn consumed() -> PyErr {
+    PyValueError::new_err("the tensor was consumed by into_numpy()")
+}
+
+#[pymethods]
+impl Tensor {
+    /// A tensor from a NumPy array on `backend` (see `BACKENDS`), of the array's dtype or
+    /// `dtype` under `casting`; `kind` is "float", "int" or "bool" (default: the dtype's).
+    #[staticmethod]
+    #[pyo3(signature = (array, backend = "flex", autodiff = false, kind = None, dtype = None, casting = "no"))]
+    fn from_numpy(
+        array: &Bound<'_, PyAny>,
+        backend: &str,
+        autodiff: bool,
+        kind: Option<&str>,
+        dtype: Option<&str>,
+        casting: &str,
+    ) -> PyResult<Tensor> {
+        let ndim = array.getattr("ndim")?.extract::<usize>()?;
+        let source = parse_dtype(&array.getattr("dtype")?.getattr("name")?.extract::<String>()?)
+            .unwrap_or(NdDType::F32);
+        let dtype = dtype.map(parse_dtype).transpose()?;
+        let kind = kind.unwrap_or_else(|| default_kind(dtype.unwrap_or(source)));
+        let casting = parse_casting(casting)?;
+        let request = line::Request { backend, autodiff, kind, dtype, casting };
+        by_rank!(ndim, D => line::build::<D>(array, &request).map(Tensor::new))
+    }
+
+    /// `t.detach().cpu().numpy()`: a new array of the tensor's dtype and shape.
+    fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
+        self.with(|t| t.to_numpy(py))
+    }
+
+    /// The same, consuming the tensor (no copy from a unique CPU tensor).
+    fn into_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
+        self.take()?.into_numpy(py)
+    }
+
+    /// A typed read under a casting rule.
+    #[pyo3(signature = (dtype, casting = "safe"))]
+    fn to_pyarray<'py>(
+        &self,
+        py: Python<'py>,
+        dtype: &str,
+        casting: &str,
+    ) -> PyResult<Bound<'py, PyUntypedArray>> {
+        let (dtype, casting) = (parse_dtype(dtype)?, parse_casting(casting)?);
+        self.with(|t| t.to_pyarray(py, dtype, casting))
+    }
+
+    /// The shape.
+    #[getter]
+    fn shape(&self) -> PyResult<Vec<usize>> {
+        self.with(|t| Ok(t.shape()))
+    }
+
+    /// NumPy's name of the tensor's dtype.
+    #[getter]
+    fn dtype(&self) -> PyResult<&'static str> {
+        self.with(|t| t.dtype().map(NdDType::name))
+    }
+
+    /// `x + 1` (`not x` for Bool) as a new tensor, consuming this one: Burn writes in place
+    /// when the buffer is unique.
+    fn bump(&self) -> PyResult<Tensor> {
+        Ok(Tensor::new(self.take()?.bump()))
+    }
+
+    /// A second handle on the same tensor (Burn's `clone`: a reference count).
+    fn clone(&self) -> PyResult<Tensor> {
+        self.with(|t| Ok(Tensor::new(t.duplicate())))
+    }
+
+    /// The address of the tensor's host storage, or None where it cannot be shown.
+    fn storage_ptr(&self) -> PyResult<Option<usize>> {
+        self.with(|t| t.storage_ptr())
+    }
+}
+
+/// The regression example's MLP (10 inputs, two hidden layers of 16, 1 output), trained on an
+/// Autodiff device.
+#[pyclass(module = "burn_nd_demo")]
+struct Regressor {
+    model: Mutex<line::Model>,
+}
+
+#[pymethods]
+impl Regressor {
+    /// Trains a fresh MLP on `x` (n × 10, float32) and `y` (n × 1) with Adam, mini-batches
+    /// of 32, for `epochs` epochs; the random state is seeded with `seed`.
+    #[staticmethod]
+    #[pyo3(signature = (x, y, epochs = 40, seed = 0))]
+    fn fit(x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, epochs: usize, seed: u64) -> PyResult<Regressor> {
+        let model = line::fit(x, y, epochs, seed)?;
+        Ok(Regressor {
+            model: Mutex::new(model),
+        })
+    }
+
+    /// The model's output (n × 1, float32) for `x` (n × 10).
+    fn predict<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyUntypedArray>> {
+        let model = self.model.lock().map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        line::predict(&model, py, x)
+    }
+
+    /// Every parameter as a NumPy array, named as burn-nd's `.npz` files name them.
+    fn state_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let model = self.model.lock().map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        let dict = pyo3::types::PyDict::new(py);
+        for (name, array) in line::parameters(&model)? {
+            dict.set_item(name, burn_nd_numpy::dyn_array_into_numpy(py, array)?)?;
+        }
+        Ok(dict)
+    }
+}
+
+#[pymodule]
+fn burn_nd_demo(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("BURN_LINE", line::BURN_LINE)?;
+    m.add("BACKENDS", line::BACKENDS.to_vec())?;
+    m.add_class::<Tensor>()?;
+    m.add_class::<Regressor>()?;
+    Ok(())
+}
