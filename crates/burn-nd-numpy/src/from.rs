@@ -3,7 +3,9 @@
 use burn_nd::half::bf16;
 use burn_nd::ndarray::ArrayD;
 use burn_nd::{Casting, DTypeLike, FromNdarray, NdDType, NdElement};
-use numpy::{PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{
+    PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 

@@ -160,7 +160,10 @@ impl<const D: usize, T: ToNdarray<D> + Send> ToNumpy<D> for T {}
 /// })?;
 /// # Ok::<_, pyo3::PyErr>(())
 /// ```
-pub fn dyn_array_into_numpy(py: Python<'_>, array: DynArray) -> PyResult<Bound<'_, PyUntypedArray>> {
+pub fn dyn_array_into_numpy(
+    py: Python<'_>,
+    array: DynArray,
+) -> PyResult<Bound<'_, PyUntypedArray>> {
     Ok(match array {
         DynArray::F64(a) => owned(py, a),
         DynArray::F32(a) => owned(py, a),
@@ -197,7 +200,10 @@ fn bf16_into_numpy(py: Python<'_>, array: ArrayD<bf16>) -> PyResult<Bound<'_, Py
             // Same size and alignment: the buffer itself, no copy.
             bytemuck::allocation::cast_vec(values)
         } else {
-            values[start..start + len].iter().map(|v| v.to_bits()).collect()
+            values[start..start + len]
+                .iter()
+                .map(|v| v.to_bits())
+                .collect()
         }
     } else {
         array.iter().map(|v| v.to_bits()).collect()

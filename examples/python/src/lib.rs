@@ -181,8 +181,15 @@ impl Tensor {
         dtype: Option<&str>,
         casting: &str,
     ) -> PyResult<Tensor> {
-        let ndim = array.getattr("ndim")?.extract::<usize>()?;
-        let source = parse_dtype(&array.getattr("dtype")?.getattr("name")?.extract::<String>()?)
+        // Rank and dtype pick the tensor type; for anything that is no array, rank 1 lets
+        // burn-nd-numpy say what is wrong.
+        let ndim = array.getattr("ndim").and_then(|n| n.extract::<usize>()).unwrap_or(1);
+        let source = array
+            .getattr("dtype")
+            .and_then(|d| d.getattr("name"))
+            .and_then(|n| n.extract::<String>())
+            .ok()
+            .and_then(|n| parse_dtype(&n).ok())
             .unwrap_or(NdDType::F32);
         let dtype = dtype.map(parse_dtype).transpose()?;
         let kind = kind.unwrap_or_else(|| default_kind(dtype.unwrap_or(source)));

@@ -144,7 +144,13 @@ fn run_flex(args: &Args) -> Result<Report, BoxError> {
     let bar = args.progress();
     bar.set_prefix(format!("regression/{}", args.backend));
     for epoch in 0..args.epochs {
-        model = train_epoch(model, &mut optim, &x_train, &y_train_t, args.seed + epoch as u64)?;
+        model = train_epoch(
+            model,
+            &mut optim,
+            &x_train,
+            &y_train_t,
+            args.seed + epoch as u64,
+        )?;
         // Evaluate without the autodiff graph; predictions come back as f64 arrays.
         let valid = model.valid();
         let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
@@ -180,7 +186,13 @@ fn run<B: burn::tensor::backend::AutodiffBackend>(
     let bar = args.progress();
     bar.set_prefix(format!("regression/{}", args.backend));
     for epoch in 0..args.epochs {
-        model = train_epoch(model, &mut optim, &x_train, &y_train_t, args.seed + epoch as u64)?;
+        model = train_epoch(
+            model,
+            &mut optim,
+            &x_train,
+            &y_train_t,
+            args.seed + epoch as u64,
+        )?;
         let valid = model.valid();
         let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
         let test = valid.forward(x_test.clone()).into_ndarray()?;

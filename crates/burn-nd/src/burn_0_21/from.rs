@@ -70,7 +70,13 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
             NdDType::Bool => Self::bool_dtype(device),
             dtype => DType::from(dtype),
         };
-        check_target(shape.len(), D, K::name(), target, B::supports_dtype(device, target))?;
+        check_target(
+            shape.len(),
+            D,
+            K::name(),
+            target,
+            B::supports_dtype(device, target),
+        )?;
         let bytes = match shared_bytes(bytes, shape, dtype)? {
             SharedBytes::Bool(values) => {
                 return Self::from_ndarray_as(&values, device, target, Casting::No)

@@ -68,7 +68,13 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
             NdDType::Bool => Self::bool_dtype(device),
             dtype => DType::from(dtype),
         };
-        check_target(shape.len(), D, K::name(), target, device.supports_dtype(target))?;
+        check_target(
+            shape.len(),
+            D,
+            K::name(),
+            target,
+            device.supports_dtype(target),
+        )?;
         let bytes = match shared_bytes(bytes, shape, dtype)? {
             SharedBytes::Bool(values) => {
                 return Self::from_ndarray_as(&values, device, target, Casting::No)

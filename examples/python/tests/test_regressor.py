@@ -1,0 +1,43 @@
+"""The regression example's MLP, trained and queried from Python."""
+
+from pathlib import Path
+
+import numpy as np
+
+import burn_nd_demo as demo
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "diabetes.csv"
+
+
+def load():
+    rows = np.loadtxt(DATA, delimiter=",", skiprows=1, dtype=np.float32)
+    x, y = rows[:, :10], rows[:, 10:]
+    x = (x - x.mean(0)) / x.std(0)
+    return x, (y - y.mean()) / y.std()
+
+
+def test_fit_predict_and_state_dict():
+    x, y = load()
+    model = demo.Regressor.fit(x, y, epochs=30, seed=0)
+    pred = model.predict(x)
+    assert pred.dtype == np.float32 and pred.shape == (len(x), 1)
+    # Better than predicting the mean (a scaled target's mean squared error is 1).
+    assert float(((pred - y) ** 2).mean()) < 0.7
+    params = model.state_dict()
+    assert sorted(params) == [
+        "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight", "out.bias", "out.weight",
+    ]
+    assert params["fc1.weight"].shape == (10, 16) and params["out.bias"].shape == (1,)
+    assert all(p.dtype == np.float32 for p in params.values())
+    # The same forward pass in NumPy from the state dict gives the same predictions.
+    h = np.maximum(x @ params["fc1.weight"] + params["fc1.bias"], 0)
+    h = np.maximum(h @ params["fc2.weight"] + params["fc2.bias"], 0)
+    np.testing.assert_allclose(h @ params["out.weight"] + params["out.bias"], pred, rtol=1e-4, atol=1e-5)
+
+
+def test_predict_takes_any_float_layout():
+    x, y = load()
+    model = demo.Regressor.fit(x[:64], y[:64], epochs=1, seed=1)
+    c = model.predict(x[:8])
+    np.testing.assert_array_equal(model.predict(np.asfortranarray(x[:8])), c)
+    np.testing.assert_array_equal(model.predict(x[:8].astype(np.float64)), c)
