@@ -34,39 +34,106 @@ use line_0_22 as line;
 macro_rules! by_dtype {
     ($dtype:expr, $E:ident => $body:expr) => {
         match $dtype {
-            NdDType::F64 => { type $E = f64; $body }
-            NdDType::F32 => { type $E = f32; $body }
-            NdDType::F16 => { type $E = burn_nd::half::f16; $body }
-            NdDType::BF16 => { type $E = burn_nd::half::bf16; $body }
-            NdDType::I64 => { type $E = i64; $body }
-            NdDType::I32 => { type $E = i32; $body }
-            NdDType::I16 => { type $E = i16; $body }
-            NdDType::I8 => { type $E = i8; $body }
-            NdDType::U64 => { type $E = u64; $body }
-            NdDType::U32 => { type $E = u32; $body }
-            NdDType::U16 => { type $E = u16; $body }
-            NdDType::U8 => { type $E = u8; $body }
-            NdDType::Bool => { type $E = bool; $body }
+            NdDType::F64 => {
+                type $E = f64;
+                $body
+            }
+            NdDType::F32 => {
+                type $E = f32;
+                $body
+            }
+            NdDType::F16 => {
+                type $E = burn_nd::half::f16;
+                $body
+            }
+            NdDType::BF16 => {
+                type $E = burn_nd::half::bf16;
+                $body
+            }
+            NdDType::I64 => {
+                type $E = i64;
+                $body
+            }
+            NdDType::I32 => {
+                type $E = i32;
+                $body
+            }
+            NdDType::I16 => {
+                type $E = i16;
+                $body
+            }
+            NdDType::I8 => {
+                type $E = i8;
+                $body
+            }
+            NdDType::U64 => {
+                type $E = u64;
+                $body
+            }
+            NdDType::U32 => {
+                type $E = u32;
+                $body
+            }
+            NdDType::U16 => {
+                type $E = u16;
+                $body
+            }
+            NdDType::U8 => {
+                type $E = u8;
+                $body
+            }
+            NdDType::Bool => {
+                type $E = bool;
+                $body
+            }
         }
     };
 }
+// The 0.22 line's storage view names it by path.
+#[cfg(not(feature = "burn-0-21"))]
 pub(crate) use by_dtype;
 
 /// Runs `$body` with `const $D: usize` the rank `$rank` (1 to 8), else a `ValueError`.
 macro_rules! by_rank {
     ($rank:expr, $D:ident => $body:expr) => {
         match $rank {
-            1 => { const $D: usize = 1; $body }
-            2 => { const $D: usize = 2; $body }
-            3 => { const $D: usize = 3; $body }
-            4 => { const $D: usize = 4; $body }
-            5 => { const $D: usize = 5; $body }
-            6 => { const $D: usize = 6; $body }
-            7 => { const $D: usize = 7; $body }
-            8 => { const $D: usize = 8; $body }
+            1 => {
+                const $D: usize = 1;
+                $body
+            }
+            2 => {
+                const $D: usize = 2;
+                $body
+            }
+            3 => {
+                const $D: usize = 3;
+                $body
+            }
+            4 => {
+                const $D: usize = 4;
+                $body
+            }
+            5 => {
+                const $D: usize = 5;
+                $body
+            }
+            6 => {
+                const $D: usize = 6;
+                $body
+            }
+            7 => {
+                const $D: usize = 7;
+                $body
+            }
+            8 => {
+                const $D: usize = 8;
+                $body
+            }
             // Burn has no rank-0 tensors: burn-nd's own error says so.
             0 => Err(burn_nd_numpy::to_py_err(burn_nd::Error::RankZero)),
-            r => Err(PyValueError::new_err(format!("this module holds tensors of rank 1 to 8, not {r}"))),
+            r => Err(PyValueError::new_err(format!(
+                "this module holds tensors of rank 1 to 8, not {r}"
+            ))),
         }
     };
 }
@@ -153,12 +220,18 @@ impl Tensor {
     }
 
     fn with<R>(&self, f: impl FnOnce(&dyn Held) -> PyResult<R>) -> PyResult<R> {
-        let guard = self.held.lock().map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
+        let guard = self
+            .held
+            .lock()
+            .map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
         f(guard.as_deref().ok_or_else(consumed)?)
     }
 
     fn take(&self) -> PyResult<Box<dyn Held>> {
-        let mut guard = self.held.lock().map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
+        let mut guard = self
+            .held
+            .lock()
+            .map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
         guard.take().ok_or_else(consumed)
     }
 }
@@ -183,7 +256,10 @@ impl Tensor {
     ) -> PyResult<Tensor> {
         // Rank and dtype pick the tensor type; for anything that is no array, rank 1 lets
         // burn-nd-numpy say what is wrong.
-        let ndim = array.getattr("ndim").and_then(|n| n.extract::<usize>()).unwrap_or(1);
+        let ndim = array
+            .getattr("ndim")
+            .and_then(|n| n.extract::<usize>())
+            .unwrap_or(1);
         let source = array
             .getattr("dtype")
             .and_then(|d| d.getattr("name"))
@@ -194,7 +270,13 @@ impl Tensor {
         let dtype = dtype.map(parse_dtype).transpose()?;
         let kind = kind.unwrap_or_else(|| default_kind(dtype.unwrap_or(source)));
         let casting = parse_casting(casting)?;
-        let request = line::Request { backend, autodiff, kind, dtype, casting };
+        let request = line::Request {
+            backend,
+            autodiff,
+            kind,
+            dtype,
+            casting,
+        };
         by_rank!(ndim, D => line::build::<D>(array, &request).map(Tensor::new))
     }
 
@@ -262,7 +344,12 @@ impl Regressor {
     /// of 32, for `epochs` epochs; the random state is seeded with `seed`.
     #[staticmethod]
     #[pyo3(signature = (x, y, epochs = 40, seed = 0))]
-    fn fit(x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, epochs: usize, seed: u64) -> PyResult<Regressor> {
+    fn fit(
+        x: &Bound<'_, PyAny>,
+        y: &Bound<'_, PyAny>,
+        epochs: usize,
+        seed: u64,
+    ) -> PyResult<Regressor> {
         let model = line::fit(x, y, epochs, seed)?;
         Ok(Regressor {
             model: Mutex::new(model),
@@ -270,14 +357,24 @@ impl Regressor {
     }
 
     /// The model's output (n × 1, float32) for `x` (n × 10).
-    fn predict<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyUntypedArray>> {
-        let model = self.model.lock().map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyUntypedArray>> {
+        let model = self
+            .model
+            .lock()
+            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
         line::predict(&model, py, x)
     }
 
     /// Every parameter as a NumPy array, named as burn-nd's `.npz` files name them.
     fn state_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let model = self.model.lock().map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        let model = self
+            .model
+            .lock()
+            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
         let dict = pyo3::types::PyDict::new(py);
         for (name, array) in line::parameters(&model)? {
             dict.set_item(name, burn_nd_numpy::dyn_array_into_numpy(py, array)?)?;

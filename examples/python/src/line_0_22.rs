@@ -33,29 +33,44 @@ fn device(backend: &str, autodiff: bool) -> PyResult<Device> {
     let device = match backend {
         "flex" => Device::flex(),
         "ndarray" => Device::ndarray(),
-        other => return Err(PyValueError::new_err(format!("no backend {other:?} here: {BACKENDS:?}"))),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "no backend {other:?} here: {BACKENDS:?}"
+            )))
+        }
     };
     Ok(if autodiff { device.autodiff() } else { device })
 }
 
 /// A rank-`D` tensor from `array` as `request` says.
-pub(crate) fn build<const D: usize>(array: &Bound<'_, PyAny>, request: &Request<'_>) -> PyResult<Box<dyn Held>> {
+pub(crate) fn build<const D: usize>(
+    array: &Bound<'_, PyAny>,
+    request: &Request<'_>,
+) -> PyResult<Box<dyn Held>> {
     let device = device(request.backend, request.autodiff)?;
     match request.kind {
         "float" => build_kind::<Tensor<D, Float>>(array, &device, request),
         "int" => build_kind::<Tensor<D, Int>>(array, &device, request),
         "bool" => build_kind::<Tensor<D, Bool>>(array, &device, request),
-        other => Err(PyValueError::new_err(format!("no tensor kind {other:?}: float, int or bool"))),
+        other => Err(PyValueError::new_err(format!(
+            "no tensor kind {other:?}: float, int or bool"
+        ))),
     }
 }
 
-fn build_kind<T>(array: &Bound<'_, PyAny>, device: &Device, request: &Request<'_>) -> PyResult<Box<dyn Held>>
+fn build_kind<T>(
+    array: &Bound<'_, PyAny>,
+    device: &Device,
+    request: &Request<'_>,
+) -> PyResult<Box<dyn Held>>
 where
     T: FromNdarray<Device = Device, DType = DType> + Held + 'static,
 {
     let tensor = match request.dtype {
         None => T::from_numpy(array, device)?,
-        Some(NdDType::Bool) => T::from_numpy_as(array, device, T::bool_dtype(device), request.casting)?,
+        Some(NdDType::Bool) => {
+            T::from_numpy_as(array, device, T::bool_dtype(device), request.casting)?
+        }
         Some(dtype) => T::from_numpy_as(array, device, dtype.into(), request.casting)?,
     };
     Ok(Box::new(tensor))
@@ -68,10 +83,18 @@ macro_rules! held {
             fn to_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
                 ToNumpy::to_numpy(self, py)
             }
-            fn into_numpy<'py>(self: Box<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
+            fn into_numpy<'py>(
+                self: Box<Self>,
+                py: Python<'py>,
+            ) -> PyResult<Bound<'py, PyUntypedArray>> {
                 ToNumpy::into_numpy(*self, py)
             }
-            fn to_pyarray<'py>(&self, py: Python<'py>, dtype: NdDType, casting: Casting) -> PyResult<Bound<'py, PyUntypedArray>> {
+            fn to_pyarray<'py>(
+                &self,
+                py: Python<'py>,
+                dtype: NdDType,
+                casting: Casting,
+            ) -> PyResult<Bound<'py, PyUntypedArray>> {
                 typed_read(self, py, dtype, casting)
             }
             fn shape(&self) -> Vec<usize> {
@@ -105,7 +128,9 @@ where
 {
     use burn_nd_ndarray::ShareNdarray;
     let dtype = tensor.nd_dtype().map_err(to_py_err)?;
-    if let Ok(ptr) = by_dtype!(dtype, E => tensor.as_ndarray_view::<E>().map(|v| v.view().as_ptr() as usize)) {
+    if let Ok(ptr) =
+        by_dtype!(dtype, E => tensor.as_ndarray_view::<E>().map(|v| v.view().as_ptr() as usize))
+    {
         return Ok(Some(ptr));
     }
     macro_rules! shared {
@@ -116,14 +141,21 @@ where
             }
         };
     }
-    Ok(shared!(F64: f64, F32: f32, I64: i64, I32: i32, I16: i16, I8: i8, U64: u64, U32: u32, U16: u16, U8: u8, Bool: bool))
+    Ok(
+        shared!(F64: f64, F32: f32, I64: i64, I32: i32, I16: i16, I8: i8, U64: u64, U32: u32, U16: u16, U8: u8, Bool: bool),
+    )
 }
 
 /// The trained model, on burn-flex without Autodiff.
 pub(crate) type Model = Mlp;
 
 /// The regression example's training, on burn-flex's Autodiff device, with the GIL released.
-pub(crate) fn fit(x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, epochs: usize, seed: u64) -> PyResult<Model> {
+pub(crate) fn fit(
+    x: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    epochs: usize,
+    seed: u64,
+) -> PyResult<Model> {
     let py = x.py();
     let device = Device::flex().autodiff();
     device.seed(seed);
@@ -141,7 +173,11 @@ pub(crate) fn fit(x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>, epochs: usize, see
 }
 
 /// The model's output for `x`.
-pub(crate) fn predict<'py>(model: &Model, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyUntypedArray>> {
+pub(crate) fn predict<'py>(
+    model: &Model,
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
     let x = Tensor::<2>::from_numpy_as(x, &Device::flex(), DType::F32, Casting::SameKind)?;
     let y = py.detach(|| model.forward(x));
     y.into_numpy(py)
@@ -149,5 +185,8 @@ pub(crate) fn predict<'py>(model: &Model, py: Python<'py>, x: &Bound<'py, PyAny>
 
 /// Every parameter by name.
 pub(crate) fn parameters(model: &Model) -> PyResult<Vec<(String, DynArray)>> {
-    Ok(burn_nd::module_to_arrays(model).map_err(to_py_err)?.into_iter().collect())
+    Ok(burn_nd::module_to_arrays(model)
+        .map_err(to_py_err)?
+        .into_iter()
+        .collect())
 }
