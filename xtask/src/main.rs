@@ -17,6 +17,7 @@
 //! failed.
 
 mod bench;
+mod python;
 mod setup;
 mod test;
 
@@ -78,7 +79,8 @@ fn print_help() {
          cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]\n\
          \x20   (writes BENCHMARKS.md; both Burn lines unless --line; burn-flex on 0.22 always)\n\n\
          The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv;\n\
-         the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv."
+         the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv;\n\
+         the Python bridge's venv in $BURN_ND_PYTHON_VENV, default ~/.cache/burn-nd/python-venv."
     );
 }
 
@@ -118,6 +120,9 @@ fn try_main() -> Result<bool, Error> {
             let numpy = pip_setup(&numpy_venv(), "numpy", "numpy", NUMPY_VERSION)
                 .map_err(|e| eprintln!("setup numpy: {e}"))
                 .is_ok();
+            let python = python::python_setup()
+                .map_err(|e| eprintln!("setup python: {e}"))
+                .is_ok();
             let backends_ok = backends.iter().all(|&b| match setup_backend(b) {
                 Ok(()) => true,
                 Err(e) => {
@@ -125,7 +130,7 @@ fn try_main() -> Result<bool, Error> {
                     false
                 }
             });
-            Ok(numpy && backends_ok)
+            Ok(numpy && python && backends_ok)
         }
         Some("test-backends") => test_backends(&backends, setup),
         Some("bench") => {
@@ -151,6 +156,9 @@ fn project_root() -> PathBuf {
 fn cargo() -> Command {
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(project_root());
+    if let Some(python) = python::python() {
+        cmd.env("PYO3_PYTHON", python);
+    }
     cmd
 }
 

@@ -12,7 +12,7 @@ use crate::{cargo, project_root, run_status, Backend, Error, TORCH_VERSION};
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// The venv named by `$var`, default `~/.cache/burn-nd/<name>`.
-fn venv_dir(var: &str, name: &str) -> PathBuf {
+pub(crate) fn venv_dir(var: &str, name: &str) -> PathBuf {
     if let Some(dir) = env::var_os(var) {
         return PathBuf::from(dir);
     }

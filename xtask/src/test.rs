@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use crate::python::{build_demo, embed_env, pytest, python_setup};
 use crate::setup::{backend_env, fuzz_command, fuzz_setup, numpy_venv, pip_setup, setup_backend};
 use crate::{cargo, project_root, run_status, Backend, Error, NUMPY_VERSION};
 
@@ -55,11 +56,52 @@ impl Row {
     }
 }
 
+/// How one test ended.
+enum Outcome {
+    Passed,
+    Failed,
+    Skipped,
+}
+
 /// Runs a cargo command, echoing its output, and counts `test NAME ... ok|FAILED|ignored`
 /// lines by row: `label(test name)`.
 fn run_tests(
     cmd: &mut Command,
     label: &dyn Fn(&str) -> String,
+) -> Result<(BTreeMap<String, Counts>, bool), Error> {
+    run_counted(cmd, &|line| {
+        let (name, outcome) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
+        let outcome = match outcome.trim() {
+            "ok" => Outcome::Passed,
+            o if o.starts_with("ignored") => Outcome::Skipped,
+            _ => Outcome::Failed,
+        };
+        Some((label(name), outcome))
+    })
+}
+
+/// Runs `pytest -v`, echoing its output, and counts its `tests/FILE::TEST PASSED|FAILED|
+/// SKIPPED|ERROR` lines in row `row`.
+fn run_pytest(cmd: &mut Command, row: &str) -> Result<(BTreeMap<String, Counts>, bool), Error> {
+    run_counted(cmd, &|line| {
+        let rest = line.strip_prefix("tests/")?;
+        let outcome = [
+            (" PASSED", Outcome::Passed),
+            (" FAILED", Outcome::Failed),
+            (" ERROR", Outcome::Failed),
+            (" SKIPPED", Outcome::Skipped),
+        ]
+        .into_iter()
+        .find(|(word, _)| rest.contains(word))?
+        .1;
+        Some((row.to_string(), outcome))
+    })
+}
+
+/// Runs a command, echoing its output, and counts the lines `classify` recognises by row.
+fn run_counted(
+    cmd: &mut Command,
+    classify: &dyn Fn(&str) -> Option<(String, Outcome)>,
 ) -> Result<(BTreeMap<String, Counts>, bool), Error> {
     println!("$ {cmd:?}");
     let mut child = cmd.stdout(Stdio::piped()).spawn()?;
@@ -68,17 +110,14 @@ fn run_tests(
         for line in BufReader::new(stdout).lines() {
             let line = line?;
             println!("{line}");
-            let Some(rest) = line.strip_prefix("test ") else {
+            let Some((row, outcome)) = classify(&line) else {
                 continue;
             };
-            let Some((name, outcome)) = rest.rsplit_once(" ... ") else {
-                continue;
-            };
-            let counts = rows.entry(label(name)).or_default();
-            match outcome.trim() {
-                "ok" => counts.passed += 1,
-                o if o.starts_with("ignored") => counts.skipped += 1,
-                _ => counts.failed += 1,
+            let counts = rows.entry(row).or_default();
+            match outcome {
+                Outcome::Passed => counts.passed += 1,
+                Outcome::Skipped => counts.skipped += 1,
+                Outcome::Failed => counts.failed += 1,
             }
         }
     }
@@ -121,6 +160,16 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
                 format!("{} (setup)", b.name()),
                 format!("cannot run: {e}"),
             )),
+        }
+    }
+
+    // The Python venv first: every cargo command builds PyO3 against its interpreter.
+    if setup {
+        if let Err(e) = python_setup() {
+            rows.push(Row::failed(
+                "python (setup)",
+                format!("cannot set up the Python venv: {e}"),
+            ));
         }
     }
 
@@ -215,6 +264,11 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
             if usable.contains(&Backend::Tch) {
                 cmd.args(["--features", "burn-nd-tch/burn-0-21,burn-nd-tch/burn-0-22"]);
             }
+            // burn-nd-numpy's doctests start the venv's Python.
+            if let Err(e) = embed_env(&mut cmd) {
+                rows.push(Row::failed(row, format!("cannot run: {e}")));
+                continue;
+            }
         }
         let (counts, ok) = run_tests(&mut cmd, &|_| row.to_string())?;
         push_rows(&mut rows, counts, ok, row);
@@ -306,6 +360,31 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
             &format!("example {script} (0.22 flex)"),
             &mut cmd,
         ));
+    }
+
+    // The NumPy bridge from Python: burn_nd_demo built by maturin for each Burn line, the
+    // pytest suite against it, and once more on 0.22 under debug allocators (Python's, and
+    // glibc's checks with freed memory overwritten), where a use-after-free shows as wrong
+    // values or an abort.
+    for (line, feature) in [("0.21", "burn-0-21"), ("0.22", "burn-0-22")] {
+        println!("\n=== Python: burn_nd_demo on Burn {line} ===");
+        let row = format!("pytest NumPy bridge (Burn {line})");
+        if let Err(e) = build_demo(feature, false) {
+            rows.push(Row::failed(row, format!("cannot build burn_nd_demo: {e}")));
+            continue;
+        }
+        let (counts, ok) = run_pytest(&mut pytest(&[]), &row)?;
+        push_rows(&mut rows, counts, ok, &row);
+        if line == "0.22" {
+            let row = format!("pytest NumPy bridge (Burn {line}, debug allocators)");
+            let debug = [
+                ("PYTHONMALLOC", "debug"),
+                ("MALLOC_CHECK_", "3"),
+                ("MALLOC_PERTURB_", "165"),
+            ];
+            let (counts, ok) = run_pytest(&mut pytest(&debug), &row)?;
+            push_rows(&mut rows, counts, ok, &row);
+        }
     }
 
     // What a newcomer does: a fresh project outside the workspace, the README's quick start as

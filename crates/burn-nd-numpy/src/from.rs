@@ -39,7 +39,7 @@ use crate::to_py_err;
 ///
 /// Python::attach(|py| -> PyResult<()> {
 ///     let np = py.import("numpy")?;
-///     let a = np.call_method1("arange", (6, "int32"))?.call_method1("reshape", ((2, 3),))?;
+///     let a = np.call_method1("arange", (0, 6, 1, "int32"))?.call_method1("reshape", ((2, 3),))?;
 ///     let t = Tensor::<2, Int>::from_numpy(&a, &Device::flex())?;
 ///     assert_eq!((t.dims(), t.dtype()), ([2, 3], DType::I32));
 ///     let wide = Tensor::<2, Int>::from_numpy_as(&a, &Device::flex(), DType::I64, Casting::Safe)?;

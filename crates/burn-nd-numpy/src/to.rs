@@ -68,7 +68,7 @@ pub trait ToNumpy<const D: usize>: ToNdarray<D> + Send {
     ///
     /// Python::attach(|py| -> pyo3::PyResult<()> {
     ///     let t = Tensor::<1, Int>::from_ints([1, -2], &Device::flex());
-    ///     assert_eq!(t.to_numpy(py)?.dtype().to_string(), "int64");
+    ///     assert_eq!(t.to_numpy(py)?.dtype().to_string(), "int32"); // burn-flex's default Int dtype
     ///     Ok(())
     /// })?;
     /// # Ok::<_, pyo3::PyErr>(())
