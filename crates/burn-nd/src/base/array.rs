@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use ndarray::{Array, ArrayBase, ArrayViewD, Data, Dimension};
+use ndarray::{s, Array, ArrayBase, ArrayView2, ArrayViewD, Data, Dimension, Ix1, Ix2};
 
 use crate::base::casting::check_cast;
 use crate::base::element::{cast_slice, Inexact};
@@ -30,13 +30,75 @@ pub(crate) fn inexact(shape: &[usize], to: NdDType) -> impl FnOnce(Inexact) -> E
 }
 
 /// The elements of `array` in logical (row-major) order: borrowed when it is in standard
-/// layout, else gathered once.
+/// layout, else gathered once ([`gather`]).
 pub(crate) fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
     array: &ArrayBase<S, Dm>,
 ) -> Cow<'_, [A]> {
     match array.as_slice() {
         Some(values) => Cow::Borrowed(values),
-        None => Cow::Owned(array.iter().copied().collect()),
+        None => Cow::Owned(gather(array)),
+    }
+}
+
+/// The elements of `array`, any strides, in row-major order. ndarray's own iterator steps a
+/// dynamic-rank index per element (about 45 ns each on an `ArrayViewD`, five times NumPy's
+/// `ascontiguousarray`); here each matrix of the last two axes is copied a row at a time
+/// (1-D strided loops) or, when its columns are the contiguous direction (Fortran order, a
+/// transpose), in 64 × 64 tiles, so reads and writes both stay in cache.
+fn gather<A: Copy, S: Data<Elem = A>, Dm: Dimension>(array: &ArrayBase<S, Dm>) -> Vec<A> {
+    let view = array.view().into_dyn();
+    let Some(&first) = view.first() else {
+        return Vec::new();
+    };
+    if view.ndim() < 2 {
+        // A 1-D view iterates with a static index; a 0-D one has one element.
+        return match view.into_dimensionality::<Ix1>() {
+            Ok(line) => line.iter().copied().collect(),
+            Err(_) => vec![first],
+        };
+    }
+    let (rows, cols) = (view.shape()[view.ndim() - 2], view.shape()[view.ndim() - 1]);
+    // Written once below; the fill is one pass of a write-only stream.
+    let mut out = vec![first; view.len()];
+    let mut chunks = out.chunks_mut(rows * cols);
+    each_matrix(view, &mut |matrix| {
+        if let Some(dst) = chunks.next() {
+            gather_matrix(matrix, dst);
+        }
+    });
+    out
+}
+
+/// Calls `f` on every matrix of the last two axes of `view` (rank ≥ 2), in row-major order
+/// of the other axes.
+fn each_matrix<A>(view: ArrayViewD<'_, A>, f: &mut dyn FnMut(ArrayView2<'_, A>)) {
+    if view.ndim() > 2 {
+        view.outer_iter().for_each(|sub| each_matrix(sub, f));
+    } else if let Ok(matrix) = view.into_dimensionality::<Ix2>() {
+        f(matrix);
+    }
+}
+
+/// `matrix` in row-major order into `dst` (its size).
+fn gather_matrix<A: Copy>(matrix: ArrayView2<'_, A>, dst: &mut [A]) {
+    const TILE: usize = 64;
+    let (rows, cols) = matrix.dim();
+    let [row_stride, col_stride] = [matrix.strides()[0], matrix.strides()[1]];
+    if col_stride.unsigned_abs() <= row_stride.unsigned_abs() {
+        for (row, dst) in matrix.rows().into_iter().zip(dst.chunks_mut(cols)) {
+            dst.iter_mut().zip(row).for_each(|(d, &x)| *d = x);
+        }
+        return;
+    }
+    for c0 in (0..cols).step_by(TILE) {
+        for r0 in (0..rows).step_by(TILE) {
+            let tile = matrix.slice(s![r0..(r0 + TILE).min(rows), c0..(c0 + TILE).min(cols)]);
+            for (j, column) in tile.columns().into_iter().enumerate() {
+                for (i, &x) in column.iter().enumerate() {
+                    dst[(r0 + i) * cols + c0 + j] = x;
+                }
+            }
+        }
     }
 }
 
@@ -361,6 +423,39 @@ macro_rules! flex_storage_reads {
 mod tests {
     use super::*;
     use ndarray::IxDyn;
+
+    /// The gather gives ndarray's own logical order for every layout: transposes (tiled,
+    /// with partial tiles at the edges), negative and stepped strides, broadcast (zero)
+    /// strides, ranks 1 to 4, empty arrays.
+    #[test]
+    fn gather_is_row_major_order_for_any_layout() {
+        use ndarray::{Array, Axis};
+        let a = Array::from_iter(0..(3 * 130 * 70) as i32)
+            .into_shape_with_order((3, 130, 70))
+            .unwrap();
+        let b = Array::from_iter(0..(70 * 150) as u16)
+            .into_shape_with_order((70, 150))
+            .unwrap();
+        let mut cases: Vec<ArrayViewD<'_, i32>> = vec![
+            a.view().into_dyn(),
+            a.view().reversed_axes().into_dyn(),
+            a.view().permuted_axes([1, 0, 2]).into_dyn(),
+            a.view().permuted_axes([0, 2, 1]).into_dyn(),
+            a.slice(s![..;-1, 3..;7, ..;-3]).into_dyn(),
+            a.slice(s![.., ..0, ..]).into_dyn(),
+            a.index_axis(Axis(2), 5).into_dyn(),
+            a.slice(s![1, 4, ..;-2]).into_dyn(),
+        ];
+        let four = a.view().insert_axis(Axis(1));
+        cases.push(four.broadcast((3, 2, 130, 70)).unwrap().into_dyn());
+        cases.push(four.permuted_axes([3, 1, 2, 0]).into_dyn());
+        for case in cases {
+            let expected: Vec<i32> = case.iter().copied().collect();
+            assert_eq!(gather(&case), expected, "shape {:?} strides {:?}", case.shape(), case.strides());
+        }
+        let t = b.t();
+        assert_eq!(gather(&t), t.iter().copied().collect::<Vec<_>>());
+    }
 
     /// Negative, zero and positive strides read the elements a backend's layout names, and a
     /// layout reaching outside the storage is an error.
