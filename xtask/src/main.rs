@@ -77,6 +77,7 @@ fn print_help() {
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\
          cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]\n\
+         cargo xtask bench-python\n\
          \x20   (writes BENCHMARKS.md; both Burn lines unless --line; burn-flex on 0.22 always)\n\n\
          The torch venv lives in $BURN_ND_TORCH_VENV, default ~/.cache/burn-nd/torch-venv;\n\
          the NumPy venv in $BURN_ND_NUMPY_VENV, default ~/.cache/burn-nd/numpy-venv;\n\
@@ -133,6 +134,7 @@ fn try_main() -> Result<bool, Error> {
             Ok(numpy && python && backends_ok)
         }
         Some("test-backends") => test_backends(&backends, setup),
+        Some("bench-python") => python::bench_python(),
         Some("bench") => {
             if lines.is_empty() {
                 lines = bench::LINES.to_vec();

@@ -286,6 +286,8 @@ impl Tensor {
     }
 
     /// The same, consuming the tensor (no copy from a unique CPU tensor).
+    // A Python method gets its object by reference; the Rust tensor inside is what it consumes.
+    #[allow(clippy::wrong_self_convention)]
     fn into_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
         self.take()?.into_numpy(py)
     }

@@ -430,10 +430,10 @@ mod tests {
     #[test]
     fn gather_is_row_major_order_for_any_layout() {
         use ndarray::{Array, Axis};
-        let a = Array::from_iter(0..(3 * 130 * 70) as i32)
+        let a = Array::from_iter(0..3 * 130 * 70)
             .into_shape_with_order((3, 130, 70))
             .unwrap();
-        let b = Array::from_iter(0..(70 * 150) as u16)
+        let b = Array::from_iter(0..70 * 150u16)
             .into_shape_with_order((70, 150))
             .unwrap();
         let mut cases: Vec<ArrayViewD<'_, i32>> = vec![
@@ -451,7 +451,13 @@ mod tests {
         cases.push(four.permuted_axes([3, 1, 2, 0]).into_dyn());
         for case in cases {
             let expected: Vec<i32> = case.iter().copied().collect();
-            assert_eq!(gather(&case), expected, "shape {:?} strides {:?}", case.shape(), case.strides());
+            assert_eq!(
+                gather(&case),
+                expected,
+                "shape {:?} strides {:?}",
+                case.shape(),
+                case.strides()
+            );
         }
         let t = b.t();
         assert_eq!(gather(&t), t.iter().copied().collect::<Vec<_>>());

@@ -139,8 +139,8 @@ mod tests {
         let device = Device::flex();
         let values: Vec<f32> = (0..12).map(|i| i as f32).collect();
         let bytes = bytes::Bytes::copy_from_slice(bytemuck::cast_slice(&values));
-        let t = Tensor::<2>::from_shared_bytes(bytes.clone(), &[3, 4], NdDType::F32, &device)
-            .unwrap();
+        let t =
+            Tensor::<2>::from_shared_bytes(bytes.clone(), &[3, 4], NdDType::F32, &device).unwrap();
         let view = t.as_ndarray_view::<f32>().unwrap();
         assert_eq!(view.view().as_ptr().cast::<u8>(), bytes.as_ptr());
         let odd = bytes::Bytes::copy_from_slice(&[&[0u8][..], &bytes[..]].concat()).slice(1..);
@@ -148,7 +148,10 @@ mod tests {
         assert_eq!(t.to_ndarray::<f32>().unwrap().to_vec(), values);
         let flags = bytes::Bytes::from_static(&[0, 1, 2, 255]);
         let b = Tensor::<1, Bool>::from_shared_bytes(flags, &[4], NdDType::Bool, &device).unwrap();
-        assert_eq!(b.to_ndarray::<bool>().unwrap(), array![false, true, true, true]);
+        assert_eq!(
+            b.to_ndarray::<bool>().unwrap(),
+            array![false, true, true, true]
+        );
         let err = Tensor::<2>::from_shared_bytes(bytes, &[4, 4], NdDType::F32, &device);
         assert_eq!(
             err.unwrap_err().to_string(),
