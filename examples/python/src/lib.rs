@@ -176,6 +176,50 @@ pub(crate) fn typed_read<'py, const D: usize, T: ToNumpy<D>>(
     by_dtype!(dtype, E => read::<E, D, T>(tensor, py, casting))
 }
 
+/// [`Held`] for a rank-generic tensor type `$tensor` (naming `D`), with `$bump` its
+/// element-wise operation on `$t` and `$ptr` its storage address from `$s`.
+macro_rules! held {
+    ($tensor:ty, |$t:ident| $bump:expr, |$s:ident| $ptr:expr) => {
+        impl<const D: usize> $crate::Held for $tensor {
+            fn to_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
+                burn_nd_numpy::ToNumpy::to_numpy(self, py)
+            }
+            fn into_numpy<'py>(
+                self: Box<Self>,
+                py: Python<'py>,
+            ) -> PyResult<Bound<'py, PyUntypedArray>> {
+                burn_nd_numpy::ToNumpy::into_numpy(*self, py)
+            }
+            fn to_pyarray<'py>(
+                &self,
+                py: Python<'py>,
+                dtype: NdDType,
+                casting: Casting,
+            ) -> PyResult<Bound<'py, PyUntypedArray>> {
+                $crate::typed_read(self, py, dtype, casting)
+            }
+            fn shape(&self) -> Vec<usize> {
+                burn_nd::ToNdarray::nd_shape(self)
+            }
+            fn dtype(&self) -> PyResult<NdDType> {
+                burn_nd::ToNdarray::nd_dtype(self).map_err(burn_nd_numpy::to_py_err)
+            }
+            fn bump(self: Box<Self>) -> Box<dyn $crate::Held> {
+                let $t = *self;
+                Box::new($bump)
+            }
+            fn duplicate(&self) -> Box<dyn $crate::Held> {
+                Box::new(self.clone())
+            }
+            fn storage_ptr(&self) -> PyResult<Option<usize>> {
+                let $s = self;
+                $ptr
+            }
+        }
+    };
+}
+pub(crate) use held;
+
 /// NumPy's dtype name (`"float32"`, `"bfloat16"`) as burn-nd's dtype.
 fn parse_dtype(name: &str) -> PyResult<NdDType> {
     NdDType::ALL

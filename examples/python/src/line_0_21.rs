@@ -16,7 +16,7 @@ use numpy::PyUntypedArray;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::{typed_read, Held};
+use crate::{held, Held};
 
 /// The Burn line this module was built for.
 pub(crate) const BURN_LINE: &str = "0.21";
@@ -86,55 +86,12 @@ where
     Ok(Box::new(tensor))
 }
 
-/// [`Held`] for tensors of a backend and kind, with `$bump` the element-wise operation and
-/// `$ptr` the storage address.
-macro_rules! held {
-    ($backend:ty, $kind:ty, |$t:ident| $bump:expr, |$s:ident| $ptr:expr) => {
-        impl<const D: usize> Held for Tensor<$backend, D, $kind> {
-            fn to_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
-                ToNumpy::to_numpy(self, py)
-            }
-            fn into_numpy<'py>(
-                self: Box<Self>,
-                py: Python<'py>,
-            ) -> PyResult<Bound<'py, PyUntypedArray>> {
-                ToNumpy::into_numpy(*self, py)
-            }
-            fn to_pyarray<'py>(
-                &self,
-                py: Python<'py>,
-                dtype: NdDType,
-                casting: Casting,
-            ) -> PyResult<Bound<'py, PyUntypedArray>> {
-                typed_read(self, py, dtype, casting)
-            }
-            fn shape(&self) -> Vec<usize> {
-                self.nd_shape()
-            }
-            fn dtype(&self) -> PyResult<NdDType> {
-                self.nd_dtype().map_err(to_py_err)
-            }
-            fn bump(self: Box<Self>) -> Box<dyn Held> {
-                let $t = *self;
-                Box::new($bump)
-            }
-            fn duplicate(&self) -> Box<dyn Held> {
-                Box::new(self.clone())
-            }
-            fn storage_ptr(&self) -> PyResult<Option<usize>> {
-                let $s = self;
-                $ptr
-            }
-        }
-    };
-}
-
 /// Each kind of a backend, with the storage address `$ptr` gives.
 macro_rules! held_kinds {
     ($backend:ty, |$s:ident| $ptr:expr) => {
-        held!($backend, Float, |t| t.add_scalar(1.0), |$s| $ptr);
-        held!($backend, Int, |t| t.add_scalar(1), |$s| $ptr);
-        held!($backend, Bool, |t| t.bool_not(), |$s| $ptr);
+        held!(Tensor<$backend, D, Float>, |t| t.add_scalar(1.0), |$s| $ptr);
+        held!(Tensor<$backend, D, Int>, |t| t.add_scalar(1), |$s| $ptr);
+        held!(Tensor<$backend, D, Bool>, |t| t.bool_not(), |$s| $ptr);
     };
 }
 held_kinds!(NdArray, |t| ndarray_ptr(t));

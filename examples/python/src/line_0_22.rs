@@ -13,7 +13,7 @@ use numpy::PyUntypedArray;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::{by_dtype, typed_read, Held};
+use crate::{by_dtype, held, Held};
 
 /// The Burn line this module was built for.
 pub(crate) const BURN_LINE: &str = "0.22";
@@ -76,49 +76,9 @@ where
     Ok(Box::new(tensor))
 }
 
-/// [`Held`] for a tensor kind, with `$bump` its element-wise operation.
-macro_rules! held {
-    ($kind:ty, |$t:ident| $bump:expr) => {
-        impl<const D: usize> Held for Tensor<D, $kind> {
-            fn to_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
-                ToNumpy::to_numpy(self, py)
-            }
-            fn into_numpy<'py>(
-                self: Box<Self>,
-                py: Python<'py>,
-            ) -> PyResult<Bound<'py, PyUntypedArray>> {
-                ToNumpy::into_numpy(*self, py)
-            }
-            fn to_pyarray<'py>(
-                &self,
-                py: Python<'py>,
-                dtype: NdDType,
-                casting: Casting,
-            ) -> PyResult<Bound<'py, PyUntypedArray>> {
-                typed_read(self, py, dtype, casting)
-            }
-            fn shape(&self) -> Vec<usize> {
-                self.nd_shape()
-            }
-            fn dtype(&self) -> PyResult<NdDType> {
-                self.nd_dtype().map_err(to_py_err)
-            }
-            fn bump(self: Box<Self>) -> Box<dyn Held> {
-                let $t = *self;
-                Box::new($bump)
-            }
-            fn duplicate(&self) -> Box<dyn Held> {
-                Box::new(self.clone())
-            }
-            fn storage_ptr(&self) -> PyResult<Option<usize>> {
-                storage_ptr(self)
-            }
-        }
-    };
-}
-held!(Float, |t| t + 1.0);
-held!(Int, |t| t + 1);
-held!(Bool, |t| t.bool_not());
+held!(Tensor<D, Float>, |t| t + 1.0, |t| storage_ptr(t));
+held!(Tensor<D, Int>, |t| t + 1, |t| storage_ptr(t));
+held!(Tensor<D, Bool>, |t| t.bool_not(), |t| storage_ptr(t));
 
 /// Where the tensor's host memory starts: burn-flex through burn-nd's view, burn-ndarray
 /// through burn-nd-ndarray's shared array (its own dtypes; f16/bf16 are not burn-ndarray's).
