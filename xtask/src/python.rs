@@ -161,3 +161,47 @@ pub(crate) fn bench_python() -> Result<bool, Error> {
     println!("wrote the Python part of {}", path.display());
     Ok(true)
 }
+
+/// Runs the README's Python session (the block after its marker) as a doctest.
+const README_SESSION: &str = "import doctest, sys\n\
+readme = open('README.md').read()\n\
+marker = '<!-- python session: run by examples/python/tests/test_readme.py -->'\n\
+block = readme.split(marker, 1)[1].split('```python\\n', 1)[1].split('\\n```', 1)[0]\n\
+test = doctest.DocTestParser().get_doctest(block, {}, 'README', 'README.md', 0)\n\
+runner = doctest.DocTestRunner()\n\
+runner.run(test)\n\
+print(runner.summarize())\n\
+sys.exit(1 if runner.failures or not runner.tries else 0)\n";
+
+/// What a newcomer does: the wheel maturin builds, pip-installed into a fresh venv with
+/// NumPy and ml_dtypes from PyPI, then the README's Python session in it.
+pub(crate) fn wheel_session() -> Result<(), Error> {
+    let root = project_root();
+    let wheels = root.join("target/wheels");
+    let _ = std::fs::remove_dir_all(&wheels);
+    run_status(
+        Command::new(python_venv().join("bin/maturin"))
+            .current_dir(root.join("examples/python"))
+            .args(["build", "--quiet", "--out"])
+            .arg(&wheels),
+    )?;
+    let wheel = std::fs::read_dir(&wheels)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or("maturin built no wheel")?;
+    let venv = root.join("target/wheel-venv");
+    let _ = std::fs::remove_dir_all(&venv);
+    run_status(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run_status(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--no-cache-dir"])
+            .arg(format!("numpy=={NUMPY_VERSION}"))
+            .arg("ml_dtypes==0.7.0")
+            .arg(&wheel),
+    )?;
+    run_status(
+        Command::new(venv.join("bin/python"))
+            .current_dir(&root)
+            .args(["-c", README_SESSION]),
+    )
+}

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::python::{build_demo, embed_env, pytest, python_setup};
+use crate::python::{build_demo, embed_env, pytest, python_setup, wheel_session};
 use crate::setup::{backend_env, fuzz_command, fuzz_setup, numpy_venv, pip_setup, setup_backend};
 use crate::{cargo, project_root, run_status, Backend, Error, NUMPY_VERSION};
 
@@ -386,6 +386,20 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
             push_rows(&mut rows, counts, ok, &row);
         }
     }
+
+    println!("\n=== Python: the wheel in a fresh venv, the README session ===");
+    let row = "burn_nd_demo wheel in a fresh venv, README session";
+    rows.push(match wheel_session() {
+        Ok(()) => Row {
+            name: row.to_string(),
+            counts: Counts {
+                passed: 1,
+                ..Counts::default()
+            },
+            problem: None,
+        },
+        Err(e) => Row::failed(row, e.to_string()),
+    });
 
     // What a newcomer does: a fresh project outside the workspace, the README's quick start as
     // its main, burn-nd by path, one project per Burn line.
