@@ -94,7 +94,10 @@ mod sealed {
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait ShareNdarray: Sized + Clone + sealed::Sealed {
-    /// Consumes the tensor into an `ArcArray` sharing its buffer. O(1) whatever the size; the
+    /// Consumes the tensor into an `ArcArray` sharing its buffer. O(1) whatever the size (one
+    /// copy for a tensor burn-ndarray holds on borrowed bytes, as
+    /// `FromNdarray::from_shared_bytes` or burn-nd-numpy's zero-copy `from_numpy` make:
+    /// burn-ndarray copies those before handing them out); the
     /// array keeps the tensor's strides (a transposed tensor gives a transposed array).
     ///
     /// ```
