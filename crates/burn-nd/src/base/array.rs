@@ -53,7 +53,11 @@ fn gather<A: Copy, S: Data<Elem = A>, Dm: Dimension>(array: &ArrayBase<S, Dm>) -
     if view.ndim() < 2 {
         // A 1-D view iterates with a static index; a 0-D one has one element.
         return match view.into_dimensionality::<Ix1>() {
-            Ok(line) => line.iter().copied().collect(),
+            Ok(line) => match (line.as_slice_memory_order(), line.strides()[0] < 0) {
+                // Reversed but contiguous: a reversed copy, which vectorises.
+                (Some(values), true) => values.iter().rev().copied().collect(),
+                _ => line.iter().copied().collect(),
+            },
             Err(_) => vec![first],
         };
     }
@@ -86,7 +90,14 @@ fn gather_matrix<A: Copy>(matrix: ArrayView2<'_, A>, dst: &mut [A]) {
     let [row_stride, col_stride] = [matrix.strides()[0], matrix.strides()[1]];
     if col_stride.unsigned_abs() <= row_stride.unsigned_abs() {
         for (row, dst) in matrix.rows().into_iter().zip(dst.chunks_mut(cols)) {
-            dst.iter_mut().zip(row).for_each(|(d, &x)| *d = x);
+            match (row.as_slice_memory_order(), col_stride < 0) {
+                (Some(values), false) => dst.copy_from_slice(values),
+                (Some(values), true) => dst
+                    .iter_mut()
+                    .zip(values.iter().rev())
+                    .for_each(|(d, &x)| *d = x),
+                _ => dst.iter_mut().zip(row).for_each(|(d, &x)| *d = x),
+            }
         }
         return;
     }
@@ -445,6 +456,8 @@ mod tests {
             a.slice(s![.., ..0, ..]).into_dyn(),
             a.index_axis(Axis(2), 5).into_dyn(),
             a.slice(s![1, 4, ..;-2]).into_dyn(),
+            a.slice(s![1, 4, ..;-1]).into_dyn(),
+            a.slice(s![.., ..;-1, ..;-1]).into_dyn(),
         ];
         let four = a.view().insert_axis(Axis(1));
         cases.push(four.broadcast((3, 2, 130, 70)).unwrap().into_dyn());

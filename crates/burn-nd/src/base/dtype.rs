@@ -244,9 +244,10 @@ macro_rules! line_data_impls {
 
         /// `src` (row-major, of `shape`) cast to `target` as tensor data whose dtype is
         /// exactly `target`, so Burn's own (panicking) conversion never runs. `Flex32` is
-        /// built as f32 data.
+        /// built as f32 data. An owned `src` of the target dtype (an array gathered from
+        /// strides) becomes the data's buffer, not copied again.
         pub(crate) fn slice_to_data<A: $crate::NdElement>(
-            src: &[A],
+            src: std::borrow::Cow<'_, [A]>,
             shape: &[usize],
             target: DType,
             casting: $crate::Casting,
@@ -260,7 +261,7 @@ macro_rules! line_data_impls {
             let shape = shape.to_vec();
             Ok(match target {
                 DType::Bool(store) => {
-                    let bools = cast_slice::<A, bool>(src, exact).map_err(err)?;
+                    let bools = cast_slice::<A, bool>(&src, exact).map_err(err)?;
                     match store {
                         BoolStore::Native => vec_data(bools, shape, target),
                         BoolStore::U8 => {
@@ -271,8 +272,11 @@ macro_rules! line_data_impls {
                         }
                     }
                 }
+                _ if nd == A::DTYPE && matches!(src, std::borrow::Cow::Owned(_)) => {
+                    vec_data(src.into_owned(), shape, DType::from(nd))
+                }
                 _ => for_nd_dtype!(nd, T => vec_data(
-                    cast_slice::<A, T>(src, exact).map_err(err)?,
+                    cast_slice::<A, T>(&src, exact).map_err(err)?,
                     shape,
                     DType::from(nd),
                 )),

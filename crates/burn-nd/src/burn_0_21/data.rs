@@ -70,8 +70,13 @@ mod tests {
     #[test]
     fn bool_targets_carry_their_store() {
         for store in [BoolStore::Native, BoolStore::U8, BoolStore::U32] {
-            let data =
-                slice_to_data(&[0.0f32, 2.0], &[2], DType::Bool(store), Casting::Unsafe).unwrap();
+            let data = slice_to_data(
+                (&[0.0f32, 2.0][..]).into(),
+                &[2],
+                DType::Bool(store),
+                Casting::Unsafe,
+            )
+            .unwrap();
             assert_eq!(data.dtype, DType::Bool(store));
             assert_eq!(data_into_vec::<u8>(data, false).unwrap(), vec![0, 1]);
         }
@@ -80,7 +85,7 @@ mod tests {
     #[test]
     fn exact_errors_name_the_multi_index() {
         let err = slice_to_data(
-            &[1.0f64, 2.0, 3.0, 1e40],
+            (&[1.0f64, 2.0, 3.0, 1e40][..]).into(),
             &[2, 2],
             DType::F32,
             Casting::Exact,
