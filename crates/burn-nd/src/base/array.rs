@@ -7,6 +7,7 @@ use ndarray::{s, Array, ArrayBase, ArrayView2, ArrayViewD, Data, Dimension, Ix1,
 
 use crate::base::casting::check_cast;
 use crate::base::element::{cast_slice, Inexact};
+use crate::base::fast::vec_for;
 use crate::{Casting, Error, NdDType, NdElement};
 
 /// The row-major multi-index of flat position `flat` in `shape`.
@@ -55,15 +56,21 @@ fn gather<A: Copy, S: Data<Elem = A>, Dm: Dimension>(array: &ArrayBase<S, Dm>) -
         return match view.into_dimensionality::<Ix1>() {
             Ok(line) => match (line.as_slice_memory_order(), line.strides()[0] < 0) {
                 // Reversed but contiguous: a reversed copy, which vectorises.
-                (Some(values), true) => values.iter().rev().copied().collect(),
+                (Some(values), true) => {
+                    let mut out = vec_for(values.len());
+                    out.extend(values.iter().rev().copied());
+                    out
+                }
                 _ => line.iter().copied().collect(),
             },
             Err(_) => vec![first],
         };
     }
     let (rows, cols) = (view.shape()[view.ndim() - 2], view.shape()[view.ndim() - 1]);
-    // Written once below; the fill is one pass of a write-only stream.
-    let mut out = vec![first; view.len()];
+    // Written once below; the fill is one pass of a write-only stream (into huge pages, as
+    // every large output buffer here).
+    let mut out = vec_for(view.len());
+    out.resize(view.len(), first);
     let mut chunks = out.chunks_mut(rows * cols);
     each_matrix(view, &mut |matrix| {
         if let Some(dst) = chunks.next() {
