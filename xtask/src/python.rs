@@ -162,17 +162,6 @@ pub(crate) fn bench_python() -> Result<bool, Error> {
     Ok(true)
 }
 
-/// Runs the README's Python session (the block after its marker) as a doctest.
-const README_SESSION: &str = "import doctest, sys\n\
-readme = open('README.md').read()\n\
-marker = '<!-- python session: run by examples/python/tests/test_readme.py -->'\n\
-block = readme.split(marker, 1)[1].split('```python\\n', 1)[1].split('\\n```', 1)[0]\n\
-test = doctest.DocTestParser().get_doctest(block, {}, 'README', 'README.md', 0)\n\
-runner = doctest.DocTestRunner()\n\
-runner.run(test)\n\
-print(runner.summarize())\n\
-sys.exit(1 if runner.failures or not runner.tries else 0)\n";
-
 /// What a newcomer does: the wheel maturin builds, pip-installed into a fresh venv with
 /// NumPy and ml_dtypes from PyPI, then the README's Python session in it.
 pub(crate) fn wheel_session() -> Result<(), Error> {
@@ -202,6 +191,6 @@ pub(crate) fn wheel_session() -> Result<(), Error> {
     run_status(
         Command::new(venv.join("bin/python"))
             .current_dir(&root)
-            .args(["-c", README_SESSION]),
+            .arg("examples/python/tests/readme_session.py"),
     )
 }

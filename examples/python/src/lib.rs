@@ -220,6 +220,27 @@ macro_rules! held {
 }
 pub(crate) use held;
 
+/// Where a burn-ndarray tensor's buffer starts (either line), through burn-nd-ndarray's
+/// shared array: its own dtypes only (f16/bf16 are not burn-ndarray's), and of a buffer it
+/// owns (a borrowed one is copied, so the address is the copy's).
+pub(crate) fn ndarray_ptr<const D: usize, T>(tensor: &T) -> PyResult<Option<usize>>
+where
+    T: burn_nd_ndarray::ShareNdarray + burn_nd::ToNdarray<D>,
+{
+    macro_rules! shared {
+        ($($v:ident: $t:ty),*) => {
+            match tensor.nd_dtype().map_err(burn_nd_numpy::to_py_err)? {
+                $(NdDType::$v => tensor.to_arcarray::<$t>().ok().map(|a| a.as_ptr() as usize),)*
+                _ => None,
+            }
+        };
+    }
+    Ok(shared!(
+        F64: f64, F32: f32, I64: i64, I32: i32, I16: i16, I8: i8,
+        U64: u64, U32: u32, U16: u16, U8: u8, Bool: bool
+    ))
+}
+
 /// NumPy's dtype name (`"float32"`, `"bfloat16"`) as burn-nd's dtype.
 fn parse_dtype(name: &str) -> PyResult<NdDType> {
     NdDType::ALL
@@ -422,7 +443,8 @@ impl Regressor {
             .lock()
             .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
         let dict = pyo3::types::PyDict::new(py);
-        for (name, array) in line::parameters(&model)? {
+        let parameters = burn_nd::module_to_arrays(&*model).map_err(burn_nd_numpy::to_py_err)?;
+        for (name, array) in parameters {
             dict.set_item(name, burn_nd_numpy::dyn_array_into_numpy(py, array)?)?;
         }
         Ok(dict)

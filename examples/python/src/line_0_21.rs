@@ -7,16 +7,15 @@ use burn021::tensor::backend::Backend;
 use burn021::tensor::{Bool, DType, Float, Int, Tensor};
 use burn_autodiff::Autodiff;
 use burn_flex::Flex;
-use burn_nd::{Casting, DynArray, FromNdarray, NdDType, ToNdarray};
+use burn_nd::{Casting, FromNdarray, NdDType};
 use burn_nd_examples::burn_0_21::{train_epoch, Mlp};
-use burn_nd_ndarray::ShareNdarray;
-use burn_nd_numpy::{to_py_err, FromNumpy, ToNumpy};
+use burn_nd_numpy::{FromNumpy, ToNumpy};
 use burn_ndarray::NdArray;
 use numpy::PyUntypedArray;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::{held, Held};
+use crate::{held, ndarray_ptr, Held};
 
 /// The Burn line this module was built for.
 pub(crate) const BURN_LINE: &str = "0.21";
@@ -100,24 +99,6 @@ held_kinds!(Autodiff<NdArray>, |t| ndarray_ptr(t));
 held_kinds!(Flex, |_t| Ok(None));
 held_kinds!(Autodiff<Flex>, |_t| Ok(None));
 
-/// Where a burn-ndarray tensor's buffer starts, through burn-nd-ndarray's shared array (of a
-/// buffer it owns; a borrowed one is copied).
-fn ndarray_ptr<const D: usize, T: ShareNdarray + ToNdarray<D>>(
-    tensor: &T,
-) -> PyResult<Option<usize>> {
-    macro_rules! shared {
-        ($($v:ident: $t:ty),*) => {
-            match tensor.nd_dtype().map_err(to_py_err)? {
-                $(NdDType::$v => tensor.to_arcarray::<$t>().ok().map(|a| a.as_ptr() as usize),)*
-                _ => None,
-            }
-        };
-    }
-    Ok(
-        shared!(F64: f64, F32: f32, I64: i64, I32: i32, I16: i16, I8: i8, U64: u64, U32: u32, U16: u16, U8: u8, Bool: bool),
-    )
-}
-
 /// The trained model, on burn-ndarray without Autodiff.
 pub(crate) type Model = Mlp<NdArray>;
 
@@ -155,12 +136,4 @@ pub(crate) fn predict<'py>(
         Tensor::<NdArray, 2>::from_numpy_as(x, &Default::default(), DType::F32, Casting::SameKind)?;
     let y = py.detach(|| model.forward(x));
     y.into_numpy(py)
-}
-
-/// Every parameter by name.
-pub(crate) fn parameters(model: &Model) -> PyResult<Vec<(String, DynArray)>> {
-    Ok(burn_nd::module_to_arrays(model)
-        .map_err(to_py_err)?
-        .into_iter()
-        .collect())
 }

@@ -6,14 +6,14 @@
 use burn::module::Module;
 use burn::optim::AdamConfig;
 use burn::tensor::{Bool, DType, Device, Float, Int, Tensor};
-use burn_nd::{AsNdarrayView, Casting, DynArray, FromNdarray, NdDType, NdKind, ToNdarray};
+use burn_nd::{AsNdarrayView, Casting, FromNdarray, NdDType, NdKind, ToNdarray};
 use burn_nd_examples::flex::{train_epoch, Mlp};
 use burn_nd_numpy::{to_py_err, FromNumpy, ToNumpy};
 use numpy::PyUntypedArray;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::{by_dtype, held, Held};
+use crate::{by_dtype, held, ndarray_ptr, Held};
 
 /// The Burn line this module was built for.
 pub(crate) const BURN_LINE: &str = "0.22";
@@ -81,29 +81,18 @@ held!(Tensor<D, Int>, |t| t + 1, |t| storage_ptr(t));
 held!(Tensor<D, Bool>, |t| t.bool_not(), |t| storage_ptr(t));
 
 /// Where the tensor's host memory starts: burn-flex through burn-nd's view, burn-ndarray
-/// through burn-nd-ndarray's shared array (its own dtypes; f16/bf16 are not burn-ndarray's).
+/// through [`ndarray_ptr`].
 fn storage_ptr<const D: usize, K: NdKind>(tensor: &Tensor<D, K>) -> PyResult<Option<usize>>
 where
     Tensor<D, K>: ToNdarray<D>,
 {
-    use burn_nd_ndarray::ShareNdarray;
     let dtype = tensor.nd_dtype().map_err(to_py_err)?;
     if let Ok(ptr) =
         by_dtype!(dtype, E => tensor.as_ndarray_view::<E>().map(|v| v.view().as_ptr() as usize))
     {
         return Ok(Some(ptr));
     }
-    macro_rules! shared {
-        ($($v:ident: $t:ty),*) => {
-            match dtype {
-                $(NdDType::$v => tensor.to_arcarray::<$t>().ok().map(|a| a.as_ptr() as usize),)*
-                _ => None,
-            }
-        };
-    }
-    Ok(
-        shared!(F64: f64, F32: f32, I64: i64, I32: i32, I16: i16, I8: i8, U64: u64, U32: u32, U16: u16, U8: u8, Bool: bool),
-    )
+    ndarray_ptr(tensor)
 }
 
 /// The trained model, on burn-flex without Autodiff.
@@ -141,12 +130,4 @@ pub(crate) fn predict<'py>(
     let x = Tensor::<2>::from_numpy_as(x, &Device::flex(), DType::F32, Casting::SameKind)?;
     let y = py.detach(|| model.forward(x));
     y.into_numpy(py)
-}
-
-/// Every parameter by name.
-pub(crate) fn parameters(model: &Model) -> PyResult<Vec<(String, DynArray)>> {
-    Ok(burn_nd::module_to_arrays(model)
-        .map_err(to_py_err)?
-        .into_iter()
-        .collect())
 }
