@@ -88,11 +88,13 @@ pub(crate) fn build_demo(feature: &str, release: bool) -> Result<(), Error> {
     run_status(&mut cmd)
 }
 
-/// pytest over `examples/python/tests`, verbose (one line per test), with `envs` added.
+/// pytest over `examples/python/tests`, verbose (one line per test) with each skipped test
+/// and its whole reason in the summary (`-rs --no-fold-skipped`), with `envs` added.
 pub(crate) fn pytest(envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(python_venv().join("bin/python"));
     cmd.current_dir(project_root().join("examples/python"))
-        .args(["-m", "pytest", "-v", "-p", "no:cacheprovider", "tests"])
+        .args(["-m", "pytest", "-v", "-rs", "--no-fold-skipped"])
+        .args(["-p", "no:cacheprovider", "tests"])
         .envs(envs.iter().copied());
     cmd
 }

@@ -27,18 +27,27 @@ fn workspace(cmd: &mut Command, usable: &[Backend]) -> Result<(), Error> {
     Ok(())
 }
 
-#[derive(Default, Debug, Clone, Copy)]
+/// A row's tests: how many passed and failed, and each one skipped.
+#[derive(Default, Debug)]
 struct Counts {
     passed: usize,
     failed: usize,
-    skipped: usize,
+    skipped: Vec<Skip>,
+}
+
+/// A test that did not run, and why.
+#[derive(Debug)]
+struct Skip {
+    test: String,
+    reason: String,
 }
 
 /// One row of the final matrix.
 struct Row {
     name: String,
     counts: Counts,
-    /// Why the row failed beyond its test counts (a build that broke, a backend that could not run).
+    /// Why the row failed beyond its test counts (a build that broke, a backend that could not
+    /// run, tests that were all skipped).
     problem: Option<String>,
 }
 
@@ -60,42 +69,84 @@ impl Row {
 enum Outcome {
     Passed,
     Failed,
-    Skipped,
+    Skipped(Skip),
 }
 
-/// Runs a cargo command, echoing its output, and counts `test NAME ... ok|FAILED|ignored`
-/// lines by row: `label(test name)`.
+impl Outcome {
+    /// `test` skipped for `reason`.
+    fn skipped(test: &str, reason: &str) -> Outcome {
+        Outcome::Skipped(Skip {
+            test: test.to_string(),
+            reason: reason.to_string(),
+        })
+    }
+}
+
+/// What a `no_run` doctest's `ok` means: it built, and never ran.
+const NO_RUN: &str = "no_run doctest: compiled, not run";
+
+/// Runs a cargo command, echoing its output, and counts its test lines (see [`cargo_outcome`])
+/// by row: `label(test name)`.
 fn run_tests(
     cmd: &mut Command,
     label: &dyn Fn(&str) -> String,
 ) -> Result<(BTreeMap<String, Counts>, bool), Error> {
     run_counted(cmd, &|line| {
-        let (name, outcome) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
-        let outcome = match outcome.trim() {
-            "ok" => Outcome::Passed,
-            o if o.starts_with("ignored") => Outcome::Skipped,
-            _ => Outcome::Failed,
-        };
+        let (name, outcome) = cargo_outcome(line)?;
         Some((label(name), outcome))
     })
 }
 
-/// Runs `pytest -v`, echoing its output, and counts its `tests/FILE::TEST PASSED|FAILED|
-/// SKIPPED|ERROR` lines in row `row`.
+/// The test named by a libtest line `test NAME ... ok|FAILED|ignored[, REASON]`, and how it
+/// ended. A `no_run` doctest (`test FILE - ITEM (line N) - compile ... ok`) only compiled: it
+/// counts as skipped.
+fn cargo_outcome(line: &str) -> Option<(&str, Outcome)> {
+    // The name comes first: a reason after `ignored, ` is free text.
+    let (name, result) = line.strip_prefix("test ")?.split_once(" ... ")?;
+    let result = result.trim();
+    let outcome = if let Some(rest) = result.strip_prefix("ignored") {
+        Outcome::skipped(name, rest.strip_prefix(", ").unwrap_or("no reason given"))
+    } else if result != "ok" {
+        Outcome::Failed
+    } else if let Some(doctest) = name.strip_suffix(" - compile") {
+        Outcome::skipped(doctest, NO_RUN)
+    } else {
+        Outcome::Passed
+    };
+    Some((name, outcome))
+}
+
+/// Runs pytest (see [`crate::python::pytest`]), echoing its output, and counts its test lines
+/// (see [`pytest_outcome`]) in row `row`.
 fn run_pytest(cmd: &mut Command, row: &str) -> Result<(BTreeMap<String, Counts>, bool), Error> {
-    run_counted(cmd, &|line| {
-        let rest = line.strip_prefix("tests/")?;
-        let outcome = [
-            (" PASSED", Outcome::Passed),
-            (" FAILED", Outcome::Failed),
-            (" ERROR", Outcome::Failed),
-            (" SKIPPED", Outcome::Skipped),
-        ]
+    run_counted(cmd, &|line| Some((row.to_string(), pytest_outcome(line)?)))
+}
+
+/// How a line of pytest's output says a test ended. Passes and failures come from `-v`'s
+/// `tests/FILE::TEST PASSED|FAILED|ERROR ...` lines; skips from the `-rs --no-fold-skipped`
+/// summary's `SKIPPED tests/FILE::TEST - Skipped: REASON` lines, one a test with its whole
+/// reason (`-v`'s `SKIPPED (REASON)` is cut to the terminal's width, and a module skipped
+/// as a whole gets no `-v` line at all).
+fn pytest_outcome(line: &str) -> Option<Outcome> {
+    if let Some(skip) = line.strip_prefix("SKIPPED ") {
+        let (test, reason) = skip
+            .split_once(" - Skipped: ")
+            .or_else(|| skip.split_once(" - "))
+            .unwrap_or((skip, "no reason given"));
+        return Some(Outcome::skipped(test, reason));
+    }
+    let rest = line.strip_prefix("tests/")?;
+    // The first of these words follows the test's id (a reason after it may hold others).
+    let (_, word) = [" PASSED", " FAILED", " ERROR", " SKIPPED"]
         .into_iter()
-        .find(|(word, _)| rest.contains(word))?
-        .1;
-        Some((row.to_string(), outcome))
-    })
+        .filter_map(|word| Some((rest.find(word)?, word)))
+        .min()?;
+    match word {
+        " PASSED" => Some(Outcome::Passed),
+        // Counted from the summary.
+        " SKIPPED" => None,
+        _ => Some(Outcome::Failed),
+    }
 }
 
 /// Runs a command, echoing its output, and counts the lines `classify` recognises by row.
@@ -116,8 +167,8 @@ fn run_counted(
             let counts = rows.entry(row).or_default();
             match outcome {
                 Outcome::Passed => counts.passed += 1,
-                Outcome::Skipped => counts.skipped += 1,
                 Outcome::Failed => counts.failed += 1,
+                Outcome::Skipped(skip) => counts.skipped.push(skip),
             }
         }
     }
@@ -132,7 +183,7 @@ fn check_step(name: &str, cmd: &mut Command) -> Row {
         counts: Counts {
             passed: usize::from(ok.is_ok()),
             failed: usize::from(ok.is_err()),
-            skipped: 0,
+            skipped: Vec::new(),
         },
         problem: ok.err().map(|e| e.to_string()),
     }
@@ -255,6 +306,10 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
             "can_cast vs NumPy table",
             &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],
         ),
+        (
+            "burn-nd-numpy: borrows and huge inputs (embedded Python)",
+            &["test", "-p", "burn-nd-numpy", "--test", "soundness"],
+        ),
     ] {
         let mut cmd = cargo();
         cmd.args(args);
@@ -264,7 +319,9 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
             if usable.contains(&Backend::Tch) {
                 cmd.args(["--features", "burn-nd-tch/burn-0-21,burn-nd-tch/burn-0-22"]);
             }
-            // burn-nd-numpy's doctests start the venv's Python.
+        }
+        // burn-nd-numpy's doctests and tests start the venv's Python.
+        if row.starts_with("doctests") || row.starts_with("burn-nd-numpy") {
             if let Err(e) = embed_env(&mut cmd) {
                 rows.push(Row::failed(row, format!("cannot run: {e}")));
                 continue;
@@ -561,18 +618,21 @@ fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Erro
     Ok((version, cmd))
 }
 
-/// Adds the counted rows; a command that failed without a failing test (a build error, a
-/// crash) becomes a failed row of its own.
+/// Adds the counted rows; a row whose tests were all skipped fails (it checked nothing), and a
+/// command that failed without a failing test (a build error, a crash) becomes a failed row of
+/// its own.
 fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, what: &str) {
     let any_failed = counts.values().any(|c| c.failed > 0);
     if counts.is_empty() && ok {
         rows.push(Row::failed(what, "ran no test"));
     }
     for (name, counts) in counts {
+        let ran = counts.passed + counts.failed;
+        let problem = (ran == 0).then(|| format!("ran no test ({} skipped)", counts.skipped.len()));
         rows.push(Row {
             name,
             counts,
-            problem: None,
+            problem,
         });
     }
     if !ok && !any_failed {
@@ -583,6 +643,7 @@ fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, wh
     }
 }
 
+/// The matrix, one line a row, its totals, then every skipped test and why.
 fn print_matrix(rows: &[Row]) {
     let width = rows
         .iter()
@@ -595,23 +656,41 @@ fn print_matrix(rows: &[Row]) {
         "", "passed", "failed", "skipped"
     );
     for row in rows {
-        let c = row.counts;
+        let c = &row.counts;
         print!(
             "{:width$}  {:>6}  {:>6}  {:>7}",
-            row.name, c.passed, c.failed, c.skipped
+            row.name,
+            c.passed,
+            c.failed,
+            c.skipped.len()
         );
         match &row.problem {
             Some(p) => println!("  {p}"),
             None => println!(),
         }
     }
-    let total = rows.iter().fold(Counts::default(), |t, r| Counts {
-        passed: t.passed + r.counts.passed,
-        failed: t.failed + r.counts.failed,
-        skipped: t.skipped + r.counts.skipped,
-    });
+    let total = |count: fn(&Counts) -> usize| rows.iter().map(|r| count(&r.counts)).sum::<usize>();
     println!(
         "\nmatrix: {} passed, {} failed, {} skipped",
-        total.passed, total.failed, total.skipped
+        total(|c| c.passed),
+        total(|c| c.failed),
+        total(|c| c.skipped.len())
     );
+    print_skips(rows);
+}
+
+/// Every skipped test under its row, with its reason: a skip is a check that did not happen,
+/// so each one says why.
+fn print_skips(rows: &[Row]) {
+    let skipping = || rows.iter().filter(|r| !r.counts.skipped.is_empty());
+    if skipping().next().is_none() {
+        return;
+    }
+    println!("\nskipped, and why:");
+    for row in skipping() {
+        println!("  {}", row.name);
+        for skip in &row.counts.skipped {
+            println!("    {}: {}", skip.test, skip.reason);
+        }
+    }
 }

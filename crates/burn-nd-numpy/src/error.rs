@@ -1,12 +1,13 @@
 //! burn-nd's [`Error`] as a Python exception.
 
 use burn_nd::Error;
-use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::PyErr;
 
 /// The Python exception for a burn-nd error, with the same message: `TypeError` for dtype and
 /// casting problems, `ValueError` for shape, rank, value and device problems, `OSError` for
-/// file errors and `RuntimeError` for a backend that failed to read.
+/// file errors, `RuntimeError` for a backend that failed to read and `MemoryError` for a
+/// result too big to allocate (as NumPy raises it).
 ///
 /// ```
 /// use burn_nd::{Casting, Error, NdDType};
@@ -29,6 +30,7 @@ pub fn to_py_err(err: Error) -> PyErr {
         Kind::Value => PyValueError::new_err(message),
         Kind::Os => PyOSError::new_err(message),
         Kind::Runtime => PyRuntimeError::new_err(message),
+        Kind::Memory => PyMemoryError::new_err(message),
     }
 }
 
@@ -37,6 +39,7 @@ enum Kind {
     Value,
     Os,
     Runtime,
+    Memory,
 }
 
 fn exception_kind(err: &Error) -> Kind {
@@ -51,6 +54,7 @@ fn exception_kind(err: &Error) -> Kind {
         Error::Param { source, .. } => exception_kind(source),
         Error::Io { .. } => Kind::Os,
         Error::Backend { .. } => Kind::Runtime,
+        Error::Allocation { .. } => Kind::Memory,
         // Inexact values, ranks, shapes, byte lengths, module keys, devices, `.npy` contents.
         _ => Kind::Value,
     }

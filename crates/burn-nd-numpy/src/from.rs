@@ -8,7 +8,9 @@ use numpy::{
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
 
+use crate::borrow::shared_borrow;
 use crate::dtype::nd_dtype;
 use crate::to_py_err;
 
@@ -25,9 +27,14 @@ use crate::to_py_err;
 ///   (not bool) becomes a tensor whose bytes are the NumPy buffer, kept alive by a reference
 ///   to the array ([`FromNdarray::from_shared_bytes`]). burn-flex and burn-ndarray keep those
 ///   bytes; other backends upload from them. The tensor never writes them: an in-place
-///   operation copies first. As with `torch.from_numpy`, the two share memory: values
-///   written into the array later show in the tensor, so do not write into the array while
-///   the tensor is in use (NumPy's `a.setflags(write=False)` makes that a Python error).
+///   operation copies first. Until the last tensor on that memory is dropped, the array
+///   holds a shared borrow in rust-numpy's borrow checker, so Rust code cannot take `&mut`
+///   to it (`readwrite()` fails; a `ValueError` here if one is live already).
+///   What Rust cannot stop, as with `torch.from_numpy`: values written into the array from
+///   Python show in the tensor, so do not write into the array while the tensor is in use
+///   (NumPy's `a.setflags(write=False)` makes that a Python error); and `a.resize(...,
+///   refcheck=False)` or closing an `np.memmap` the array views frees memory the tensor
+///   still reads.
 /// - Any other array is copied once (cast on the way); a big-endian or misaligned one is
 ///   first made native by NumPy (`astype`), a bool one is read byte by byte (`!= 0`).
 ///
@@ -156,7 +163,7 @@ impl<'py> Input<'py> {
         let same_dtype = self.dtype != NdDType::Bool && dtype == T::DType::from(self.dtype);
         if same_dtype && self.array.is_c_contiguous() && !self.array.is_empty() {
             let shape = self.array.shape().to_vec();
-            let bytes = numpy_bytes(&self.array, self.dtype);
+            let bytes = numpy_bytes(&self.array, self.dtype)?;
             return T::from_shared_bytes(bytes, &shape, self.dtype, device).map_err(to_py_err);
         }
         let array = &self.array;
@@ -216,31 +223,48 @@ where
     let view = array.call_method1("view", (bits,))?;
     let typed = view.cast::<PyArrayDyn<Bits>>()?;
     let readonly = typed.try_readonly()?;
-    Ok(readonly.as_array().mapv(map))
+    let source = readonly.as_array();
+    // Fallible buffers: a broadcast array has few values and may have 2^40 elements.
+    let values = burn_nd::backend::logical_values(&source).map_err(to_py_err)?;
+    let mut mapped = Vec::new();
+    mapped.try_reserve_exact(values.len()).map_err(|_| {
+        to_py_err(burn_nd::Error::Allocation {
+            bytes: values.len().checked_mul(size_of::<E>()),
+        })
+    })?;
+    mapped.extend(values.iter().map(|&bits| map(bits)));
+    ArrayD::from_shape_vec(source.shape(), mapped)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("array shape: {e}")))
 }
 
-/// The array's memory as `bytes::Bytes` that keep a reference to the array, so the memory
-/// lives as long as any tensor built on it.
-fn numpy_bytes(array: &Bound<'_, PyUntypedArray>, dtype: NdDType) -> burn_nd::bytes::Bytes {
+/// The array's memory as `bytes::Bytes` that hold a shared borrow of the array
+/// ([`shared_borrow`]), so the memory lives as long as any tensor built on it and rust-numpy
+/// hands out no `&mut` to it meanwhile.
+fn numpy_bytes(
+    array: &Bound<'_, PyUntypedArray>,
+    dtype: NdDType,
+) -> PyResult<burn_nd::bytes::Bytes> {
+    let guard = shared_borrow(array)?;
     // SAFETY: `array` is a live NumPy array object; its fields hold its data pointer.
     let data = unsafe { (*numpy::npyffi::_PyArray_GET_ITEM_DATA(array.as_array_ptr())).data };
-    burn_nd::bytes::Bytes::from_owner(NumpyBuffer {
+    Ok(burn_nd::bytes::Bytes::from_owner(NumpyBuffer {
         ptr: data.cast::<u8>().cast_const(),
         len: array.len() * dtype.size(),
-        _array: array.clone().into_any().unbind(),
-    })
+        _guard: guard,
+    }))
 }
 
-/// A NumPy array's C-contiguous memory and the reference that keeps it alive.
+/// A NumPy array's C-contiguous memory and the borrow that keeps it alive and unwritable from
+/// Rust.
 struct NumpyBuffer {
     ptr: *const u8,
     len: usize,
-    /// Dropped with the buffer (after the last tensor that uses it); without the GIL, PyO3
-    /// defers the decref until a thread holds it.
-    _array: Py<PyAny>,
+    /// Holds the array and its shared borrow; dropped with the buffer (after the last tensor
+    /// that uses it). Without the GIL, PyO3 defers the drop until a thread holds it.
+    _guard: Py<PyCapsule>,
 }
 
-// SAFETY: the pointer is into memory owned by the array `_array` references, which NumPy
+// SAFETY: the pointer is into memory owned by the array the guard references, which NumPy
 // frees only once that reference is gone, whatever thread drops it (`Py` is `Send`). The
 // memory is only ever read through it.
 unsafe impl Send for NumpyBuffer {}
@@ -248,8 +272,12 @@ unsafe impl Send for NumpyBuffer {}
 impl AsRef<[u8]> for NumpyBuffer {
     fn as_ref(&self) -> &[u8] {
         // SAFETY: `ptr` is the data of a C-contiguous array of `len` bytes (checked non-empty
-        // when built), alive while `_array` is held; NumPy cannot resize or free it while
-        // that reference exists (`resize` refuses referenced arrays).
+        // when built), alive while `_guard` holds a reference to the array. No safe Rust code
+        // writes it meanwhile: rust-numpy refuses `readwrite()` while the guard's shared
+        // borrow is registered. What Rust cannot stop (the same hazards as
+        // `torch.from_numpy`): Python code writing into the array (the tensor then sees
+        // other values, as documented), `a.resize(..., refcheck=False)`, which frees memory
+        // other references still use, and closing an `np.memmap` that the array views.
         unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
     }
 }

@@ -6,11 +6,11 @@
 //!
 //! | you want | use |
 //! |---|---|
-//! | a tensor as a `numpy.ndarray` of its own dtype | [`ToNumpy::to_numpy`], [`ToNumpy::into_numpy`] (no copy from a unique CPU tensor) |
+//! | a tensor as a `numpy.ndarray` of its own dtype | [`ToNumpy::to_numpy`], [`ToNumpy::into_numpy`] (no copy from a unique burn-flex or burn-ndarray tensor) |
 //! | a typed `PyArrayDyn<E>` under a casting rule | [`ToNumpy::to_pyarray`] |
 //! | a NumPy array as a tensor (any dtype Burn has, any layout, no copy when C-contiguous) | [`FromNumpy::from_numpy`], [`FromNumpy::from_numpy_as`] |
 //! | a module's parameters as a `dict` of arrays | [`dyn_array_into_numpy`] over `burn_nd::module_to_arrays` |
-//! | burn-nd's errors as Python exceptions | [`to_py_err`] |
+//! | burn-nd's errors as Python exceptions (`MemoryError` for a result too big to allocate) | [`to_py_err`] |
 //!
 //! Casting rules, dtypes and errors are burn-nd's own: this crate converts between NumPy's
 //! objects and burn-nd's arrays and adds nothing else. Features `burn-0-22` (default) and
@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod borrow;
 mod dtype;
 mod error;
 mod from;

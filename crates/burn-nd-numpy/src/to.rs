@@ -1,10 +1,11 @@
 //! Tensor → `numpy.ndarray`: [`ToNumpy`].
 
 use burn_nd::half::{bf16, f16};
-use burn_nd::ndarray::ArrayD;
-use burn_nd::{Casting, DynArray, NdDType, NdElement, ToNdarray};
+use burn_nd::ndarray::{ArrayD, ArrayViewMutD, IxDyn};
+use burn_nd::{Casting, DynArray, HostBuffer, NdDType, NdElement, ToNdarray};
 use numpy::{PyArray, PyArrayDyn, PyArrayMethods, PyUntypedArray};
 use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
 
 use crate::dtype::bf16_descr;
 use crate::to_py_err;
@@ -32,9 +33,12 @@ numpy_elements!(f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool)
 ///   `ml_dtypes.bfloat16` (a `TypeError` naming `ml_dtypes` and [`to_pyarray`](Self::to_pyarray)
 ///   when that package is not importable), Bool `bool_`. The read is burn-nd's one read
 ///   (one copy at most); NumPy then owns the result without another copy.
-/// - [`into_numpy`](Self::into_numpy) consumes the tensor: where burn-nd's `into_ndarray`
-///   hands the tensor's buffer over (a unique, contiguous burn-flex or burn-ndarray tensor),
-///   NumPy receives that buffer itself, no copy.
+/// - [`into_numpy`](Self::into_numpy) consumes the tensor: where Burn hands a unique,
+///   contiguous burn-flex or burn-ndarray tensor's buffer over, NumPy receives that buffer
+///   itself, no copy (burn-nd's [`ToNdarray::into_host_buffer`], owned by the array's base
+///   object), whatever its alignment: the result of an in-place op on a tensor that shared
+///   NumPy memory included. A libtorch CPU tensor is copied once (libtorch owns its
+///   memory); any other device's tensor is its read-back.
 /// - [`to_pyarray`](Self::to_pyarray) gives a typed `PyArrayDyn<E>` under any [`Casting`].
 /// - The read from the device runs with the GIL released, so other Python threads run
 ///   meanwhile. Errors are Python exceptions ([`to_py_err`](crate::to_py_err)).
@@ -79,7 +83,7 @@ pub trait ToNumpy<const D: usize>: ToNdarray<D> + Send {
     }
 
     /// The tensor as a `numpy.ndarray` of its dtype and shape, consuming it: a unique,
-    /// contiguous CPU tensor's buffer becomes the array's, with no copy.
+    /// contiguous burn-flex or burn-ndarray tensor's buffer becomes the array's, with no copy.
     ///
     /// ```
     /// use burn::tensor::{Bool, Device, Tensor};
@@ -99,10 +103,10 @@ pub trait ToNumpy<const D: usize>: ToNdarray<D> + Send {
         if self.nd_dtype().map_err(to_py_err)? == NdDType::BF16 {
             bf16_descr(py)?;
         }
-        let array = py
-            .detach(move || DynArray::from_owned_tensor(self))
+        let buffer = py
+            .detach(move || self.into_host_buffer())
             .map_err(to_py_err)?;
-        dyn_array_into_numpy(py, array)
+        host_buffer_into_numpy(py, buffer)
     }
 
     /// The tensor as a typed `PyArrayDyn<E>`, its values cast under `casting` (checked before
@@ -179,6 +183,56 @@ pub fn dyn_array_into_numpy(
         DynArray::U8(a) => owned(py, a),
         DynArray::Bool(a) => owned(py, a),
     })
+}
+
+/// A `numpy.ndarray` over `buffer`'s memory, no copy: a capsule owning the buffer is the
+/// array's base, so the memory lives as long as NumPy uses it, and is freed by the allocator
+/// that made it (a Burn buffer of 16-byte alignment could not become a `Vec<f32>`). The array
+/// is writeable: the buffer's memory is its own (see [`HostBuffer`]).
+pub(crate) fn host_buffer_into_numpy(
+    py: Python<'_>,
+    mut buffer: HostBuffer,
+) -> PyResult<Bound<'_, PyUntypedArray>> {
+    let dtype = buffer.dtype();
+    let shape = buffer.shape().to_vec();
+    let data = buffer.as_bytes_mut().as_mut_ptr();
+    let owner = PyCapsule::new_with_value(py, buffer, c"burn_nd_numpy.HostBuffer")?.into_any();
+    Ok(match dtype {
+        NdDType::F64 => over::<f64>(owner, data, &shape),
+        NdDType::F32 => over::<f32>(owner, data, &shape),
+        NdDType::F16 => over::<f16>(owner, data, &shape),
+        NdDType::I64 => over::<i64>(owner, data, &shape),
+        NdDType::I32 => over::<i32>(owner, data, &shape),
+        NdDType::I16 => over::<i16>(owner, data, &shape),
+        NdDType::I8 => over::<i8>(owner, data, &shape),
+        NdDType::U64 => over::<u64>(owner, data, &shape),
+        NdDType::U32 => over::<u32>(owner, data, &shape),
+        NdDType::U16 => over::<u16>(owner, data, &shape),
+        NdDType::U8 => over::<u8>(owner, data, &shape),
+        // Bytes, then NumPy's view of them as bool_ (any byte is a valid NumPy bool).
+        NdDType::Bool => over::<u8>(owner, data, &shape)
+            .call_method1("view", ("bool",))?
+            .cast_into::<PyUntypedArray>()?,
+        NdDType::BF16 => over::<u16>(owner, data, &shape)
+            .call_method1("view", (bf16_descr(py)?,))?
+            .cast_into::<PyUntypedArray>()?,
+    })
+}
+
+/// A writeable array of `E`s of `shape` at `data`, whose base object is `owner`.
+fn over<'py, E: numpy::Element>(
+    owner: Bound<'py, PyAny>,
+    data: *mut u8,
+    shape: &[usize],
+) -> Bound<'py, PyUntypedArray> {
+    // SAFETY: `data` is a `HostBuffer`'s memory: `E`s of `shape` in row-major order, aligned
+    // for `E` (the buffer checks alignment when it takes over a backend's bytes; a `Vec<E>`
+    // is aligned), at an address fixed for the buffer's life, reached by nothing else.
+    let view = unsafe { ArrayViewMutD::<E>::from_shape_ptr(IxDyn(shape), data.cast::<E>()) };
+    // SAFETY: `owner` is the capsule that owns the buffer, so the memory outlives the array,
+    // which holds `owner` as its base; the buffer never reallocates.
+    let array = unsafe { PyArray::borrow_from_array(&view, owner) };
+    array.as_untyped().clone()
 }
 
 /// NumPy takes the array's buffer (rust-numpy keeps the `Vec` alive), no copy.

@@ -156,8 +156,11 @@ where
 {
     let size: Vec<i64> = array.shape().iter().map(|&d| d as i64).collect();
     let host = if array.strides().iter().any(|&s| s < 0) {
-        let standard = array.as_standard_layout();
-        copy_strided(&standard.view().into_dyn(), &size)?
+        // Gathered by burn-nd, whose buffer is fallible (a broadcast view is huge for free).
+        let values = burn_nd::backend::logical_values(array)?;
+        let standard =
+            ndarray::ArrayViewD::from_shape(array.shape(), &values).map_err(Error::backend)?;
+        copy_strided(&standard, &size)?
     } else {
         copy_strided(&array.view().into_dyn(), &size)?
     };

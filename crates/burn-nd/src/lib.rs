@@ -14,6 +14,7 @@
 //! | to convert data read some other way | [`ndarray_from_data`] |
 //! | a zero-copy view of a CPU tensor's memory (Burn 0.22: burn-flex, libtorch) | `AsNdarrayView` |
 //! | an array whose dtype is known only at run time | [`DynArray`] |
+//! | a tensor's values as bytes in one buffer, to hand to C or Python without another copy | [`ToNdarray::into_host_buffer`], [`HostBuffer`] |
 //! | every parameter of a `Module` by name, and back | [`module_to_arrays`], [`module_from_arrays`] |
 //! | `.npy` / `.npz` files of tensors, arrays, modules (feature `npy`) | `npy` |
 //! | the static dimension of a rank | [`Rank`], [`StaticRank`] |
@@ -88,6 +89,7 @@ pub use base::dynarray::DynArray;
 pub use base::element::NdElement;
 pub use base::error::Error;
 pub use base::from::FromNdarray;
+pub use base::host::HostBuffer;
 pub use base::module::{lines, module_from_arrays, module_to_arrays, ModuleParams};
 pub use base::rank::{Rank, StaticRank};
 pub use base::readback::{ndarray_from_data, read_batch, TensorDataLike, ToNdarrayAsync};
@@ -126,6 +128,7 @@ pub use ndarray;
 /// assert_eq!(2.0f32.to_value(), Value::Int(2));
 /// ```
 pub mod backend {
+    pub use crate::base::array::logical_values;
     pub use crate::base::casting::check_cast;
     pub use crate::base::dtype::{kind_holds, logical_dtype};
     pub use crate::base::dynarray::DynElement;

@@ -284,12 +284,21 @@ impl Tensor {
         }
     }
 
+    /// Runs `f` on the tensor with the lock held: for calls that never release the GIL (a
+    /// thread waiting for the lock holds the GIL, so `f` must not wait for it).
     fn with<R>(&self, f: impl FnOnce(&dyn Held) -> PyResult<R>) -> PyResult<R> {
         let guard = self
             .held
             .lock()
             .map_err(|_| PyValueError::new_err("tensor lock poisoned"))?;
         f(guard.as_deref().ok_or_else(consumed)?)
+    }
+
+    /// A second handle on the tensor (a reference count), taken under the lock and used after
+    /// it is released: reads release the GIL, and holding the lock across that would deadlock
+    /// a second thread that holds the GIL while it waits for the lock.
+    fn handle(&self) -> PyResult<Box<dyn Held>> {
+        self.with(|t| Ok(t.duplicate()))
     }
 
     fn take(&self) -> PyResult<Box<dyn Held>> {
@@ -347,7 +356,7 @@ impl Tensor {
 
     /// `t.detach().cpu().numpy()`: a new array of the tensor's dtype and shape.
     fn numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyUntypedArray>> {
-        self.with(|t| t.to_numpy(py))
+        self.handle()?.to_numpy(py)
     }
 
     /// The same, consuming the tensor (no copy from a unique CPU tensor).
@@ -366,7 +375,7 @@ impl Tensor {
         casting: &str,
     ) -> PyResult<Bound<'py, PyUntypedArray>> {
         let (dtype, casting) = (parse_dtype(dtype)?, parse_casting(casting)?);
-        self.with(|t| t.to_pyarray(py, dtype, casting))
+        self.handle()?.to_pyarray(py, dtype, casting)
     }
 
     /// The shape.
@@ -389,7 +398,7 @@ impl Tensor {
 
     /// A second handle on the same tensor (Burn's `clone`: a reference count).
     fn clone(&self) -> PyResult<Tensor> {
-        self.with(|t| Ok(Tensor::new(t.duplicate())))
+        Ok(Tensor::new(self.handle()?))
     }
 
     /// The address of the tensor's host storage, or None where it cannot be shown.
@@ -429,25 +438,33 @@ impl Regressor {
         py: Python<'py>,
         x: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyUntypedArray>> {
-        let model = self
-            .model
-            .lock()
-            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        // The forward pass releases the GIL: it runs on a clone of the model (its parameters
+        // are reference counts) taken under the lock, not with the lock held, which would
+        // deadlock a thread that holds the GIL while it waits for the lock.
+        let model = self.model()?;
         line::predict(&model, py, x)
     }
 
     /// Every parameter as a NumPy array, named as burn-nd's `.npz` files name them.
     fn state_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let model = self
-            .model
-            .lock()
-            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        let model = self.model()?;
         let dict = pyo3::types::PyDict::new(py);
-        let parameters = burn_nd::module_to_arrays(&*model).map_err(burn_nd_numpy::to_py_err)?;
+        let parameters = burn_nd::module_to_arrays(&model).map_err(burn_nd_numpy::to_py_err)?;
         for (name, array) in parameters {
             dict.set_item(name, burn_nd_numpy::dyn_array_into_numpy(py, array)?)?;
         }
         Ok(dict)
+    }
+}
+
+impl Regressor {
+    /// A clone of the model (its parameters are reference counts), the lock released again.
+    fn model(&self) -> PyResult<line::Model> {
+        let model = self
+            .model
+            .lock()
+            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        Ok(model.clone())
     }
 }
 

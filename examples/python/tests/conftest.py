@@ -1,4 +1,11 @@
-"""Shared fixtures: the module under test, its Burn line, and what each backend holds."""
+"""Shared fixtures: the module under test, its Burn line, what each backend holds, and the
+harness of the thread tests."""
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +23,10 @@ HOLDS = {
     "0.22": {"flex": set(DTYPES), "ndarray": set(DTYPES) - HALF},
     "0.21": {"ndarray": set(DTYPES) - HALF, "flex": set(DTYPES)},
 }[demo.BURN_LINE]
+
+# The backends whose host storage `Tensor.storage_ptr()` shows (of their own dtypes), per Burn
+# line: burn-nd has no view of burn-flex 0.21's, so there it is None.
+SHOWS_STORAGE = {"0.22": {"flex", "ndarray"}, "0.21": {"ndarray"}}[demo.BURN_LINE]
 
 # Every (backend, autodiff) pair the module offers.
 DEVICES = [(b, ad) for b in demo.BACKENDS for ad in (False, True)]
@@ -63,3 +74,55 @@ def data_ptr(a):
 @pytest.fixture(params=DEVICES, ids=[f"{b}{'+autodiff' if ad else ''}" for b, ad in DEVICES])
 def device(request):
     return request.param
+
+
+def at_once(work, threads=8, timeout=60):
+    """Runs `work(i)` in `threads` daemon threads released together; fails if any is still
+    running after `timeout` seconds (deadlocked), and raises the first error one raised."""
+    errors = []
+    start = threading.Barrier(threads)
+
+    def run(i):
+        try:
+            start.wait()
+            work(i)
+        except Exception as e:  # raised below, in the caller's thread
+            errors.append(e)
+
+    pool = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in pool:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = sum(thread.is_alive() for thread in pool)
+    assert stuck == 0, f"{stuck} of {threads} threads still running after {timeout} s: deadlocked"
+    if errors:
+        raise errors[0]
+
+
+def in_child(function, *args, timeout=90):
+    """Runs `function(*args)` (a function of a module in this folder) in a fresh interpreter,
+    and fails with its error output unless it returns within `timeout` seconds.
+
+    A thread that waits for a lock while it holds the GIL stops every other thread of its
+    process, `at_once`'s watchdog included: only another process sees that deadlock. The
+    child prints every thread's stack (faulthandler) before it is stopped."""
+    name = f"{function.__name__}({', '.join(map(repr, args))})"
+    script = (
+        "import faulthandler, sys\n"
+        f"faulthandler.dump_traceback_later({timeout}, exit=True)\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
+        f"from {function.__module__} import {function.__name__}\n"
+        f"{function.__name__}(*{args!r})\n"
+        "print('ok')\n"
+    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout + 30
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name} did not end in {timeout + 30} s: deadlocked")
+    if out.returncode != 0 or out.stdout.strip() != "ok":
+        # A deadlock's stderr is faulthandler's "Timeout" report: every thread's stack.
+        pytest.fail(f"{name} failed, or deadlocked:\n{out.stderr}")

@@ -3,13 +3,14 @@
 import gc
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 import burn_nd_demo as demo
-from conftest import data_ptr, sample, same
+from conftest import SHOWS_STORAGE, at_once, data_ptr, in_child, sample, same
 
 
 def test_from_numpy_shares_a_c_contiguous_buffer(device):
@@ -62,10 +63,37 @@ def test_into_numpy_takes_a_unique_tensors_buffer(device):
     # A buffer Burn owns: the reversed array is copied in, then `bump` writes in place.
     t = demo.Tensor.from_numpy(np.arange(1000, dtype=np.float32)[::-1], backend, autodiff).bump()
     ptr = t.storage_ptr()
+    assert (ptr is not None) == (backend in SHOWS_STORAGE), ptr
     out = t.into_numpy()
     same(out, np.arange(1000, dtype=np.float32)[::-1] + 1)
     if ptr is not None:
         assert data_ptr(out) == ptr  # NumPy owns the tensor's buffer: no copy
+
+
+def test_into_numpy_after_an_op_on_numpy_memory_takes_the_ops_buffer(device):
+    backend, autodiff = device
+    a = np.arange(4096, dtype=np.float32).reshape(64, 64)
+    expected = a + 1
+    # Zero-copy from the array; `bump` writes `x + 1` into a fresh buffer Burn owns (it may
+    # not write into NumPy's memory), and that buffer is unique: into_numpy takes it.
+    u = demo.Tensor.from_numpy(a, backend, autodiff).bump()
+    ptr = u.storage_ptr()
+    if ptr is None:
+        assert backend not in SHOWS_STORAGE
+        pytest.skip(f"storage_ptr() does not show {backend}'s storage on Burn {demo.BURN_LINE}")
+    assert ptr != data_ptr(a)
+    out = u.into_numpy()
+    assert data_ptr(out) == ptr, "into_numpy copied the buffer the op wrote"
+    same(out, expected)
+    assert out.flags.writeable and not np.shares_memory(out, a)
+    out[0, 0] = -1.0
+    expected[0, 0] = -1.0
+    same(a, np.arange(4096, dtype=np.float32).reshape(64, 64))
+    # The array owns the buffer now: it outlives the tensor, through allocator churn.
+    del u
+    gc.collect()
+    junk = [np.full((64, 64), -7.0, dtype=np.float32) for _ in range(50)]
+    same(out, expected)
 
 
 def test_to_numpy_copies_and_leaves_the_tensor_usable(device):
@@ -79,6 +107,7 @@ def test_to_numpy_copies_and_leaves_the_tensor_usable(device):
     t = demo.Tensor.from_numpy(a[::-1], backend, autodiff)  # a buffer Burn owns
     shared = t.clone()
     p1 = t.storage_ptr()
+    assert (p1 is not None) == (backend in SHOWS_STORAGE), p1
     if p1 is not None:
         assert shared.storage_ptr() == p1
         # A shared tensor's into_numpy cannot take the buffer: it copies.
@@ -133,26 +162,66 @@ def test_eight_threads_convert_at_once(device):
         assert sorted(pool.map(work, range(8))) == list(range(8))
 
 
+def read_one_tensor_from_8_threads(backend, autodiff):
+    """8 threads call `numpy()` on one Tensor at once, 100 times each; every read must give
+    the tensor's values. (Run by the test below in a child interpreter.)"""
+    a = np.arange(256 * 256, dtype=np.float32).reshape(256, 256)
+    expected = a[::-1] + np.float32(1)
+    t = demo.Tensor.from_numpy(a[::-1], backend, autodiff).bump()
+
+    def work(_):
+        for _ in range(100):
+            same(t.numpy(), expected)
+
+    at_once(work)
+
+
+def test_eight_threads_read_one_tensor(device):
+    # Each read releases the GIL. Were the tensor's lock held across the read, a thread waiting
+    # for that lock with the GIL held would stop the reader from taking the GIL back: a deadlock
+    # of the whole process, hence the child interpreter.
+    in_child(read_one_tensor_from_8_threads, *device)
+
+
 def test_a_long_read_releases_the_gil():
     backend = "flex" if "flex" in demo.BACKENDS else demo.BACKENDS[0]
-    t = demo.Tensor.from_numpy(np.ones(1 << 24, dtype=np.float32), backend).bump()
-    ticks = [0]
+    t = demo.Tensor.from_numpy(np.ones(1 << 25, dtype=np.float32), backend).bump()  # 128 MiB
+    ticks = []
+    spinning = threading.Event()
     stop = threading.Event()
 
     def spin():
+        spinning.set()
         while not stop.is_set():
-            ticks[0] += 1
+            ticks.append(time.perf_counter())
 
-    spinner = threading.Thread(target=spin)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)  # a thread waiting for the GIL gets it within about 1 ms
+    gc.collect()
+    gc.disable()  # a collection in the window would hold the GIL: not the read's doing
+    spinner = threading.Thread(target=spin, daemon=True)
     spinner.start()
     try:
-        counts = []
-        for _ in range(3):
-            start = ticks[0]
-            t.numpy()  # 64 MiB copied with the GIL released
-            counts.append(ticks[0] - start)
+        spinning.wait()
+        t0 = time.perf_counter()
+        out = t.numpy()  # 128 MiB copied with the GIL released
+        t1 = time.perf_counter()
     finally:
         stop.set()
         spinner.join()
-    # With the GIL held for the whole read no Python bytecode could run meanwhile.
-    assert max(counts) > 0, counts
+        gc.enable()
+        sys.setswitchinterval(switch)
+    assert out.shape == (1 << 25,) and (out == 2).all()
+    # The spinner stamps a time only while it holds the GIL. A read that releases it leaves the
+    # spinner running all through (t0, t1): its stamps have no long pause. A read that holds it
+    # from call to return leaves the spinner only the window's edges (the moments before the
+    # call takes the GIL and after it returns, when the main thread is made to switch), so
+    # one pause spans the whole read. Counting ticks, even ticks away from the ends, is not
+    # enough: on a loaded machine such an edge lasts several milliseconds.
+    stamps = [t0] + [s for s in ticks if t0 < s < t1] + [t1]
+    pause = max(later - earlier for earlier, later in zip(stamps, stamps[1:]))
+    window = t1 - t0
+    assert pause < window / 2, (
+        f"the spinner paused {pause * 1e3:.1f} ms of the {window * 1e3:.1f} ms read "
+        f"({len(stamps) - 2} ticks inside): the read held the GIL"
+    )

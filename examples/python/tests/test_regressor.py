@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 
 import burn_nd_demo as demo
+from conftest import at_once, in_child
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "diabetes.csv"
 
@@ -41,3 +42,24 @@ def test_predict_takes_any_float_layout():
     c = model.predict(x[:8])
     np.testing.assert_array_equal(model.predict(np.asfortranarray(x[:8])), c)
     np.testing.assert_array_equal(model.predict(x[:8].astype(np.float64)), c)
+
+
+def predict_from_8_threads():
+    """8 threads call `predict` on one Regressor at once, 20 times each; every answer must be
+    the model's. (Run by the test below in a child interpreter.)"""
+    x, y = load()
+    model = demo.Regressor.fit(x[:64], y[:64], epochs=1, seed=2)
+    expected = model.predict(x[:100])
+
+    def work(_):
+        for _ in range(20):
+            np.testing.assert_array_equal(model.predict(x[:100]), expected)
+
+    at_once(work)
+
+
+def test_eight_threads_predict_with_one_model():
+    # The forward pass releases the GIL. Were the model's lock held across it, a thread waiting
+    # for that lock with the GIL held would stop the predicting thread from taking the GIL
+    # back: a deadlock of the whole process, hence the child interpreter.
+    in_child(predict_from_8_threads)

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use ndarray::{s, Array, ArrayBase, ArrayView2, ArrayViewD, Data, Dimension, Ix1, Ix2};
 
 use crate::base::casting::check_cast;
-use crate::base::element::{cast_slice, Inexact};
+use crate::base::element::{cast_slice, Value};
 use crate::base::fast::vec_for;
 use crate::{Casting, Error, NdDType, NdElement};
 
@@ -22,8 +22,10 @@ fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
     index
 }
 
-pub(crate) fn inexact(shape: &[usize], to: NdDType) -> impl FnOnce(Inexact) -> Error + '_ {
-    move |(flat, value)| Error::Inexact {
+/// [`Error::Inexact`] for `value`, found at flat (row-major) position `flat` of an array of
+/// `shape` on its way to `to`.
+pub(crate) fn inexact(shape: &[usize], to: NdDType, flat: usize, value: Value) -> Error {
+    Error::Inexact {
         index: unravel(flat, shape),
         value,
         to,
@@ -31,14 +33,27 @@ pub(crate) fn inexact(shape: &[usize], to: NdDType) -> impl FnOnce(Inexact) -> E
 }
 
 /// The elements of `array` in logical (row-major) order: borrowed when it is in standard
-/// layout, else gathered once ([`gather`]).
-pub(crate) fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
+/// layout, else gathered once into a new buffer, a row or a 64 × 64 tile at a time, whatever
+/// the strides (negative and zero ones included). [`Error::Allocation`] when that buffer
+/// cannot be had: a view with zero strides holds few values and may have very many elements.
+///
+/// ```
+/// use burn_nd::backend::logical_values;
+/// use burn_nd::ndarray::{arr2, s};
+///
+/// let a = arr2(&[[1, 2], [3, 4]]);
+/// assert_eq!(&*logical_values(&a.slice(s![..;-1, ..]))?, &[3, 4, 1, 2]);
+/// let broadcast = a.row(0).broadcast((1 << 20, 1 << 20, 2)).unwrap(); // no memory of its own
+/// assert!(matches!(logical_values(&broadcast), Err(burn_nd::Error::Allocation { .. })));
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
     array: &ArrayBase<S, Dm>,
-) -> Cow<'_, [A]> {
-    match array.as_slice() {
+) -> Result<Cow<'_, [A]>, Error> {
+    Ok(match array.as_slice() {
         Some(values) => Cow::Borrowed(values),
-        None => Cow::Owned(gather(array)),
-    }
+        None => Cow::Owned(gather(array)?),
+    })
 }
 
 /// The elements of `array`, any strides, in row-major order. ndarray's own iterator steps a
@@ -46,30 +61,29 @@ pub(crate) fn logical_values<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
 /// `ascontiguousarray`); here each matrix of the last two axes is copied a row at a time
 /// (1-D strided loops) or, when its columns are the contiguous direction (Fortran order, a
 /// transpose), in 64 × 64 tiles, so reads and writes both stay in cache.
-fn gather<A: Copy, S: Data<Elem = A>, Dm: Dimension>(array: &ArrayBase<S, Dm>) -> Vec<A> {
+fn gather<A: Copy, S: Data<Elem = A>, Dm: Dimension>(
+    array: &ArrayBase<S, Dm>,
+) -> Result<Vec<A>, Error> {
     let view = array.view().into_dyn();
     let Some(&first) = view.first() else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
+    let mut out = vec_for(view.len())?;
     if view.ndim() < 2 {
         // A 1-D view iterates with a static index; a 0-D one has one element.
-        return match view.into_dimensionality::<Ix1>() {
+        match view.into_dimensionality::<Ix1>() {
             Ok(line) => match (line.as_slice_memory_order(), line.strides()[0] < 0) {
                 // Reversed but contiguous: a reversed copy, which vectorises.
-                (Some(values), true) => {
-                    let mut out = vec_for(values.len());
-                    out.extend(values.iter().rev().copied());
-                    out
-                }
-                _ => line.iter().copied().collect(),
+                (Some(values), true) => out.extend(values.iter().rev().copied()),
+                _ => out.extend(line.iter().copied()),
             },
-            Err(_) => vec![first],
-        };
+            Err(_) => out.push(first),
+        }
+        return Ok(out);
     }
     let (rows, cols) = (view.shape()[view.ndim() - 2], view.shape()[view.ndim() - 1]);
     // Written once below; the fill is one pass of a write-only stream (into huge pages, as
     // every large output buffer here).
-    let mut out = vec_for(view.len());
     out.resize(view.len(), first);
     let mut chunks = out.chunks_mut(rows * cols);
     each_matrix(view, &mut |matrix| {
@@ -77,7 +91,7 @@ fn gather<A: Copy, S: Data<Elem = A>, Dm: Dimension>(array: &ArrayBase<S, Dm>) -
             gather_matrix(matrix, dst);
         }
     });
-    out
+    Ok(out)
 }
 
 /// Calls `f` on every matrix of the last two axes of `view` (rank ≥ 2), in row-major order
@@ -155,8 +169,7 @@ pub(crate) fn read_array<A: NdElement, E: NdElement, Dm: Dimension>(
     array: &ArrayViewD<'_, A>,
     exact: bool,
 ) -> Result<Array<E, Dm>, Error> {
-    let out = cast_slice::<A, E>(&logical_values(array), exact)
-        .map_err(inexact(array.shape(), E::DTYPE))?;
+    let out = cast_slice::<A, E>(&logical_values(array)?, exact, array.shape())?;
     shaped(array.shape(), out)
 }
 
@@ -170,14 +183,13 @@ pub(crate) fn cast_stored<E: NdElement>(
     shape: &[usize],
     exact: bool,
 ) -> Result<Vec<E>, Error> {
-    let err = inexact(shape, E::DTYPE);
     for_nd_dtype!(stored, S => {
         let values: &[S] = bytemuck::checked::try_cast_slice(bytes).map_err(|e| {
             Error::backend(std::io::Error::other(format!(
                 "tensor data of {stored} is not a slice of {stored}: {e}"
             )))
         })?;
-        cast_slice::<S, E>(values, exact).map_err(err)
+        cast_slice::<S, E>(values, exact, shape)
     })
 }
 
@@ -472,7 +484,7 @@ mod tests {
         for case in cases {
             let expected: Vec<i32> = case.iter().copied().collect();
             assert_eq!(
-                gather(&case),
+                gather(&case).unwrap(),
                 expected,
                 "shape {:?} strides {:?}",
                 case.shape(),
@@ -480,7 +492,7 @@ mod tests {
             );
         }
         let t = b.t();
-        assert_eq!(gather(&t), t.iter().copied().collect::<Vec<_>>());
+        assert_eq!(gather(&t).unwrap(), t.iter().copied().collect::<Vec<_>>());
     }
 
     /// Negative, zero and positive strides read the elements a backend's layout names, and a

@@ -233,6 +233,34 @@ macro_rules! line_data_impls {
             $crate::base::array::cast_stored(&bytes, stored, &shape, exact)
         }
 
+        /// `data`, the read-back of a tensor of dtype `logical`, as a [`HostBuffer`]: its
+        /// own bytes when Burn stored them as `logical` elements (no copy, whatever their
+        /// alignment), else its values cast to `logical` (one copy).
+        ///
+        /// [`HostBuffer`]: $crate::HostBuffer
+        pub(crate) fn host_buffer_from_data(
+            data: TensorData,
+            logical: $crate::NdDType,
+        ) -> Result<$crate::HostBuffer, $crate::Error> {
+            let (bytes, shape, dtype) = parts(data);
+            let bytes = if dtype == DType::from(logical) {
+                // SAFETY: a line's `Bytes` keep their memory on the heap (or in a file
+                // mapping) at one address, and `deref_mut` gives memory only this value
+                // reaches (a buffer shared with another owner is copied first).
+                match unsafe { $crate::HostBuffer::from_heap_bytes(bytes, shape.clone(), logical) } {
+                    Ok(buffer) => return Ok(buffer),
+                    Err(bytes) => bytes,
+                }
+            } else {
+                bytes
+            };
+            let stored = $crate::$line::dtype::stored(dtype)?;
+            for_nd_dtype!(logical, E => Ok($crate::HostBuffer::from_vec(
+                $crate::base::array::cast_stored::<E>(&bytes, stored, &shape, false)?,
+                shape,
+            )))
+        }
+
         /// `data` of `values` and `shape`, handing the vector's buffer to Burn without a copy.
         fn vec_data<E: $crate::NdElement>(
             values: Vec<E>,
@@ -257,27 +285,30 @@ macro_rules! line_data_impls {
             $crate::base::casting::check_cast(A::DTYPE, target, casting)?;
             let nd = $crate::base::dtype::target_dtype(target)?;
             let exact = casting == $crate::Casting::Exact;
-            let err = $crate::base::array::inexact(shape, nd);
-            let shape = shape.to_vec();
             Ok(match target {
                 DType::Bool(store) => {
-                    let bools = cast_slice::<A, bool>(&src, exact).map_err(err)?;
+                    let bools = cast_slice::<A, bool>(&src, exact, shape)?;
+                    let shape = shape.to_vec();
                     match store {
                         BoolStore::Native => vec_data(bools, shape, target),
-                        BoolStore::U8 => {
-                            vec_data(bools.into_iter().map(u8::from).collect(), shape, target)
-                        }
-                        BoolStore::U32 => {
-                            vec_data(bools.into_iter().map(u32::from).collect(), shape, target)
-                        }
+                        BoolStore::U8 => vec_data(
+                            cast_slice::<bool, u8>(&bools, false, &shape)?,
+                            shape,
+                            target,
+                        ),
+                        BoolStore::U32 => vec_data(
+                            cast_slice::<bool, u32>(&bools, false, &shape)?,
+                            shape,
+                            target,
+                        ),
                     }
                 }
                 _ if nd == A::DTYPE && matches!(src, std::borrow::Cow::Owned(_)) => {
-                    vec_data(src.into_owned(), shape, DType::from(nd))
+                    vec_data(src.into_owned(), shape.to_vec(), DType::from(nd))
                 }
                 _ => for_nd_dtype!(nd, T => vec_data(
-                    cast_slice::<A, T>(&src, exact).map_err(err)?,
-                    shape,
+                    cast_slice::<A, T>(&src, exact, shape)?,
+                    shape.to_vec(),
                     DType::from(nd),
                 )),
             })

@@ -147,6 +147,13 @@ pub enum Error {
         /// The bytes the buffer holds.
         found: usize,
     },
+    /// A buffer of `bytes` bytes, sized by the input (an array's or tensor's element count,
+    /// which a broadcast view makes huge at no cost), could not be allocated. NumPy raises
+    /// `MemoryError` for the same request; burn-nd never aborts the process on it.
+    Allocation {
+        /// The bytes asked for (`None` when the count overflows `usize`).
+        bytes: Option<usize>,
+    },
     /// A file could not be opened, read or written.
     Io {
         /// The file.
@@ -271,6 +278,13 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "buffer holds {found} bytes, the shape and dtype need more than usize can count"
+            ),
+            Error::Allocation { bytes: Some(bytes) } => {
+                write!(f, "cannot allocate {bytes} bytes for the result")
+            }
+            Error::Allocation { bytes: None } => write!(
+                f,
+                "cannot allocate the result: its size in bytes overflows usize"
             ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Npy { file, reason } => write!(f, "{file}: not a readable .npy: {reason}"),

@@ -9,15 +9,21 @@ use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
 use crate::base::element::same_type;
-use crate::{NdDType, NdElement};
+use crate::{Error, NdDType, NdElement};
 
-/// An empty `Vec` with room for `n` elements. For large buffers the kernel is asked to back
-/// the allocation with transparent huge pages before anything touches it, as NumPy does: a
-/// fresh buffer's cost is its page faults, and a 2 MiB page faults once instead of 512 times.
-pub(crate) fn vec_for<T>(n: usize) -> Vec<T> {
-    let v: Vec<T> = Vec::with_capacity(n);
+/// An empty `Vec` with room for `n` elements, or [`Error::Allocation`] naming the bytes when
+/// the allocator refuses: `n` comes from the input (a broadcast view of 2^40 elements costs
+/// its maker nothing), and an infallible allocation would abort the process. For large
+/// buffers the kernel is asked to back the allocation with transparent huge pages before
+/// anything touches it, as NumPy does: a fresh buffer's cost is its page faults, and a 2 MiB
+/// page faults once instead of 512 times.
+pub(crate) fn vec_for<T>(n: usize) -> Result<Vec<T>, Error> {
+    let mut v: Vec<T> = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Error::Allocation {
+        bytes: n.checked_mul(size_of::<T>()),
+    })?;
     advise_huge_pages(v.as_ptr().cast::<u8>(), n.saturating_mul(size_of::<T>()));
-    v
+    Ok(v)
 }
 
 #[cfg(all(target_os = "linux", not(miri)))]
@@ -45,10 +51,10 @@ fn advise_huge_pages(ptr: *const u8, bytes: usize) {
 fn advise_huge_pages(_ptr: *const u8, _bytes: usize) {}
 
 /// A copy of `src` in a fresh buffer (one pass, no zero fill).
-pub(crate) fn copy<T: Copy>(src: &[T]) -> Vec<T> {
-    let mut v = vec_for(src.len());
+pub(crate) fn copy<T: Copy>(src: &[T]) -> Result<Vec<T>, Error> {
+    let mut v = vec_for(src.len())?;
     v.extend_from_slice(src);
-    v
+    Ok(v)
 }
 
 /// `v` as a `Vec<D>` when `T` is `D`; no copy, no allocation.
@@ -63,7 +69,7 @@ fn as_vec<D: 'static, T: 'static>(v: Vec<T>) -> Option<Vec<D>> {
 /// AVX2 the loop is compiled a second time for 256-bit vectors and that copy runs: NumPy
 /// dispatches its casts the same way, and the baseline x86-64 target has only SSE2. With
 /// `ahead`, that AVX2 loop also prefetches the source a page ahead of itself.
-fn map<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
+fn map<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Result<Vec<D>, Error> {
     #[cfg(all(target_arch = "x86_64", not(miri)))]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: `map_avx2` only requires that the CPU supports AVX2, checked just above.
@@ -80,7 +86,7 @@ fn map<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
 /// most instructions per element (BENCHMARKS.md has the measurements behind that choice).
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 #[target_feature(enable = "avx2")]
-fn map_avx2<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
+fn map_avx2<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Result<Vec<D>, Error> {
     use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
     if !ahead {
         return map_loop(src, f);
@@ -88,7 +94,7 @@ fn map_avx2<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
     let block = 1024 / size_of::<S>();
     let lead = 4096 / size_of::<S>();
     let line = 64 / size_of::<S>();
-    let mut v = vec_for(src.len());
+    let mut v = vec_for(src.len())?;
     for (i, chunk) in src.chunks(block).enumerate() {
         let start = i * block + lead;
         if let Some(next) = src.get(start..(start + block).min(src.len())) {
@@ -104,28 +110,31 @@ fn map_avx2<S: Copy, D>(src: &[S], ahead: bool, f: impl Fn(S) -> D) -> Vec<D> {
         }
         v.extend(chunk.iter().map(|&x| f(x)));
     }
-    v
+    Ok(v)
 }
 
 #[inline(always)]
-fn map_loop<S: Copy, D>(src: &[S], f: impl Fn(S) -> D) -> Vec<D> {
-    let mut v = vec_for(src.len());
+fn map_loop<S: Copy, D>(src: &[S], f: impl Fn(S) -> D) -> Result<Vec<D>, Error> {
+    let mut v = vec_for(src.len())?;
     v.extend(src.iter().map(|&x| f(x)));
-    v
+    Ok(v)
 }
 
 /// `src` converted a block at a time by `convert` (half's slice conversions, which use the
 /// CPU's F16C instructions where present) into a fresh buffer, written once.
-fn blocks<S: Copy, D: Copy + Default>(src: &[S], convert: impl Fn(&mut [D], &[S])) -> Vec<D> {
+fn blocks<S: Copy, D: Copy + Default>(
+    src: &[S],
+    convert: impl Fn(&mut [D], &[S]),
+) -> Result<Vec<D>, Error> {
     const BLOCK: usize = 4096;
-    let mut v = vec_for(src.len());
+    let mut v = vec_for(src.len())?;
     let mut buf = [D::default(); BLOCK];
     for chunk in src.chunks(BLOCK) {
         let out = &mut buf[..chunk.len()];
         convert(out, chunk);
         v.extend_from_slice(out);
     }
-    v
+    Ok(v)
 }
 
 /// `x as i32` (saturating, NaN to 0) in a form that vectorises: a plain `as` compiles to a
@@ -189,51 +198,55 @@ macro_rules! slice_enums {
 dtypes!(filter_dtypes, no_bool, slice_enums, ());
 
 /// The `as` cast of `src` to `D` by a specialised loop, where one exists for `(S, D)`: every
-/// pair of primitive numbers, f32 → f16/bf16 and f16/bf16 → f32/f64. `None` otherwise.
+/// pair of primitive numbers, f32 → f16/bf16 and f16/bf16 → f32/f64. `Ok(None)` otherwise;
+/// [`Error::Allocation`] when the output buffer cannot be allocated.
 ///
 /// Generic code only picks the types; the loops live in the non-generic [`cast_to`], so each
 /// is compiled once, not once per `(S, D)` instantiation of every caller.
-pub(crate) fn cast<S: NdElement, D: NdElement>(src: &[S]) -> Option<Vec<D>> {
-    cast_to(Src::of(src)?, D::DTYPE)?.into_vec()
+pub(crate) fn cast<S: NdElement, D: NdElement>(src: &[S]) -> Result<Option<Vec<D>>, Error> {
+    let Some(src) = Src::of(src) else {
+        return Ok(None);
+    };
+    Ok(cast_to(src, D::DTYPE)?.and_then(Out::into_vec))
 }
 
-fn cast_to(src: Src<'_>, to: NdDType) -> Option<Out> {
-    Some(match (src, to) {
-        (Src::F32(s), NdDType::I32) => Out::I32(map(s, true, f32_to_i32)),
-        (Src::F32(s), NdDType::BF16) => Out::BF16(map(s, false, f32_to_bf16)),
-        (Src::F32(s), NdDType::F16) => Out::F16(blocks(s, <[f16]>::convert_from_f32_slice)),
+fn cast_to(src: Src<'_>, to: NdDType) -> Result<Option<Out>, Error> {
+    Ok(Some(match (src, to) {
+        (Src::F32(s), NdDType::I32) => Out::I32(map(s, true, f32_to_i32)?),
+        (Src::F32(s), NdDType::BF16) => Out::BF16(map(s, false, f32_to_bf16)?),
+        (Src::F32(s), NdDType::F16) => Out::F16(blocks(s, <[f16]>::convert_from_f32_slice)?),
         (Src::F16(s), NdDType::F32) => {
-            Out::F32(blocks(s, |o, s: &[f16]| s.convert_to_f32_slice(o)))
+            Out::F32(blocks(s, |o, s: &[f16]| s.convert_to_f32_slice(o))?)
         }
         (Src::F16(s), NdDType::F64) => {
-            Out::F64(blocks(s, |o, s: &[f16]| s.convert_to_f64_slice(o)))
+            Out::F64(blocks(s, |o, s: &[f16]| s.convert_to_f64_slice(o))?)
         }
         (Src::BF16(s), NdDType::F32) => {
-            Out::F32(blocks(s, |o, s: &[bf16]| s.convert_to_f32_slice(o)))
+            Out::F32(blocks(s, |o, s: &[bf16]| s.convert_to_f32_slice(o))?)
         }
         (Src::BF16(s), NdDType::F64) => {
-            Out::F64(blocks(s, |o, s: &[bf16]| s.convert_to_f64_slice(o)))
+            Out::F64(blocks(s, |o, s: &[bf16]| s.convert_to_f64_slice(o))?)
         }
         (src, to) => return primitive_cast(src, to),
-    })
+    }))
 }
 
 macro_rules! primitive_cast {
     ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         /// `as` between the primitive number types (every pair of them).
-        fn primitive_cast(src: Src<'_>, to: NdDType) -> Option<Out> {
+        fn primitive_cast(src: Src<'_>, to: NdDType) -> Result<Option<Out>, Error> {
             macro_rules! to_each {
                 ($s:expr) => {
                     match to {
-                        $(NdDType::$v => Out::$v(map($s, false, |x| x as $t)),)*
-                        _ => return None,
+                        $(NdDType::$v => Out::$v(map($s, false, |x| x as $t)?),)*
+                        _ => return Ok(None),
                     }
                 };
             }
-            Some(match src {
+            Ok(Some(match src {
                 $(Src::$v(s) => to_each!(s),)*
-                _ => return None,
-            })
+                _ => return Ok(None),
+            }))
         }
     };
 }
@@ -276,7 +289,7 @@ mod tests {
     fn check<S: NdElement, D: NdElement>() -> bool {
         let src = samples::<S>();
         let generic: Vec<D> = src.iter().map(|&s| D::from_value(s.to_value())).collect();
-        match cast::<S, D>(&src) {
+        match cast::<S, D>(&src).unwrap() {
             Some(fast) => {
                 assert_eq!(
                     bits(&fast),
@@ -348,8 +361,14 @@ mod tests {
             .map(f32::from_bits)
             .collect();
         let ints: Vec<i64> = xs.iter().map(|x| x.to_bits() as i64 * -99_991).collect();
-        assert_eq!(map(&xs, false, f32_to_i32), map_loop(&xs, f32_to_i32));
-        assert_eq!(map(&xs, true, f32_to_i32), map_loop(&xs, f32_to_i32));
+        assert_eq!(
+            map(&xs, false, f32_to_i32).unwrap(),
+            map_loop(&xs, f32_to_i32).unwrap()
+        );
+        assert_eq!(
+            map(&xs, true, f32_to_i32).unwrap(),
+            map_loop(&xs, f32_to_i32).unwrap()
+        );
         // Lengths around the prefetch's 1 KiB blocks and 4 KiB lead.
         let varied: Vec<f32> = (0..5000u32)
             .map(|i| f32::from_bits(i.wrapping_mul(2_654_435_761)))
@@ -357,24 +376,47 @@ mod tests {
         for n in [0, 1, 255, 256, 257, 1023, 1024, 1025, 1300, 5000] {
             let part = &varied[..n];
             assert_eq!(
-                map(part, true, f32_to_i32),
-                map_loop(part, f32_to_i32),
+                map(part, true, f32_to_i32).unwrap(),
+                map_loop(part, f32_to_i32).unwrap(),
                 "{n}"
             );
         }
         let bf = |v: Vec<bf16>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(
-            bf(map(&xs, false, f32_to_bf16)),
-            bf(map_loop(&xs, f32_to_bf16))
+            bf(map(&xs, false, f32_to_bf16).unwrap()),
+            bf(map_loop(&xs, f32_to_bf16).unwrap())
         );
         let f64_bits = |v: Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(
-            f64_bits(map(&xs, false, |x| x as f64)),
-            f64_bits(map_loop(&xs, |x| x as f64))
+            f64_bits(map(&xs, false, |x| x as f64).unwrap()),
+            f64_bits(map_loop(&xs, |x| x as f64).unwrap())
         );
         assert_eq!(
-            map(&ints, false, |x| x as i32),
-            map_loop(&ints, |x| x as i32)
+            map(&ints, false, |x| x as i32).unwrap(),
+            map_loop(&ints, |x| x as i32).unwrap()
+        );
+    }
+
+    /// A size no allocator grants is an error naming the bytes, not an abort; a size whose
+    /// bytes overflow `usize` says so.
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "Miri stops at an allocation beyond its memory instead of failing it"
+    )]
+    fn sizes_from_input_that_cannot_be_allocated_are_errors() {
+        match vec_for::<f32>(1 << 60) {
+            Err(Error::Allocation { bytes }) => assert_eq!(bytes, Some(1 << 62)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            vec_for::<u64>(usize::MAX),
+            Err(Error::Allocation { bytes: None })
+        ));
+        let err = vec_for::<f32>(1 << 40).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot allocate 4398046511104 bytes for the result"
         );
     }
 
@@ -382,8 +424,8 @@ mod tests {
     fn large_buffers_are_filled_correctly() {
         let n = if cfg!(miri) { 5000 } else { 3 << 20 };
         let src: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
-        assert_eq!(copy(&src), src);
-        let halves = cast::<f32, f16>(&src).unwrap();
+        assert_eq!(copy(&src).unwrap(), src);
+        let halves = cast::<f32, f16>(&src).unwrap().unwrap();
         assert_eq!(halves.len(), src.len());
         assert_eq!(halves[1001], f16::from_f32(500.5));
     }

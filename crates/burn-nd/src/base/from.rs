@@ -175,7 +175,8 @@ pub(crate) fn shared_bytes(
         });
     }
     if dtype == crate::NdDType::Bool {
-        let values: Vec<bool> = bytes.iter().map(|&b| b != 0).collect();
+        let mut values: Vec<bool> = crate::base::fast::vec_for(bytes.len())?;
+        values.extend(bytes.iter().map(|&b| b != 0));
         return ndarray::ArrayD::from_shape_vec(shape, values)
             .map(SharedBytes::Bool)
             .map_err(|_| Error::ByteLength {
@@ -187,7 +188,7 @@ pub(crate) fn shared_bytes(
     Ok(if bytes.as_ptr().align_offset(dtype.size()) == 0 {
         SharedBytes::Keep(bytes)
     } else {
-        SharedBytes::Aligned(bytes.to_vec())
+        SharedBytes::Aligned(crate::base::fast::copy(&bytes)?)
     })
 }
 

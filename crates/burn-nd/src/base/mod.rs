@@ -16,6 +16,7 @@ pub(crate) mod element;
 pub(crate) mod error;
 pub(crate) mod fast;
 pub(crate) mod from;
+pub(crate) mod host;
 #[macro_use]
 pub(crate) mod module;
 #[cfg(feature = "npy")]

@@ -81,6 +81,23 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
         S: DataMut<Elem = E>,
         Dm: Dimension;
 
+    /// Consumes the tensor into its values in host memory, in its own dtype, row-major: the
+    /// backend's own buffer, no copy, when Burn hands a unique contiguous CPU tensor's buffer
+    /// over (burn-flex, burn-ndarray; whatever that buffer's alignment, which an `ndarray`
+    /// `Vec` could not take over), else burn-nd's one read. For handing a tensor to C or
+    /// Python (burn-nd-numpy's `into_numpy` gives NumPy this buffer).
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// use burn_nd::{NdDType, ToNdarray};
+    ///
+    /// let t = Tensor::<1>::from_floats([1.0, 2.0], &Device::flex());
+    /// let buffer = (t + 1.0).into_host_buffer()?;
+    /// assert_eq!((buffer.dtype(), buffer.shape()), (NdDType::F32, &[2usize][..]));
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn into_host_buffer(self) -> Result<crate::HostBuffer, Error>;
+
     /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
     /// ```

@@ -54,7 +54,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
             dtype,
             B::supports_dtype(device, dtype),
         )?;
-        let data = slice_to_data(logical_values(array), array.shape(), dtype, casting)?;
+        let data = slice_to_data(logical_values(array)?, array.shape(), dtype, casting)?;
         // `data.dtype` is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.
         Ok(Tensor::from_data(data, (device, dtype)))

@@ -6,7 +6,7 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::backend::check_cast;
 use crate::base::to::sealed;
-use crate::burn_0_21::data::array_from_data;
+use crate::burn_0_21::data::{array_from_data, host_buffer_from_data};
 use crate::{Casting, Error, NdElement, ToNdarray};
 
 /// Reads `tensor` into an array of dimension `Dm` (`IxDyn` or the tensor's static one),
@@ -52,6 +52,27 @@ where
 
     fn nd_shape(&self) -> Vec<usize> {
         self.shape().to_vec()
+    }
+
+    fn into_host_buffer(self) -> Result<crate::HostBuffer, Error> {
+        let logical = self.nd_dtype()?;
+        for_nd_dtype!(logical, E => {
+            #[cfg(any(feature = "ndarray", feature = "tch", feature = "flex"))]
+            let tensor = {
+                let primitive = self.into_primitive();
+                if let Some(array) = crate::burn_0_21::direct::read_copy::<B, _, E, ndarray::IxDyn>(
+                    &primitive,
+                    Casting::No,
+                ) {
+                    return crate::HostBuffer::from_array(array?);
+                }
+                Tensor::<B, D, K>::from_primitive(primitive)
+            };
+            #[cfg(not(any(feature = "ndarray", feature = "tch", feature = "flex")))]
+            let tensor = self;
+            let data = tensor.try_into_data().map_err(Error::backend)?;
+            host_buffer_from_data(data, logical)
+        })
     }
 
     fn read_array<E: NdElement, Dm: Dimension>(

@@ -52,7 +52,7 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
             dtype,
             device.supports_dtype(dtype),
         )?;
-        let data = slice_to_data(logical_values(array), array.shape(), dtype, casting)?;
+        let data = slice_to_data(logical_values(array)?, array.shape(), dtype, casting)?;
         // The data's dtype is `dtype` (f32 for Flex32), so Burn converts nothing, except
         // f32 → Flex32, a float-to-float cast that cannot panic.
         Ok(Tensor::from_data(data, (device, dtype)))

@@ -7,7 +7,7 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::backend::{check_cast, logical_dtype};
 use crate::base::to::sealed;
-use crate::burn_0_22::data::array_from_data;
+use crate::burn_0_22::data::{array_from_data, host_buffer_from_data};
 use crate::burn_0_22::direct::{cpu_primitive, CpuPrimitive};
 use crate::burn_0_22::flex;
 use crate::{Casting, Error, NdElement, ToNdarray};
@@ -148,6 +148,14 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
 
     fn nd_shape(&self) -> Vec<usize> {
         self.shape().to_vec()
+    }
+
+    fn into_host_buffer(self) -> Result<crate::HostBuffer, Error> {
+        let logical = self.nd_dtype()?;
+        for_nd_dtype!(logical, E => match direct::<D, K, E, ndarray::IxDyn>(self, false)? {
+            Ok(array) => crate::HostBuffer::from_array(array),
+            Err(data) => host_buffer_from_data(data, logical),
+        })
     }
 
     fn read_array<E: NdElement, Dm: Dimension>(
