@@ -43,7 +43,8 @@ pub(crate) fn inexact(shape: &[usize], to: NdDType, flat: usize, value: Value) -
 ///
 /// let a = arr2(&[[1, 2], [3, 4]]);
 /// assert_eq!(&*logical_values(&a.slice(s![..;-1, ..]))?, &[3, 4, 1, 2]);
-/// let broadcast = a.row(0).broadcast((1 << 20, 1 << 20, 2)).unwrap(); // no memory of its own
+/// let row = a.row(0);
+/// let broadcast = row.broadcast((1 << 20, 1 << 20, 2)).unwrap(); // no memory of its own
 /// assert!(matches!(logical_values(&broadcast), Err(burn_nd::Error::Allocation { .. })));
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
