@@ -40,7 +40,11 @@ struct Held {
     api: NonNull<BorrowApi>,
     /// Keeps the API's capsule, and so `api`, alive.
     _api_capsule: Py<PyCapsule>,
+    /// The private view the borrow is registered for.
     array: Py<PyUntypedArray>,
+    /// The array the caller gave, held too: the view's base is the memory's owner, which
+    /// need not be that array, and the tensor keeps the array it was made from alive.
+    _source: Py<PyUntypedArray>,
 }
 
 // SAFETY: `api` points into the capsule `_api_capsule` keeps alive, and is only dereferenced
@@ -49,18 +53,30 @@ struct Held {
 unsafe impl Send for Held {}
 
 /// Takes a shared borrow of `array`'s memory in rust-numpy's borrow checker and returns the
-/// Python object that holds it: a capsule that keeps `array` alive and releases the borrow
-/// when Python destroys it (with the GIL held: dropping the `Py` on a thread without it
-/// defers both to PyO3's next acquisition of the GIL). A `ValueError` when the memory is
-/// borrowed mutably (a live `readwrite()`), as rust-numpy's own `try_readonly` refuses.
-pub(crate) fn shared_borrow(array: &Bound<'_, PyUntypedArray>) -> PyResult<Py<PyCapsule>> {
+/// Python object that holds it, with the array view the borrow is registered for (read the
+/// data pointer from that view). The guard is a capsule that keeps the view and
+/// `array` alive and releases the borrow when Python destroys it (with the GIL held:
+/// dropping the `Py` on a thread without it defers both to PyO3's next acquisition of the
+/// GIL). A `ValueError` when the memory is borrowed mutably (a live `readwrite()`), as
+/// rust-numpy's own `try_readonly` refuses.
+///
+/// The borrow is taken on a fresh view of `array` that only the guard holds: rust-numpy
+/// finds a borrow again from the array's fields (data pointer, shape, strides, item size)
+/// when it releases it, and panics inside its `extern "C"` release, an abort, when they
+/// changed. Python can reassign `a.dtype` or `a.shape` of the array it holds, never those of
+/// this view; the view's memory is the array's, so borrows of the array conflict with it.
+pub(crate) fn shared_borrow<'py>(
+    array: &Bound<'py, PyUntypedArray>,
+) -> PyResult<(Py<PyCapsule>, Bound<'py, PyUntypedArray>)> {
+    let source = array.clone().unbind();
+    let array = array.call_method0("view")?.cast_into::<PyUntypedArray>()?;
     let py = array.py();
     let api_capsule = borrow_api(py)?;
     let api = api_capsule
         .pointer_checked(Some(API_NAME))?
         .cast::<BorrowApi>();
     // SAFETY: the capsule holds a `BorrowApi` of version >= 1 (checked by `borrow_api`), alive
-    // while the capsule is; the GIL is held and `array` is a live array object.
+    // while the capsule is; the GIL is held and `array` is a live array object (the view).
     let rc = unsafe {
         let api = api.as_ref();
         (api.acquire)(api.flags, array.as_array_ptr())
@@ -75,17 +91,19 @@ pub(crate) fn shared_borrow(array: &Bound<'_, PyUntypedArray>) -> PyResult<Py<Py
         api,
         _api_capsule: api_capsule.unbind(),
         array: array.clone().unbind(),
+        _source: source,
     };
     let guard = PyCapsule::new_with_value_and_destructor(py, held, GUARD_NAME, |held, _| {
         // SAFETY: Python destroys the capsule with the GIL held; the borrow taken above is
-        // still registered (only this destructor releases it) for the array `held` keeps.
+        // still registered (only this destructor releases it) for the view `held` keeps,
+        // whose fields no one else can change (no one else holds it), so rust-numpy finds it.
         unsafe {
             let api = held.api.as_ref();
             (api.release)(api.flags, held.array.as_ptr().cast::<PyArrayObject>());
         }
     });
     match guard {
-        Ok(guard) => Ok(guard.unbind()),
+        Ok(guard) => Ok((guard.unbind(), array)),
         Err(e) => {
             // SAFETY: as for the destructor: the GIL is held and the borrow is registered.
             unsafe {

@@ -244,12 +244,12 @@ fn numpy_bytes(
     array: &Bound<'_, PyUntypedArray>,
     dtype: NdDType,
 ) -> PyResult<burn_nd::bytes::Bytes> {
-    let guard = shared_borrow(array)?;
-    // SAFETY: `array` is a live NumPy array object; its fields hold its data pointer.
-    let data = unsafe { (*numpy::npyffi::_PyArray_GET_ITEM_DATA(array.as_array_ptr())).data };
+    let (guard, view) = shared_borrow(array)?;
+    // SAFETY: `view` is a live NumPy array object; its fields hold its data pointer.
+    let data = unsafe { (*numpy::npyffi::_PyArray_GET_ITEM_DATA(view.as_array_ptr())).data };
     Ok(burn_nd::bytes::Bytes::from_owner(NumpyBuffer {
         ptr: data.cast::<u8>().cast_const(),
-        len: array.len() * dtype.size(),
+        len: view.len() * dtype.size(),
         _guard: guard,
     }))
 }
@@ -264,7 +264,7 @@ struct NumpyBuffer {
     _guard: Py<PyCapsule>,
 }
 
-// SAFETY: the pointer is into memory owned by the array the guard references, which NumPy
+// SAFETY: the pointer is into memory owned by the array the guard's view references, which NumPy
 // frees only once that reference is gone, whatever thread drops it (`Py` is `Send`). The
 // memory is only ever read through it.
 unsafe impl Send for NumpyBuffer {}
@@ -272,7 +272,7 @@ unsafe impl Send for NumpyBuffer {}
 impl AsRef<[u8]> for NumpyBuffer {
     fn as_ref(&self) -> &[u8] {
         // SAFETY: `ptr` is the data of a C-contiguous array of `len` bytes (checked non-empty
-        // when built), alive while `_guard` holds a reference to the array. No safe Rust code
+        // when built), alive while `_guard` holds a view of the array. No safe Rust code
         // writes it meanwhile: rust-numpy refuses `readwrite()` while the guard's shared
         // borrow is registered. What Rust cannot stop (the same hazards as
         // `torch.from_numpy`): Python code writing into the array (the tensor then sees

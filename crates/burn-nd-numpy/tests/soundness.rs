@@ -64,3 +64,23 @@ fn a_huge_broadcast_array_is_a_memory_error_not_an_abort() {
         }
     });
 }
+
+/// Python may reassign the dtype of the array it holds while a tensor shares its memory.
+/// rust-numpy finds a borrow again from the array's fields when it releases it: the tensor's
+/// borrow must not depend on fields Python can change (dropping the tensor aborted the
+/// process, a panic inside rust-numpy's `extern "C"` release).
+#[test]
+fn python_reassigning_the_dtype_leaves_the_borrow_intact() {
+    Python::attach(|py| {
+        let a = PyArray1::<f32>::from_vec(py, vec![1.0, 2.0, 3.0, 4.0]);
+        let t = Tensor::<1>::from_numpy(a.as_any(), &Device::flex()).unwrap();
+        a.as_any().setattr("dtype", "int8").unwrap();
+        let bytes = a.as_any().cast::<numpy::PyArray1<i8>>().unwrap();
+        assert!(
+            bytes.try_readwrite().is_err(),
+            "the memory is still borrowed"
+        );
+        drop(t);
+        assert!(bytes.try_readwrite().is_ok(), "released with the tensor");
+    });
+}

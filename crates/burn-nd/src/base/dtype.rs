@@ -244,9 +244,11 @@ macro_rules! line_data_impls {
         ) -> Result<$crate::HostBuffer, $crate::Error> {
             let (bytes, shape, dtype) = parts(data);
             let bytes = if dtype == DType::from(logical) {
-                // SAFETY: a line's `Bytes` keep their memory on the heap (or in a file
-                // mapping) at one address, and `deref_mut` gives memory only this value
-                // reaches (a buffer shared with another owner is copied first).
+                // SAFETY: a line's `Bytes` keep their memory on the heap at one address (every
+                // allocation controller of both lines: native, pinned, file (read into a
+                // `Vec`), shared), and `deref_mut` gives memory only this value reaches (the
+                // shared controller copies first). That is those controllers' behaviour, read
+                // in cubecl-common 0.10 and cubecl-environment 0.11.4, not a trait contract.
                 match unsafe { $crate::HostBuffer::from_heap_bytes(bytes, shape.clone(), logical) } {
                     Ok(buffer) => return Ok(buffer),
                     Err(bytes) => bytes,
