@@ -122,6 +122,42 @@ mod zero_copy {
         );
     }
 
+    /// burn-tch 0.21's `scatter_nd` writes into storage other handles share (an upstream
+    /// bug, in the README's known issues); the safe view, a copy, keeps its values.
+    #[test]
+    fn the_safe_view_survives_a_scatter_nd_on_a_clone() {
+        use burn::tensor::IndexingUpdateOp;
+        let t = Tensor::<LibTorch, 2>::from_floats([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], &CPU);
+        let guard = t.as_ndarray_view::<f32>().expect("view");
+        let idx = Tensor::<LibTorch, 2, Int>::from_ints([[0, 1]], &CPU);
+        let vals = Tensor::<LibTorch, 1>::from_floats([100.0], &CPU);
+        let updated = t.clone().scatter_nd(idx, vals, IndexingUpdateOp::Assign);
+        let expected = burn_nd::ndarray::arr2(&[[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+        assert_eq!(guard.view(), expected.into_dyn());
+        assert_eq!(updated.into_data().to_vec::<f32>().expect("f32")[1], 100.0);
+    }
+
+    /// A libtorch Bool tensor can hold any byte (`view_dtype`); the read and the unchecked
+    /// view check the bytes before they are `bool`s (the safe view reads libtorch's copy).
+    #[test]
+    fn bool_bytes_other_than_0_or_1_are_refused() {
+        use burn_nd::prelude::*;
+        let raw = tch::Tensor::from_slice(&[1u8, 2, 0]).view_dtype(tch::Kind::Bool);
+        let t = Tensor::<LibTorch, 1, Bool>::from_primitive(burn_tch::TchTensor::new(raw));
+        let refused = t.to_ndarray::<bool>().expect_err("byte 2");
+        assert!(
+            refused.to_string().contains("byte 2 at index [1]"),
+            "{refused}"
+        );
+        assert!(matches!(t.to_ndarray::<u8>(), Err(Error::Backend { .. })));
+        // The safe view reads libtorch's copy, which writes every non-zero byte as 1.
+        let guard = t.as_ndarray_view::<bool>().expect("a copy");
+        let copied: Vec<bool> = guard.view().iter().copied().collect();
+        assert_eq!(copied, vec![true, true, false]);
+        // SAFETY: nothing writes to `t`'s memory.
+        assert!(unsafe { t.as_ndarray_view_unchecked::<bool>() }.is_err());
+    }
+
     #[test]
     fn a_live_unchecked_view_is_not_written_by_ops_on_the_tensor() {
         let t = Tensor::<LibTorch, 2>::from_ndarray_tch(&Array2::<f32>::zeros((4, 4)), &CPU)
@@ -207,7 +243,9 @@ mod zero_copy {
         let t = Tensor::<LibTorch, 3>::from_ndarray_tch(&cube(), &CPU).expect("from");
         let permuted = t.clone().permute([2, 0, 1]);
         let primitive = permuted.clone().into_primitive().tensor();
-        let view = burn_nd::backend::tch::cpu_view::<f32>(&primitive.tensor).expect("view");
+        // SAFETY: nothing writes to `t`'s memory while `view` lives.
+        let view =
+            unsafe { burn_nd::backend::tch::cpu_view::<f32>(&primitive.tensor) }.expect("view");
         assert_eq!(view.strides(), &[1, 12, 4]);
         assert_eq!(view.as_ptr() as usize, address(&t));
         let expected = cube().permuted_axes([2, 0, 1]);
@@ -220,7 +258,8 @@ mod zero_copy {
                 .expect("cast"),
             expected.mapv(|v| v as i8).into_dyn()
         );
-        match burn_nd::backend::tch::cpu_view::<f64>(&primitive.tensor) {
+        // SAFETY (each `cpu_view` below): nothing writes to the viewed memory meanwhile.
+        match unsafe { burn_nd::backend::tch::cpu_view::<f64>(&primitive.tensor) } {
             Err(Error::DtypeMismatch { stored, requested }) => {
                 assert!(
                     stored == DType::F32 && requested == DType::F64,
@@ -233,13 +272,13 @@ mod zero_copy {
         let bools = Tensor::<LibTorch, 1, Bool>::from_bool([true, false].into(), &CPU);
         let bools = bools.into_primitive();
         assert_eq!(
-            burn_nd::backend::tch::cpu_view::<u8>(&bools.tensor)
+            unsafe { burn_nd::backend::tch::cpu_view::<u8>(&bools.tensor) }
                 .expect("bytes")
                 .as_slice(),
             Some(&[1u8, 0][..])
         );
         assert_eq!(
-            burn_nd::backend::tch::cpu_view::<bool>(&bools.tensor)
+            unsafe { burn_nd::backend::tch::cpu_view::<bool>(&bools.tensor) }
                 .expect("bools")
                 .as_slice(),
             Some(&[true, false][..])
@@ -247,13 +286,13 @@ mod zero_copy {
         // A kind Burn has no dtype for is an error, not a panic.
         let complex = tch::Tensor::zeros([2], (tch::Kind::ComplexFloat, tch::Device::Cpu));
         assert!(matches!(
-            burn_nd::backend::tch::cpu_view::<f32>(&complex),
+            unsafe { burn_nd::backend::tch::cpu_view::<f32>(&complex) },
             Err(Error::Backend { .. })
         ));
         // Empty tensors view without touching memory.
         let empty = tch::Tensor::zeros([0, 3], (tch::Kind::Float, tch::Device::Cpu));
         assert_eq!(
-            burn_nd::backend::tch::cpu_view::<f32>(&empty)
+            unsafe { burn_nd::backend::tch::cpu_view::<f32>(&empty) }
                 .expect("empty")
                 .shape(),
             &[0, 3]

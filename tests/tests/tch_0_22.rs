@@ -52,22 +52,25 @@ mod direct {
                 .without_autodiff()
                 .try_into_primitive::<LibTorch>()
                 .expect("a libtorch tensor");
-            let view = cpu_view::<f32>(&primitive.tensor).expect("view");
+            // SAFETY: nothing writes to `t`'s memory while `view` lives.
+            let view = unsafe { cpu_view::<f32>(&primitive.tensor) }.expect("view");
             // The transpose is libtorch's strides over the same memory, not a copy.
             assert_eq!(view.strides(), &[1, 3], "{device:?}");
             let read: Array2<f32> = t.to_ndarray().expect("read");
             assert_eq!(read.into_dyn(), view);
             assert!(matches!(
-                cpu_view::<f64>(&primitive.tensor),
+                // SAFETY: as above.
+                unsafe { cpu_view::<f64>(&primitive.tensor) },
                 Err(Error::DtypeMismatch { .. })
             ));
         }
     }
 
-    /// `AsNdarrayView` borrows the tensor's own memory (same address, libtorch's strides),
-    /// plain and Autodiff; it never casts, nor shows a Bool tensor as its bytes.
+    /// The safe `AsNdarrayView` reads a copy only it holds; the unchecked one borrows the
+    /// tensor's own memory (same address, libtorch's strides), plain and Autodiff; neither
+    /// casts, nor shows a Bool tensor as its bytes.
     #[test]
-    fn views_alias_libtorch_memory() {
+    fn safe_views_copy_and_unchecked_views_alias_libtorch_memory() {
         use burn_nd::AsNdarrayView;
         use burn_nd_conformance::burn22::tensor::Bool;
         for device in [Device::libtorch(), Device::libtorch().autodiff()] {
@@ -78,13 +81,22 @@ mod direct {
                 .without_autodiff()
                 .try_into_primitive::<LibTorch>()
                 .expect("a libtorch tensor");
-            let address = cpu_view::<f32>(&primitive.tensor).expect("view").as_ptr();
+            // SAFETY: the view is dropped at the end of this statement.
+            let address = unsafe { cpu_view::<f32>(&primitive.tensor) }
+                .expect("view")
+                .as_ptr();
             let transposed = t.clone().transpose();
-            let guard = transposed.as_ndarray_view::<f32>().expect("view");
-            assert_eq!(guard.view().as_ptr(), address, "{device:?}: no copy");
-            assert_eq!(guard.view().strides(), &[1, 3]);
             let expected: Array2<f32> = transposed.to_ndarray().expect("read");
-            assert_eq!(guard.view(), expected.into_dyn());
+            let guard = transposed.as_ndarray_view::<f32>().expect("view");
+            assert!(guard.copied());
+            assert_ne!(guard.view().as_ptr(), address, "{device:?}: a copy");
+            assert_eq!(guard.view(), expected.clone().into_dyn());
+            // SAFETY: nothing writes to `t`'s memory while `shared` lives.
+            let shared = unsafe { transposed.as_ndarray_view_unchecked::<f32>() }.expect("view");
+            assert!(!shared.copied());
+            assert_eq!(shared.view().as_ptr(), address, "{device:?}: no copy");
+            assert_eq!(shared.view().strides(), &[1, 3]);
+            assert_eq!(shared.view(), expected.into_dyn());
             assert!(matches!(
                 t.as_ndarray_view::<f64>(),
                 Err(Error::DtypeMismatch { .. })
@@ -98,6 +110,63 @@ mod direct {
             let seen: Vec<bool> = bools.view().iter().copied().collect();
             assert_eq!(seen, vec![true, false]);
         }
+    }
+
+    /// burn-tch's `scatter_nd` writes into storage other handles share (an upstream bug, in
+    /// the README's known issues): on a clone it changes the original's memory. A safe view
+    /// taken before keeps its values, on libtorch (a copy) and on burn-flex (whose
+    /// `scatter_nd` writes a new buffer).
+    #[test]
+    fn a_scatter_nd_on_a_clone_leaves_a_safe_view_unchanged() {
+        use burn_nd::AsNdarrayView;
+        use burn_nd_conformance::burn22::tensor::{IndexingUpdateOp, Int};
+        for device in [
+            Device::libtorch(),
+            Device::libtorch().autodiff(),
+            Device::flex(),
+        ] {
+            let t = Tensor::<2>::from_data([[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]], &device);
+            let before: Array2<f32> = t.to_ndarray().expect("read");
+            let guard = t.as_ndarray_view::<f32>().expect("view");
+            let idx = Tensor::<2, Int>::from_data([[0i64, 1]], &device);
+            let vals = Tensor::<1>::from_data([100.0f32], &device);
+            let updated = t.clone().scatter_nd(idx, vals, IndexingUpdateOp::Assign);
+            assert_eq!(guard.view(), before.clone().into_dyn(), "{device:?}");
+            let updated: Array2<f32> = updated.to_ndarray().expect("read");
+            assert_eq!(updated[[0, 1]], 100.0, "{device:?}");
+        }
+    }
+
+    /// A libtorch Bool tensor can hold any byte (`view_dtype`); burn-nd checks the bytes
+    /// before it views them as `bool`, on every path that reads the tensor's memory, and names
+    /// the first bad one.
+    #[test]
+    fn bool_bytes_other_than_0_or_1_are_refused() {
+        use burn_nd::AsNdarrayView;
+        use burn_nd_conformance::burn22::backend::libtorch::TchTensor;
+        use burn_nd_conformance::burn22::tensor::Bool;
+        let raw = tch::Tensor::from_slice(&[1u8, 2, 0]).view_dtype(tch::Kind::Bool);
+        // SAFETY: `raw` is the only handle on its storage and nothing writes to it.
+        let refused = unsafe { cpu_view::<bool>(&raw) }.expect_err("byte 2");
+        assert!(
+            refused.to_string().contains("byte 2 at index [1]"),
+            "{refused}"
+        );
+        // SAFETY: as above; bytes are always valid `u8`s.
+        let bytes = unsafe { cpu_view::<u8>(&raw) }.expect("bytes");
+        assert_eq!(bytes.as_slice(), Some(&[1u8, 2, 0][..]));
+        let t = Tensor::<1, Bool>::from_primitive::<LibTorch>(TchTensor::new(raw));
+        assert!(matches!(t.to_ndarray::<bool>(), Err(Error::Backend { .. })));
+        assert!(matches!(t.to_ndarray::<u8>(), Err(Error::Backend { .. })));
+        let mut out = burn_nd::ndarray::Array1::from_elem(3, false);
+        assert!(t.read_into(&mut out).is_err());
+        assert_eq!(out, burn_nd::ndarray::arr1(&[false; 3]), "untouched");
+        // The safe view reads libtorch's copy, which writes every non-zero byte as 1.
+        let guard = t.as_ndarray_view::<bool>().expect("a copy");
+        let copied: Vec<bool> = guard.view().iter().copied().collect();
+        assert_eq!(copied, vec![true, true, false]);
+        // SAFETY: nothing writes to `t`'s memory.
+        assert!(unsafe { t.as_ndarray_view_unchecked::<bool>() }.is_err());
     }
 
     /// burn-nd-tch's one-copy upload on 0.22: the array's own dtype and values in logical

@@ -331,6 +331,9 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         push_rows(&mut rows, counts, ok, row);
     }
 
+    println!("\n=== Miri ===");
+    miri_rows(&mut rows, setup)?;
+
     // The fuzz targets, briefly: they build, and find nothing in a few seconds each.
     let fuzz_ready = if setup { fuzz_setup() } else { Ok(()) };
     for target in FUZZ_TARGETS {
@@ -577,6 +580,62 @@ fn line_label<'a>(line: &'a str, name: &'a str) -> impl Fn(&str) -> String + 'a 
         "autodiff" => format!("{line} {name} + autodiff"),
         other => format!("{line} {name} ({other})"),
     }
+}
+
+/// What Miri runs: the unsafe code it can interpret. burn-nd's unit tests cover `HostBuffer`,
+/// the slice reinterpretations and the cast loops (the AVX2 build and the huge-page advice are
+/// skipped under Miri); burn-nd-ndarray's sharing tests cover its zero-copy handovers.
+/// libtorch's and NumPy's FFI cannot run under Miri.
+const MIRI_RUNS: [(&str, &[&str]); 2] = [
+    (
+        "Miri: burn-nd unit tests",
+        &["test", "-p", "burn-nd", "--lib"],
+    ),
+    (
+        "Miri: burn-nd-ndarray zero-copy sharing",
+        &[
+            "test",
+            "-p",
+            "burn-nd-conformance",
+            "--test",
+            "ndarray",
+            "share_",
+        ],
+    ),
+];
+
+/// The [`MIRI_RUNS`] rows, on the nightly toolchain (its `miri` and `rust-src` components
+/// installed through rustup first when `setup` is set).
+fn miri_rows(rows: &mut Vec<Row>, setup: bool) -> Result<(), Error> {
+    if setup {
+        let mut add = Command::new("rustup");
+        add.args([
+            "component",
+            "add",
+            "--toolchain",
+            "nightly",
+            "miri",
+            "rust-src",
+        ]);
+        if let Err(e) = run_status(&mut add) {
+            rows.push(Row::failed(
+                "Miri (setup)",
+                format!("cannot install Miri: {e}"),
+            ));
+            return Ok(());
+        }
+    }
+    for (row, args) in MIRI_RUNS {
+        let mut cmd = Command::new("rustup");
+        cmd.current_dir(project_root())
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .args(["run", "nightly", "cargo", "miri"])
+            .args(args);
+        let (counts, ok) = run_tests(&mut cmd, &|_| row.to_string())?;
+        push_rows(rows, counts, ok, row);
+    }
+    Ok(())
 }
 
 /// The workspace's `rust-version`, and a `cargo check` of the published crates (the usable

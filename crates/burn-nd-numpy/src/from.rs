@@ -1,7 +1,9 @@
 //! `numpy.ndarray` → tensor: [`FromNumpy`].
 
 use burn_nd::half::bf16;
-use burn_nd::ndarray::ArrayD;
+use std::borrow::Cow;
+
+use burn_nd::ndarray::ArrayViewD;
 use burn_nd::{Casting, DTypeLike, FromNdarray, NdDType, NdElement};
 use numpy::{
     PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
@@ -181,15 +183,30 @@ impl<'py> Input<'py> {
             NdDType::U8 => convert::<u8, T>(array, device, dtype, casting),
             // NumPy's bool is one byte that should be 0 or 1, but a view can make it anything:
             // read bytes, never `bool`s.
-            NdDType::Bool => {
-                let values = read_as::<u8, bool>(array, "u1", |b| b != 0)?;
-                T::from_ndarray_as(&values, device, dtype, casting).map_err(to_py_err)
-            }
+            NdDType::Bool => with_logical_bits::<u8, T>(array, "u1", |bytes, shape| {
+                // NumPy reads any non-zero byte as True; a `bool` must be 0 or 1.
+                let bytes = if bytes.iter().any(|&b| b > 1) {
+                    let mut own = match bytes {
+                        Cow::Owned(gathered) => gathered,
+                        Cow::Borrowed(slice) => burn_nd::backend::try_to_vec(slice)?,
+                    };
+                    own.iter_mut().for_each(|b| *b = u8::from(*b != 0));
+                    Cow::Owned(own)
+                } else {
+                    bytes
+                };
+                let bools: &[bool] = bytemuck::checked::try_cast_slice(&bytes)
+                    .map_err(|e| burn_nd::Error::backend(std::io::Error::other(e.to_string())))?;
+                let view = ArrayViewD::from_shape(shape, bools).map_err(burn_nd::Error::backend)?;
+                T::from_ndarray_as(&view, device, dtype, casting)
+            }),
             // rust-numpy's bf16 dtype needs ml_dtypes at first use: read the bits instead.
-            NdDType::BF16 => {
-                let values = read_as::<u16, bf16>(array, "u2", bf16::from_bits)?;
-                T::from_ndarray_as(&values, device, dtype, casting).map_err(to_py_err)
-            }
+            NdDType::BF16 => with_logical_bits::<u16, T>(array, "u2", |bits, shape| {
+                let values: &[bf16] = bytemuck::cast_slice(&bits);
+                let view =
+                    ArrayViewD::from_shape(shape, values).map_err(burn_nd::Error::backend)?;
+                T::from_ndarray_as(&view, device, dtype, casting)
+            }),
         }
     }
 }
@@ -210,13 +227,15 @@ where
     T::from_ndarray_as(&view.as_array(), device, dtype, casting).map_err(to_py_err)
 }
 
-/// The array's elements read as `Bits` (NumPy's `view` of the same memory as `bits`, a
-/// dtype of the same size) and mapped to `E`.
-fn read_as<Bits, E>(
+/// `body` of the array's elements read as `Bits` (NumPy's `view` of the same memory as `bits`,
+/// a dtype of the same size), in logical order, and its shape: the array's own memory when it
+/// is C-contiguous, else one gathered copy (allocated fallibly: a broadcast array has few
+/// values and may have 2^40 elements).
+fn with_logical_bits<Bits, T>(
     array: &Bound<'_, PyUntypedArray>,
     bits: &str,
-    map: impl Fn(Bits) -> E,
-) -> PyResult<ArrayD<E>>
+    body: impl FnOnce(Cow<'_, [Bits]>, &[usize]) -> Result<T, burn_nd::Error>,
+) -> PyResult<T>
 where
     Bits: numpy::Element + Copy,
 {
@@ -224,17 +243,8 @@ where
     let typed = view.cast::<PyArrayDyn<Bits>>()?;
     let readonly = typed.try_readonly()?;
     let source = readonly.as_array();
-    // Fallible buffers: a broadcast array has few values and may have 2^40 elements.
     let values = burn_nd::backend::logical_values(&source).map_err(to_py_err)?;
-    let mut mapped = Vec::new();
-    mapped.try_reserve_exact(values.len()).map_err(|_| {
-        to_py_err(burn_nd::Error::Allocation {
-            bytes: values.len().checked_mul(size_of::<E>()),
-        })
-    })?;
-    mapped.extend(values.iter().map(|&bits| map(bits)));
-    ArrayD::from_shape_vec(source.shape(), mapped)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("array shape: {e}")))
+    body(values, source.shape()).map_err(to_py_err)
 }
 
 /// The array's memory as `bytes::Bytes` that hold a shared borrow of the array

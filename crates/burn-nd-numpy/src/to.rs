@@ -1,7 +1,7 @@
 //! Tensor → `numpy.ndarray`: [`ToNumpy`].
 
 use burn_nd::half::{bf16, f16};
-use burn_nd::ndarray::{ArrayD, ArrayViewMutD, IxDyn};
+use burn_nd::ndarray::{ArrayViewMutD, IxDyn};
 use burn_nd::{Casting, DynArray, HostBuffer, NdDType, NdElement, ToNdarray};
 use numpy::{PyArray, PyArrayDyn, PyArrayMethods, PyUntypedArray};
 use pyo3::prelude::*;
@@ -36,9 +36,11 @@ numpy_elements!(f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool)
 /// - [`into_numpy`](Self::into_numpy) consumes the tensor: where Burn hands a unique,
 ///   contiguous burn-flex or burn-ndarray tensor's buffer over, NumPy receives that buffer
 ///   itself, no copy (burn-nd's [`ToNdarray::into_host_buffer`], owned by the array's base
-///   object), whatever its alignment: the result of an in-place op on a tensor that shared
-///   NumPy memory included. A libtorch CPU tensor is copied once (libtorch owns its
-///   memory); any other device's tensor is its read-back.
+///   object), whatever its alignment: on Burn 0.22 the result of an in-place op on a tensor
+///   that shared NumPy memory included (that buffer keeps the source array referenced while
+///   it lives; Burn 0.21 copies it once instead). A tensor still on NumPy memory is copied
+///   once, so the result holds no borrow of the source. A libtorch CPU tensor is copied once
+///   (libtorch owns its memory); any other device's tensor is its read-back, copied once.
 /// - [`to_pyarray`](Self::to_pyarray) gives a typed `PyArrayDyn<E>` under any [`Casting`].
 /// - The read from the device runs with the GIL released, so other Python threads run
 ///   meanwhile. Errors are Python exceptions ([`to_py_err`](crate::to_py_err)).
@@ -147,8 +149,10 @@ pub trait ToNumpy<const D: usize>: ToNdarray<D> + Send {
 
 impl<const D: usize, T: ToNdarray<D> + Send> ToNumpy<D> for T {}
 
-/// A [`DynArray`] as a `numpy.ndarray` of its dtype, with no copy: NumPy takes the array's
-/// buffer. How a module's parameters become a `dict[str, numpy.ndarray]`.
+/// A [`DynArray`] as a `numpy.ndarray` of its dtype: NumPy takes the array's buffer, no copy,
+/// when the array is in standard layout and fills it (as every read makes it), else one copy
+/// ([`DynArray::into_host_buffer`]); bf16 needs `ml_dtypes` (a `TypeError` without it). How a
+/// module's parameters become a `dict[str, numpy.ndarray]`.
 ///
 /// ```
 /// use burn_nd::DynArray;
@@ -168,21 +172,7 @@ pub fn dyn_array_into_numpy(
     py: Python<'_>,
     array: DynArray,
 ) -> PyResult<Bound<'_, PyUntypedArray>> {
-    Ok(match array {
-        DynArray::F64(a) => owned(py, a),
-        DynArray::F32(a) => owned(py, a),
-        DynArray::F16(a) => owned(py, a),
-        DynArray::BF16(a) => return bf16_into_numpy(py, a),
-        DynArray::I64(a) => owned(py, a),
-        DynArray::I32(a) => owned(py, a),
-        DynArray::I16(a) => owned(py, a),
-        DynArray::I8(a) => owned(py, a),
-        DynArray::U64(a) => owned(py, a),
-        DynArray::U32(a) => owned(py, a),
-        DynArray::U16(a) => owned(py, a),
-        DynArray::U8(a) => owned(py, a),
-        DynArray::Bool(a) => owned(py, a),
-    })
+    host_buffer_into_numpy(py, array.into_host_buffer().map_err(to_py_err)?)
 }
 
 /// A `numpy.ndarray` over `buffer`'s memory, no copy: a capsule owning the buffer is the
@@ -233,38 +223,4 @@ fn over<'py, E: numpy::Element>(
     // which holds `owner` as its base; the buffer never reallocates.
     let array = unsafe { PyArray::borrow_from_array(&view, owner) };
     array.as_untyped().clone()
-}
-
-/// NumPy takes the array's buffer (rust-numpy keeps the `Vec` alive), no copy.
-fn owned<E: numpy::Element>(py: Python<'_>, array: ArrayD<E>) -> Bound<'_, PyUntypedArray> {
-    PyArray::from_owned_array(py, array).as_untyped().clone()
-}
-
-/// bf16 values as a `uint16` array of their bits (the same buffer, reinterpreted), viewed as
-/// `ml_dtypes.bfloat16`: rust-numpy's own bf16 dtype needs that package at first use and
-/// panics without it.
-fn bf16_into_numpy(py: Python<'_>, array: ArrayD<bf16>) -> PyResult<Bound<'_, PyUntypedArray>> {
-    let descr = bf16_descr(py)?;
-    let shape = array.shape().to_vec();
-    let len = array.len();
-    let bits: Vec<u16> = if array.is_standard_layout() {
-        let (values, offset) = array.into_raw_vec_and_offset();
-        let start = offset.unwrap_or(0);
-        if start == 0 && values.len() == len {
-            // Same size and alignment: the buffer itself, no copy.
-            bytemuck::allocation::cast_vec(values)
-        } else {
-            values[start..start + len]
-                .iter()
-                .map(|v| v.to_bits())
-                .collect()
-        }
-    } else {
-        array.iter().map(|v| v.to_bits()).collect()
-    };
-    let bits = ArrayD::from_shape_vec(shape, bits)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("bfloat16 array: {e}")))?;
-    Ok(owned(py, bits)
-        .call_method1("view", (descr,))?
-        .cast_into::<PyUntypedArray>()?)
 }

@@ -84,3 +84,22 @@ fn python_reassigning_the_dtype_leaves_the_borrow_intact() {
         assert!(bytes.try_readwrite().is_ok(), "released with the tensor");
     });
 }
+
+/// `into_numpy` of a tensor still on an array's memory gives NumPy a copy of its own, so the
+/// result does not keep the source array borrowed (nor alive) once the tensor is gone.
+#[test]
+fn into_numpy_of_a_tensor_on_numpy_memory_releases_the_array() {
+    use burn_nd_numpy::ToNumpy;
+    Python::attach(|py| {
+        let a = PyArray1::<f32>::from_vec(py, vec![1.0, 2.0, 3.0]);
+        let t = Tensor::<1>::from_numpy(a.as_any(), &Device::flex()).unwrap();
+        let out = t.into_numpy(py).unwrap();
+        assert!(
+            a.try_readwrite().is_ok(),
+            "the result holds no borrow of the source array"
+        );
+        let out = out.cast_into::<PyArray1<f32>>().unwrap();
+        assert_eq!(out.to_vec().unwrap(), vec![1.0, 2.0, 3.0]);
+        assert_ne!(out.data(), a.data(), "a copy of its own");
+    });
+}

@@ -2,10 +2,11 @@
 //! tensors in one copy.
 //!
 //! Both Burn lines, with burn-nd's features: `burn-0-22` (the default; `Tensor<D, K>` on
-//! `Device::libtorch()`) has [`FromNdarrayTch`], and views of libtorch memory are burn-nd's own
-//! `burn_nd::AsNdarrayView` (feature `tch-0-22`, which this one turns on), zero-copy and safe
-//! there; `burn-0-21` (`Tensor<LibTorch, D, K>`) has `FromNdarrayTch` and this crate's
-//! `AsNdarrayView` and `TchView`. On Burn 0.21:
+//! `Device::libtorch()`) has [`FromNdarrayTch`], and views of libtorch tensors are burn-nd's
+//! own `burn_nd::AsNdarrayView` (feature `tch-0-22`, which this one turns on), with the same
+//! two forms as here: a safe view of a copy, and an `unsafe` zero-copy one; `burn-0-21`
+//! (`Tensor<LibTorch, D, K>`) has `FromNdarrayTch` and this crate's `AsNdarrayView` and
+//! `TchView`. On Burn 0.21:
 //!
 //! | you want | use | cost |
 //! |---|---|---|
@@ -18,15 +19,15 @@
 //!
 //! A [`TchView`] borrows the tensor, so it cannot outlive it.
 //!
-//! **Why the safe view copies on Burn 0.21.** burn-tch decides whether an operation may write
-//! in place by counting the handles on a tensor's memory, and a view holds one. But burn-tch
-//! 0.21.0's `swap_dims` and `permute` give their result a fresh count although it shares the
-//! parent's memory, so the next in-place op on it (`t.clone().transpose() * 2.0`) writes into
-//! memory that other handles, and a zero-copy view, still read. A view cannot know whether
-//! such a handle exists, so `AsNdarrayView::as_ndarray_view` reads from a copy that nothing
-//! else can reach, and the zero-copy view is `unsafe`, with that rule as its contract. Burn
-//! 0.22's burn-tch tracks those results as shared, and burn-nd's own 0.22 view of libtorch
-//! memory is zero-copy and safe.
+//! **Why the safe view copies.** burn-tch decides whether an operation may write in place by
+//! counting the handles on a tensor's memory, and a view holds one. But two of its operations
+//! write into memory that other handles still read: `scatter_nd` (0.21.0 and 0.22.1) writes
+//! into the tensor's storage whatever the count, so `t.clone().scatter_nd(..)` changes `t`
+//! and anything viewing it; and burn-tch 0.21.0's `swap_dims` and `permute` give their
+//! result a fresh count although it shares the parent's memory, so the next in-place op on
+//! it (`t.clone().transpose() * 2.0`) writes into the parent's. A view cannot know whether
+//! such an operation will run, so the safe view reads from a copy that nothing else can
+//! reach, and the zero-copy view is `unsafe`, with those rules as its contract.
 //!
 //! The reverse direction copies. `tch::Tensor::from_blob` could wrap an array's memory, but
 //! libtorch would then never free it (tch passes no deleter), and nothing would stop Burn from
@@ -43,8 +44,11 @@
 //! let device = Device::libtorch();
 //! let fortran = ndarray::Array::from_shape_vec((2, 2).f(), vec![1.0f64, 2.0, 3.0, 4.0]).unwrap();
 //! let t = Tensor::<2>::from_ndarray_tch(&fortran, &device)?; // one copy, the array's dtype
-//! let guard = t.as_ndarray_view::<f64>()?;                    // libtorch's memory, no copy
+//! let guard = t.as_ndarray_view::<f64>()?;                    // a copy only the guard holds
 //! assert_eq!(guard.view(), fortran.view().into_dyn());
+//! // SAFETY: no scatter_nd (nor in-place libtorch op) runs on `t`'s memory while `shared` lives.
+//! let shared = unsafe { t.as_ndarray_view_unchecked::<f64>()? }; // libtorch's memory
+//! assert!(guard.copied() && !shared.copied());
 //! # Ok::<_, burn_nd::Error>(())
 //! ```
 //!

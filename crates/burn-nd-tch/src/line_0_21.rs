@@ -54,9 +54,13 @@ impl<E: TorchElement> TchView<'_, E> {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn view(&self) -> ArrayViewD<'_, E> {
-        // `view_of` made the tensor a CPU one of `E`'s kind, so the view cannot fail.
-        burn_nd::backend::tch::cpu_view(&self.tensor.tensor)
-            .expect("as_ndarray_view checked the device and the kind")
+        // SAFETY: a copy is reached by no other handle; a handle on the tensor's own memory
+        // comes from `as_ndarray_view_unchecked`, whose caller rules out writers while the
+        // guard lives, and this view's borrow lies within the guard's.
+        let view = unsafe { burn_nd::backend::tch::cpu_view(&self.tensor.tensor) };
+        // `view_of` viewed this tensor once already (CPU, `E`'s kind, bool bytes 0 or 1), and
+        // nothing has written it since; a Bool tensor's bytes are scanned again on each call.
+        view.expect("as_ndarray_view checked the device, the kind and the bytes")
     }
 
     /// Whether the view reads a copy: always from [`AsNdarrayView::as_ndarray_view`], and
@@ -136,10 +140,14 @@ pub trait AsNdarrayView: sealed::Sealed {
     ///
     /// # Safety
     ///
-    /// While the returned view is alive, no operation may run on a handle of this memory made
-    /// by `swap_dims`, `transpose` or `permute` (burn-tch 0.21.0 lets such a handle write in
-    /// place; see the crate docs), nor on a libtorch tensor that aliases it. Other Burn
-    /// operations on the tensor and its clones leave the memory unchanged.
+    /// While the returned view is alive, nothing may write to this memory, through any handle
+    /// on any thread. burn-tch 0.21.0 writes in place into memory that other handles share
+    /// in two ways, so while the view lives none of these may run: `scatter_nd` on the tensor
+    /// or on any clone of it (it writes into the shared storage whatever the count), and any
+    /// operation on a handle made by `swap_dims`, `transpose` or `permute` (such a handle counts
+    /// itself unshared; see the crate docs); nor an in-place op on a libtorch tensor that
+    /// aliases the memory. Other Burn operations on the tensor and its clones copy before they
+    /// write.
     ///
     /// ```no_run
     /// # use burn021 as burn;
@@ -245,6 +253,9 @@ fn view_of<'a, E: TorchElement>(
         .map_err(Error::backend)?;
         tensor = TchTensor::new(host);
     }
+    // The checks `view` relies on (a Bool tensor's bytes are 0 or 1), made once here.
+    // SAFETY: the view is dropped at once.
+    unsafe { burn_nd::backend::tch::cpu_view::<E>(&tensor.tensor) }?;
     Ok(TchView {
         tensor,
         copied,

@@ -12,7 +12,7 @@
 //! | the element types and the `as` cast rule | [`NdElement`], [`NdDType`] |
 //! | many tensors in one device sync, an awaited read, a read narrowed on the device | [`read_batch`], [`ToNdarrayAsync`], [`NarrowRead`] |
 //! | to convert data read some other way | [`ndarray_from_data`] |
-//! | a zero-copy view of a CPU tensor's memory (Burn 0.22: burn-flex, libtorch) | `AsNdarrayView` |
+//! | a view of a CPU tensor's values (Burn 0.22): burn-flex's memory, or a libtorch copy | `AsNdarrayView` |
 //! | an array whose dtype is known only at run time | [`DynArray`] |
 //! | a tensor's values as bytes in one buffer, to hand to C or Python without another copy | [`ToNdarray::into_host_buffer`], [`HostBuffer`] |
 //! | every parameter of a `Module` by name, and back | [`module_to_arrays`], [`module_from_arrays`] |
@@ -47,8 +47,8 @@
 //! (shared, as every `to_ndarray(&self)` is, or strided) is read through a view of its buffer
 //! with one `memcpy` or cast loop (feature `ndarray`, default), not Burn's element-by-element
 //! walk. A burn-tch tensor on the CPU is read the same way through a view of libtorch's memory
-//! (feature `tch`, which burn-nd-tch turns on; `backend::tch::cpu_view` is that view), not Burn's
-//! three-call read. Casts between primitive types are vectorised loops; large outputs ask for
+//! (feature `tch`, which burn-nd-tch turns on; the `unsafe` `backend::tch::cpu_view` is that
+//! view), not Burn's three-call read. Casts between primitive types are vectorised loops; large outputs ask for
 //! huge pages. `from_ndarray` copies once (casting on the way) and hands that buffer to the
 //! backend.
 //!
@@ -128,7 +128,7 @@ pub use ndarray;
 /// assert_eq!(2.0f32.to_value(), Value::Int(2));
 /// ```
 pub mod backend {
-    pub use crate::base::array::logical_values;
+    pub use crate::base::array::{logical_values, try_to_vec};
     pub use crate::base::casting::check_cast;
     pub use crate::base::dtype::{kind_holds, logical_dtype};
     pub use crate::base::dynarray::DynElement;

@@ -4,8 +4,9 @@
 //! Burn's own read of a tch tensor calls libtorch three times (a reshape, a kind conversion,
 //! then a copy into a `Vec` that tch first fills with zeros): about a microsecond whatever the
 //! size, and two passes over the output. A CPU tensor's memory can be read in place instead:
-//! [`cpu_view`] views it with libtorch's own shape and strides, and `ToNdarray` copies or
-//! casts from that view once.
+//! `checked_view` views it with libtorch's own shape and strides (after checking its kind,
+//! and a Bool tensor's bytes), and `ToNdarray` copies or casts from that view once. The
+//! `unsafe` [`cpu_view`] is the same view for callers who answer for writers to the memory.
 
 use ndarray::{Array, ArrayBase, ArrayViewD, DataMut, Dimension, IxDyn, ShapeBuilder};
 
@@ -32,26 +33,40 @@ pub(crate) fn stored_dtype(kind: tch::Kind) -> Option<NdDType> {
 
 /// A read-only view of a CPU libtorch tensor's memory as `A`s, with libtorch's own shape and
 /// strides (any strides, no `.contiguous()` copy): the zero-copy building block behind
-/// burn-nd-tch's `as_ndarray_view`, and behind [`ToNdarray`](crate::ToNdarray)'s one-copy read
-/// of burn-tch tensors.
+/// burn-nd-tch's views.
 ///
 /// `A` must be the element type the tensor's kind stores ([`Error::DtypeMismatch`] otherwise;
-/// a Bool tensor may also be read as its `u8` bytes, which trusts nothing about them). A
-/// tensor on another device gives [`Error::NotOnHost`]: copy it to the CPU first. The view
-/// borrows the tensor handle, which keeps the memory alive; it does not stop libtorch from
-/// writing through another handle to the same storage, so hold no other mutable handle while
-/// the view lives.
+/// a Bool tensor may also be read as its `u8` bytes). A Bool tensor's bytes are checked to be
+/// 0 or 1 before they are viewed as `bool` ([`Error::Backend`] naming the first other byte: a
+/// libtorch Bool tensor can hold any byte, e.g. after `view_dtype`). A tensor on another
+/// device gives [`Error::NotOnHost`]: copy it to the CPU first.
+///
+/// # Safety
+///
+/// While the view lives, nothing may write to the tensor's storage: no in-place libtorch op
+/// on this handle or on any tensor that shares the storage (a `shallow_clone`, which can
+/// move to another thread, a libtorch view, a Burn tensor holding it), on any thread. Burn's
+/// handles count for this too: burn-tch's `scatter_nd` (0.21.0 and 0.22.1) writes in place
+/// even into storage other tensors share (`t.clone().scatter_nd(..)` changes `t`'s memory),
+/// and burn-tch 0.21.0's `swap_dims`/`permute` results write in place into their parent's.
+/// The view borrows the tensor handle, which keeps the memory alive.
 ///
 /// ```no_run
 /// let t = tch::Tensor::from_slice(&[1.0f32, 2.0, 3.0, 4.0]).view([2, 2]).tr();
-/// let v = burn_nd::backend::tch::cpu_view::<f32>(&t)?;
+/// // SAFETY: `t` is the only handle on this storage, and nothing writes while `v` lives.
+/// let v = unsafe { burn_nd::backend::tch::cpu_view::<f32>(&t)? };
 /// assert_eq!(v.strides(), &[1, 2]);
 /// assert_eq!(v[[0, 1]], 3.0);
-/// assert!(burn_nd::backend::tch::cpu_view::<f64>(&t).is_err());
+/// assert!(unsafe { burn_nd::backend::tch::cpu_view::<f64>(&t) }.is_err());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
-/// # use burn021 as burn;
-pub fn cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>, Error> {
+pub unsafe fn cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>, Error> {
+    checked_view(tensor)
+}
+
+/// The view [`cpu_view`] gives, after its checks; the caller answers for writers (below, a
+/// read while the caller holds the tensor's handle).
+fn checked_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>, Error> {
     let device = tensor.device();
     if device != tch::Device::Cpu {
         return Err(Error::NotOnHost {
@@ -71,8 +86,48 @@ pub fn cpu_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>,
             requested: A::DTYPE,
         });
     }
-    // SAFETY: the tensor is on the CPU and its kind stores `A`s (or bytes, read as u8).
+    if A::DTYPE == NdDType::Bool {
+        // SAFETY: the tensor is on the CPU and stores bytes; any byte is a valid `u8`.
+        check_bool_bytes(&unsafe { cpu_view_unchecked::<u8>(tensor) })?;
+    }
+    // SAFETY: the tensor is on the CPU and its kind stores `A`s (or bytes, read as u8); a
+    // Bool tensor's bytes were just checked to be 0 or 1, the only valid `bool`s.
     Ok(unsafe { cpu_view_unchecked(tensor) })
+}
+
+/// `Ok` when every byte of a Bool tensor is 0 or 1; else the first other one, by index. One
+/// pass over the memory (a slice scan when the bytes are dense, as libtorch makes them).
+fn check_bool_bytes(bytes: &ArrayViewD<'_, u8>) -> Result<(), Error> {
+    let valid = match bytes.as_slice_memory_order() {
+        Some(dense) => dense.iter().all(|&byte| byte <= 1),
+        None => bytes.iter().all(|&byte| byte <= 1),
+    };
+    if valid {
+        return Ok(());
+    }
+    let (index, byte) = bytes
+        .indexed_iter()
+        .find(|(_, &byte)| byte > 1)
+        .map_or((Vec::new(), 0), |(index, &byte)| {
+            (index.slice().to_vec(), byte)
+        });
+    Err(Error::backend(std::io::Error::other(format!(
+        "libtorch Bool tensor holds byte {byte} at index {index:?}: a bool is 0 or 1"
+    ))))
+}
+
+/// The view of a tensor that [`cpu_view`] accepted as `A`s before, without its checks again
+/// (a Bool tensor's byte scan is a pass over the memory).
+///
+/// # Safety
+///
+/// `cpu_view::<A>(tensor)` returned `Ok` for this tensor, and nothing has written its storage
+/// since, nor will while the view lives.
+#[cfg(feature = "tch-0-22")]
+pub(crate) unsafe fn checked_once_view<A>(tensor: &tch::Tensor) -> ArrayViewD<'_, A> {
+    // SAFETY: the checks `cpu_view` made (CPU, a kind that stores `A`s, bool bytes 0 or 1)
+    // still hold, by the caller's contract: `cpu_view_unchecked`'s requirements.
+    unsafe { cpu_view_unchecked(tensor) }
 }
 
 /// [`cpu_view`] without its checks.
@@ -98,27 +153,22 @@ unsafe fn cpu_view_unchecked<A>(tensor: &tch::Tensor) -> ArrayViewD<'_, A> {
     unsafe { ArrayViewD::from_shape_ptr(shape, ptr) }
 }
 
-/// `$body` with `$view` bound to a view of `$tensor`'s memory in its stored element type;
-/// `$none` for a tensor off the CPU or of a kind Burn does not use.
+/// `Some(body)` with `$view` bound to a checked view of `$tensor`'s memory in its stored
+/// element type (an `Err` from the check, such as a Bool byte that is not 0 or 1, instead of
+/// the body); `None` for a tensor off the CPU or of a kind Burn does not use.
 macro_rules! with_cpu_view {
-    ($tensor:expr, $view:ident => $body:expr, $none:expr) => {
-        with_cpu_view!(@kinds $tensor, $view => $body, $none;
+    ($tensor:expr, $view:ident => $body:expr) => {
+        with_cpu_view!(@kinds $tensor, $view => $body;
             Double => f64, Float => f32, Half => half::f16, BFloat16 => half::bf16,
             Int64 => i64, Int => i32, Int16 => i16, Int8 => i8, Uint8 => u8, Bool => bool)
     };
-    (@kinds $tensor:expr, $view:ident => $body:expr, $none:expr; $($kind:ident => $a:ty),*) => {
+    (@kinds $tensor:expr, $view:ident => $body:expr; $($kind:ident => $a:ty),*) => {
         if $tensor.device() != tch::Device::Cpu {
-            $none
+            None
         } else {
             match $tensor.f_kind() {
-                $(Ok(tch::Kind::$kind) => {
-                    // SAFETY: the tensor is on the CPU and its kind stores `$a`s. A Bool
-                    // tensor's bytes are 0 or 1, as every libtorch op writes them and as
-                    // tch's own reads (Burn's included) and burn-nd-tch's views assume.
-                    let $view = unsafe { cpu_view_unchecked::<$a>($tensor) };
-                    $body
-                })*
-                _ => $none,
+                $(Ok(tch::Kind::$kind) => Some(checked_view::<$a>($tensor).and_then(|$view| $body)),)*
+                _ => None,
             }
         }
     };
@@ -126,18 +176,26 @@ macro_rules! with_cpu_view {
 
 /// Reads a burn-tch tensor through a view of its memory, one copy or cast loop. `None` for a
 /// tensor off the CPU (Burn's own read copies it to the host) or of a kind Burn does not use.
+///
+/// The caller holds a handle on the tensor for the read. burn-tch writes in place only into
+/// storage no other handle shares, except its `scatter_nd`, which would race with this read
+/// exactly as it races with Burn's own read of the same tensor (README, known issues).
 pub(crate) fn read_copy<E: NdElement, Dm: Dimension>(
     tensor: &tch::Tensor,
     exact: bool,
 ) -> Option<Result<Array<E, Dm>, Error>> {
-    with_cpu_view!(tensor, view => Some(read_array(&view, exact)), None)
+    with_cpu_view!(tensor, view => read_array(&view, exact))
 }
 
 /// Copies a CPU burn-tch tensor's values into `out` (same shape) when it stores `E`s; `false`
-/// off the CPU or when it stores another type.
+/// off the CPU, when it stores another type, or when its view is refused (the caller's read
+/// then reports why). Writers: as for [`read_copy`].
 pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
     tensor: &tch::Tensor,
     out: &mut ArrayBase<S, Dm>,
 ) -> bool {
-    with_cpu_view!(tensor, view => assign_same(&view, out), false)
+    matches!(
+        with_cpu_view!(tensor, view => Ok(assign_same(&view, out))),
+        Some(Ok(true))
+    )
 }

@@ -87,9 +87,11 @@ where
     Tensor<D, K>: ToNdarray<D>,
 {
     let dtype = tensor.nd_dtype().map_err(to_py_err)?;
-    if let Ok(ptr) =
-        by_dtype!(dtype, E => tensor.as_ndarray_view::<E>().map(|v| v.view().as_ptr() as usize))
-    {
+    // A view that reads a copy (libtorch's) does not show the tensor's memory.
+    let viewed = by_dtype!(dtype, E => tensor
+        .as_ndarray_view::<E>()
+        .map(|v| (!v.copied()).then(|| v.view().as_ptr() as usize)));
+    if let Ok(Some(ptr)) = viewed {
         return Ok(Some(ptr));
     }
     ndarray_ptr(tensor)

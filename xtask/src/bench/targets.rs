@@ -37,7 +37,8 @@ fn median(values: &[f64]) -> Option<f64> {
     sorted.get(sorted.len() / 2).copied()
 }
 
-/// Same-dtype reads of a shared tensor from 1 MiB up, on the backends whose limit is a host
+/// Same-dtype reads of a shared tensor, on the backends whose limit is a host memcpy: at
+/// 1 KiB against the floor of fixed costs every such read pays, from 1 MiB up against one
 /// memcpy.
 fn shared_reads(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
     for (b, case) in [
@@ -58,6 +59,9 @@ fn shared_reads(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
         if !m.usable.contains(&b) {
             continue;
         }
+        if sizes.contains(&SMALL) {
+            out.push(small_shared_read(m, b, case));
+        }
         for &s in sizes.iter().filter(|&&s| s >= 1 << 20) {
             let r = ratio(&m.results, &key_of(b, case), &key_of(b, "memcpy"), s);
             out.push(Target {
@@ -71,6 +75,46 @@ fn shared_reads(m: &Measured, sizes: &[u64], out: &mut Vec<Target>) {
                 met: r.map(|r| r <= 1.2),
             });
         }
+    }
+}
+
+/// The smallest size measured, where a read's fixed costs decide its time.
+const SMALL: u64 = 1 << 10;
+
+/// A same-dtype read of a shared tensor at 1 KiB against its floor: the costs no read of a
+/// shared tensor into a new array can avoid, measured in the same run. A 1 KiB memcpy takes
+/// tens of nanoseconds, so a ratio to it measures fixed costs, not the copy; the floor adds
+/// the two fixed costs every such read pays: the handle clone a `&self` read makes (neither
+/// Burn line lends a tensor's primitive; the `tensor_clone` row) and building the result
+/// array around the copy (`memcpy_array1` for an `Array1`, `memcpy_arrayd` for an `ArrayD`).
+/// The target allows half as much again for burn-nd's own work (the cast check, finding the
+/// backend's buffer, the layout check): ≤ 1.5× the floor.
+fn small_shared_read(m: &Measured, b: Subject, case: &str) -> Target {
+    let result_floor = if case == "to_ndarray_shared" {
+        "memcpy_array1"
+    } else {
+        "memcpy_arrayd"
+    };
+    let get = |c: &str| m.results.get(&(key_of(b, c), SMALL)).copied();
+    let floor = get(result_floor)
+        .zip(get("tensor_clone"))
+        .map(|(array, clone)| array + clone);
+    let read = get(case);
+    let r = read
+        .zip(floor)
+        .and_then(|(read, floor)| (floor > 0).then(|| read as f64 / floor as f64));
+    Target {
+        text: format!(
+            "{}: same-dtype `{case}` of a shared tensor at {} is {} its floor, \
+             `{result_floor}` + `tensor_clone` ({} + {}) (target ≤ 1.50× the floor at 1 KiB, \
+             where fixed costs decide: see `small_shared_read` in xtask/src/bench/targets.rs)",
+            b.name(),
+            human_size(SMALL),
+            times(r),
+            get(result_floor).map_or("—".into(), human_time),
+            get("tensor_clone").map_or("—".into(), human_time),
+        ),
+        met: r.map(|r| r <= 1.5),
     }
 }
 

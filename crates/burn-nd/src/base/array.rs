@@ -32,6 +32,17 @@ pub(crate) fn inexact(shape: &[usize], to: NdDType, flat: usize, value: Value) -
     }
 }
 
+/// `values` in a new vector allocated fallibly: [`Error::Allocation`], naming the bytes, where
+/// `to_vec` would abort the process.
+///
+/// ```
+/// assert_eq!(burn_nd::backend::try_to_vec(&[1u8, 2])?, vec![1, 2]);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub fn try_to_vec<A: Copy>(values: &[A]) -> Result<Vec<A>, Error> {
+    crate::base::fast::copy(values)
+}
+
 /// The elements of `array` in logical (row-major) order: borrowed when it is in standard
 /// layout, else gathered once into a new buffer, a row or a 64 × 64 tile at a time, whatever
 /// the strides (negative and zero ones included). [`Error::Allocation`] when that buffer

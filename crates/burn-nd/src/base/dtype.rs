@@ -177,8 +177,9 @@ macro_rules! burn_dtype_map {
 
 /// A Burn line's `TensorData` ↔ typed vectors, written once for every line:
 /// `line_data_impls!(burn::tensor, burn_0_21)`, in a module that defines
-/// `fn parts(TensorData) -> (Bytes, Vec<usize>, DType)` and `fn shape_of(&TensorData) ->
-/// Vec<usize>` (the line's `TensorData`, `Bytes` and `DType` in scope) and whose line module
+/// `fn parts(TensorData) -> (Bytes, Vec<usize>, DType)`, `fn shape_of(&TensorData) ->
+/// Vec<usize>` and `fn exclusive_host_bytes(&mut Bytes) -> Result<bool, Error>` (the line's
+/// `TensorData`, `Bytes` and `DType` in scope) and whose line module
 /// is `crate::$line`. It defines `data_into_vec`, `array_from_data` and `slice_to_data`
 /// there, and makes the line's `TensorData` a [`TensorDataLike`](crate::TensorDataLike).
 macro_rules! line_data_impls {
@@ -234,21 +235,26 @@ macro_rules! line_data_impls {
         }
 
         /// `data`, the read-back of a tensor of dtype `logical`, as a [`HostBuffer`]: its
-        /// own bytes when Burn stored them as `logical` elements (no copy, whatever their
-        /// alignment), else its values cast to `logical` (one copy).
+        /// own bytes when Burn stored them as `logical` elements in memory only they hold
+        /// (no copy, whatever their alignment), else its values cast to `logical` (one copy:
+        /// also for bytes still shared with another owner, such as a NumPy array, and for a
+        /// device read-back; the line's `exclusive_host_bytes` decides).
         ///
         /// [`HostBuffer`]: $crate::HostBuffer
         pub(crate) fn host_buffer_from_data(
             data: TensorData,
             logical: $crate::NdDType,
         ) -> Result<$crate::HostBuffer, $crate::Error> {
-            let (bytes, shape, dtype) = parts(data);
-            let bytes = if dtype == DType::from(logical) {
-                // SAFETY: a line's `Bytes` keep their memory on the heap at one address (every
-                // allocation controller of both lines: native, pinned, file (read into a
-                // `Vec`), shared), and `deref_mut` gives memory only this value reaches (the
-                // shared controller copies first). That is those controllers' behaviour, read
-                // in cubecl-common 0.10 and cubecl-environment 0.11.4, not a trait contract.
+            let (mut bytes, shape, dtype) = parts(data);
+            let exclusive = exclusive_host_bytes(&mut bytes)?;
+            let bytes = if exclusive && dtype == DType::from(logical) {
+                // SAFETY: `exclusive_host_bytes` let through only bytes whose memory is on the
+                // heap at one address and reached by this value alone, so `deref_mut` neither
+                // copies nor moves it: Burn's native and pinned allocations, a file read into
+                // a `Vec`, a shared controller's private copy after its copy-on-write (0.22
+                // only; 0.21 lets no shared bytes through). That is those controllers'
+                // behaviour, read in cubecl-common 0.10 and cubecl-environment 0.11.4 (and
+                // cubecl-runtime 0.11.4's wgpu staging buffers), not a trait contract.
                 match unsafe { $crate::HostBuffer::from_heap_bytes(bytes, shape.clone(), logical) } {
                     Ok(buffer) => return Ok(buffer),
                     Err(bytes) => bytes,

@@ -115,6 +115,24 @@ impl DynArray {
         each_variant!(self, a => a.shape())
     }
 
+    /// The array's elements in row-major order in a [`HostBuffer`](crate::HostBuffer), to hand
+    /// to C or Python: the array's own buffer when it is in standard layout and fills it
+    /// (every array burn-nd's reads make), else one copy (allocated fallibly).
+    ///
+    /// ```
+    /// use burn_nd::{DynArray, NdDType};
+    /// use burn_nd::ndarray::arr2;
+    ///
+    /// let a = DynArray::from(arr2(&[[1i16, 2], [3, 4]]).reversed_axes().into_dyn());
+    /// let buffer = a.into_host_buffer()?;
+    /// assert_eq!((buffer.dtype(), buffer.shape()), (NdDType::I16, &[2usize, 2][..]));
+    /// assert_eq!(buffer.as_bytes()[..2], 1i16.to_ne_bytes()); // then 3, 2, 4
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn into_host_buffer(self) -> Result<crate::HostBuffer, Error> {
+        each_variant!(self, a => crate::HostBuffer::from_array(a))
+    }
+
     /// The values as an `ArrayD<E>`, cast under `casting` ([`Casting::Exact`] names the first
     /// value that does not survive). Any layout in; standard layout out.
     ///

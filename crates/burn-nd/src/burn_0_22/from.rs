@@ -159,6 +159,42 @@ mod tests {
         );
     }
 
+    /// `into_host_buffer` of a tensor on shared bytes copies them into a buffer of its own,
+    /// so the buffer does not keep the bytes' owner (a NumPy array, in burn-nd-numpy) alive.
+    #[test]
+    fn a_host_buffer_does_not_keep_shared_bytes_alive() {
+        use crate::NdDType;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        /// An owner that counts its drops.
+        struct Owner(Vec<u8>, Arc<AtomicUsize>);
+        impl AsRef<[u8]> for Owner {
+            fn as_ref(&self) -> &[u8] {
+                &self.0
+            }
+        }
+        impl Drop for Owner {
+            fn drop(&mut self) {
+                self.1.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let values: Vec<f32> = (0..16).map(|i| i as f32).collect();
+        let drops = Arc::new(AtomicUsize::new(0));
+        let owner = Owner(bytemuck::cast_slice(&values).to_vec(), drops.clone());
+        let address = owner.0.as_ptr();
+        let bytes = bytes::Bytes::from_owner(owner);
+        let t =
+            Tensor::<1>::from_shared_bytes(bytes, &[16], NdDType::F32, &Device::flex()).unwrap();
+        let buffer = t.into_host_buffer().unwrap();
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            1,
+            "the owner outlived the tensor"
+        );
+        assert_ne!(buffer.as_bytes().as_ptr(), address);
+        assert_eq!(buffer.as_bytes(), bytemuck::cast_slice::<f32, u8>(&values));
+    }
+
     #[test]
     fn flex_holds_half_precision() {
         let device = Device::flex();

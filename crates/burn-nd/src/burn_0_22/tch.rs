@@ -26,7 +26,8 @@ pub(crate) fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
 }
 
 /// Copies a CPU libtorch tensor's values into `out` (same shape) when it stores `E`s; `false`
-/// off the CPU or when it stores another type.
+/// off the CPU, when it stores another type, or when its view is refused (a Bool byte that is
+/// not 0 or 1; the caller's read then reports it).
 pub(crate) fn copy_into<E: NdElement, S: DataMut<Elem = E>, Dm: Dimension>(
     primitive: &TchTensor,
     out: &mut ArrayBase<S, Dm>,
