@@ -17,6 +17,7 @@
 //! failed.
 
 mod bench;
+mod miri;
 mod python;
 mod setup;
 mod test;
@@ -76,6 +77,7 @@ fn print_help() {
     println!(
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\
+         cargo xtask miri [--no-setup]\n\
          cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask bench-python\n\
          \x20   (writes BENCHMARKS.md; both Burn lines unless --line; burn-flex on 0.22 always)\n\n\
@@ -134,6 +136,7 @@ fn try_main() -> Result<bool, Error> {
             Ok(numpy && python && backends_ok)
         }
         Some("test-backends") => test_backends(&backends, setup),
+        Some("miri") => miri::miri(setup),
         Some("bench-python") => python::bench_python(),
         Some("bench") => {
             if lines.is_empty() {

@@ -29,7 +29,7 @@ fn workspace(cmd: &mut Command, usable: &[Backend]) -> Result<(), Error> {
 
 /// A row's tests: how many passed and failed, and each one skipped.
 #[derive(Default, Debug)]
-struct Counts {
+pub(crate) struct Counts {
     passed: usize,
     failed: usize,
     skipped: Vec<Skip>,
@@ -43,7 +43,7 @@ struct Skip {
 }
 
 /// One row of the final matrix.
-struct Row {
+pub(crate) struct Row {
     name: String,
     counts: Counts,
     /// Why the row failed beyond its test counts (a build that broke, a backend that could not
@@ -53,7 +53,7 @@ struct Row {
 
 impl Row {
     /// A row that failed once for `problem`, with no test counts of its own.
-    fn failed(name: impl Into<String>, problem: impl Into<String>) -> Row {
+    pub(crate) fn failed(name: impl Into<String>, problem: impl Into<String>) -> Row {
         Row {
             name: name.into(),
             counts: Counts {
@@ -87,7 +87,7 @@ const NO_RUN: &str = "no_run doctest: compiled, not run";
 
 /// Runs a cargo command, echoing its output, and counts its test lines (see [`cargo_outcome`])
 /// by row: `label(test name)`.
-fn run_tests(
+pub(crate) fn run_tests(
     cmd: &mut Command,
     label: &dyn Fn(&str) -> String,
 ) -> Result<(BTreeMap<String, Counts>, bool), Error> {
@@ -331,9 +331,6 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
         push_rows(&mut rows, counts, ok, row);
     }
 
-    println!("\n=== Miri ===");
-    miri_rows(&mut rows, setup)?;
-
     // The fuzz targets, briefly: they build, and find nothing in a few seconds each.
     let fuzz_ready = if setup { fuzz_setup() } else { Ok(()) };
     for target in FUZZ_TARGETS {
@@ -473,9 +470,13 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
     }
 
     print_matrix(&rows);
-    Ok(rows
-        .iter()
-        .all(|r| r.counts.failed == 0 && r.problem.is_none()))
+    Ok(all_passed(&rows))
+}
+
+/// Whether no row failed a test or had a problem of its own.
+pub(crate) fn all_passed(rows: &[Row]) -> bool {
+    rows.iter()
+        .all(|r| r.counts.failed == 0 && r.problem.is_none())
 }
 
 /// Both example scripts on `backend` (its feature of burn-nd-examples has the same name), with
@@ -582,62 +583,6 @@ fn line_label<'a>(line: &'a str, name: &'a str) -> impl Fn(&str) -> String + 'a 
     }
 }
 
-/// What Miri runs: the unsafe code it can interpret. burn-nd's unit tests cover `HostBuffer`,
-/// the slice reinterpretations and the cast loops (the AVX2 build and the huge-page advice are
-/// skipped under Miri); burn-nd-ndarray's sharing tests cover its zero-copy handovers.
-/// libtorch's and NumPy's FFI cannot run under Miri.
-const MIRI_RUNS: [(&str, &[&str]); 2] = [
-    (
-        "Miri: burn-nd unit tests",
-        &["test", "-p", "burn-nd", "--lib"],
-    ),
-    (
-        "Miri: burn-nd-ndarray zero-copy sharing",
-        &[
-            "test",
-            "-p",
-            "burn-nd-conformance",
-            "--test",
-            "ndarray",
-            "share_",
-        ],
-    ),
-];
-
-/// The [`MIRI_RUNS`] rows, on the nightly toolchain (its `miri` and `rust-src` components
-/// installed through rustup first when `setup` is set).
-fn miri_rows(rows: &mut Vec<Row>, setup: bool) -> Result<(), Error> {
-    if setup {
-        let mut add = Command::new("rustup");
-        add.args([
-            "component",
-            "add",
-            "--toolchain",
-            "nightly",
-            "miri",
-            "rust-src",
-        ]);
-        if let Err(e) = run_status(&mut add) {
-            rows.push(Row::failed(
-                "Miri (setup)",
-                format!("cannot install Miri: {e}"),
-            ));
-            return Ok(());
-        }
-    }
-    for (row, args) in MIRI_RUNS {
-        let mut cmd = Command::new("rustup");
-        cmd.current_dir(project_root())
-            .env_remove("CARGO")
-            .env_remove("RUSTC")
-            .args(["run", "nightly", "cargo", "miri"])
-            .args(args);
-        let (counts, ok) = run_tests(&mut cmd, &|_| row.to_string())?;
-        push_rows(rows, counts, ok, row);
-    }
-    Ok(())
-}
-
 /// The workspace's `rust-version`, and a `cargo check` of the published crates (the usable
 /// backends' ones) on that toolchain, installed through rustup first when `setup` is set.
 fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Error> {
@@ -680,7 +625,12 @@ fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Erro
 /// Adds the counted rows; a row whose tests were all skipped fails (it checked nothing), and a
 /// command that failed without a failing test (a build error, a crash) becomes a failed row of
 /// its own.
-fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, what: &str) {
+pub(crate) fn push_rows(
+    rows: &mut Vec<Row>,
+    counts: BTreeMap<String, Counts>,
+    ok: bool,
+    what: &str,
+) {
     let any_failed = counts.values().any(|c| c.failed > 0);
     if counts.is_empty() && ok {
         rows.push(Row::failed(what, "ran no test"));
@@ -703,7 +653,7 @@ fn push_rows(rows: &mut Vec<Row>, counts: BTreeMap<String, Counts>, ok: bool, wh
 }
 
 /// The matrix, one line a row, its totals, then every skipped test and why.
-fn print_matrix(rows: &[Row]) {
+pub(crate) fn print_matrix(rows: &[Row]) {
     let width = rows
         .iter()
         .map(|r| r.name.len())

@@ -138,12 +138,23 @@ mod tests {
         use crate::{AsNdarrayView, NdDType};
         let device = Device::flex();
         let values: Vec<f32> = (0..12).map(|i| i as f32).collect();
-        let bytes = bytes::Bytes::copy_from_slice(bytemuck::cast_slice(&values));
+        /// The values' own allocation, aligned for f32 (a `Vec<u8>` may not be, under Miri).
+        struct Floats(Vec<f32>);
+        impl AsRef<[u8]> for Floats {
+            fn as_ref(&self) -> &[u8] {
+                bytemuck::cast_slice(&self.0)
+            }
+        }
+        let bytes = bytes::Bytes::from_owner(Floats(values.clone()));
         let t =
             Tensor::<2>::from_shared_bytes(bytes.clone(), &[3, 4], NdDType::F32, &device).unwrap();
         let view = t.as_ndarray_view::<f32>().unwrap();
         assert_eq!(view.view().as_ptr().cast::<u8>(), bytes.as_ptr());
-        let odd = bytes::Bytes::copy_from_slice(&[&[0u8][..], &bytes[..]].concat()).slice(1..);
+        // The values one byte past an f32 boundary: misaligned whatever the allocator does.
+        let mut storage = vec![0.0f32; 13];
+        bytemuck::cast_slice_mut::<f32, u8>(&mut storage)[1..49]
+            .copy_from_slice(bytemuck::cast_slice(&values));
+        let odd = bytes::Bytes::from_owner(Floats(storage)).slice(1..49);
         let t = Tensor::<1>::from_shared_bytes(odd, &[12], NdDType::F32, &device).unwrap();
         assert_eq!(t.to_ndarray::<f32>().unwrap().to_vec(), values);
         let flags = bytes::Bytes::from_static(&[0, 1, 2, 255]);
