@@ -3,6 +3,7 @@
 //! ```text
 //! cargo xtask setup [--backend ndarray|wgpu|tch ...]
 //! cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]
+//! cargo xtask miri [--no-setup]
 //! cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]
 //! ```
 //!

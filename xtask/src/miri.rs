@@ -35,15 +35,25 @@ const MIRI_RUNS: [(&str, &[&str]); 2] = [
 pub(crate) fn miri(setup: bool) -> Result<bool, Error> {
     let mut rows = Vec::new();
     if setup {
+        // Adds the components to an installed nightly (no update); installs one if missing.
+        let have_nightly = Command::new("rustup")
+            .args(["run", "nightly", "rustc", "--version"])
+            .output()
+            .is_ok_and(|out| out.status.success());
         let mut add = Command::new("rustup");
-        add.args([
-            "component",
-            "add",
-            "--toolchain",
-            "nightly",
-            "miri",
-            "rust-src",
-        ]);
+        if have_nightly {
+            add.args([
+                "component",
+                "add",
+                "--toolchain",
+                "nightly",
+                "miri",
+                "rust-src",
+            ]);
+        } else {
+            add.args(["toolchain", "install", "nightly", "--profile", "minimal"])
+                .args(["--component", "miri", "--component", "rust-src"]);
+        }
         if let Err(e) = run_status(&mut add) {
             rows.push(Row::failed(
                 "Miri (setup)",

@@ -182,7 +182,8 @@ impl<'py> Input<'py> {
             NdDType::U16 => convert::<u16, T>(array, device, dtype, casting),
             NdDType::U8 => convert::<u8, T>(array, device, dtype, casting),
             // NumPy's bool is one byte that should be 0 or 1, but a view can make it anything:
-            // read bytes, never `bool`s.
+            // read as bytes, checked (or normalised into a copy) before they are `bool`s. The
+            // GIL is held throughout, so no Python thread writes them meanwhile.
             NdDType::Bool => with_logical_bits::<u8, T>(array, "u1", |bytes, shape| {
                 // NumPy reads any non-zero byte as True; a `bool` must be 0 or 1.
                 let bytes = if bytes.iter().any(|&b| b > 1) {

@@ -40,7 +40,8 @@ numpy_elements!(f64, f32, f16, bf16, i64, i32, i16, i8, u64, u32, u16, u8, bool)
 ///   that shared NumPy memory included (that buffer keeps the source array referenced while
 ///   it lives; Burn 0.21 copies it once instead). A tensor still on NumPy memory is copied
 ///   once, so the result holds no borrow of the source. A libtorch CPU tensor is copied once
-///   (libtorch owns its memory); any other device's tensor is its read-back, copied once.
+///   (libtorch owns its memory); any other device's tensor is its read-back, copied once
+///   into a buffer of its own (a staging or pinned read-back buffer is not handed over).
 /// - [`to_pyarray`](Self::to_pyarray) gives a typed `PyArrayDyn<E>` under any [`Casting`].
 /// - The read from the device runs with the GIL released, so other Python threads run
 ///   meanwhile. Errors are Python exceptions ([`to_py_err`](crate::to_py_err)).

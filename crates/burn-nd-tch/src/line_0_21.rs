@@ -140,7 +140,8 @@ pub trait AsNdarrayView: sealed::Sealed {
     ///
     /// # Safety
     ///
-    /// While the returned view is alive, nothing may write to this memory, through any handle
+    /// From this call until the returned view is dropped (the call itself reads the memory: a
+    /// Bool tensor's bytes are checked), nothing may write to this memory, through any handle
     /// on any thread. burn-tch 0.21.0 writes in place into memory that other handles share
     /// in two ways, so while the view lives none of these may run: `scatter_nd` on the tensor
     /// or on any clone of it (it writes into the shared storage whatever the count), and any
@@ -254,7 +255,9 @@ fn view_of<'a, E: TorchElement>(
         tensor = TchTensor::new(host);
     }
     // The checks `view` relies on (a Bool tensor's bytes are 0 or 1), made once here.
-    // SAFETY: the view is dropped at once.
+    // SAFETY: the view is dropped at once, and nothing writes the memory meanwhile: a copy is
+    // reached by no other handle; the tensor's own memory is covered by the contract of
+    // `as_ndarray_view_unchecked`, whose caller rules out writers from the call on.
     unsafe { burn_nd::backend::tch::cpu_view::<E>(&tensor.tensor) }?;
     Ok(TchView {
         tensor,

@@ -86,12 +86,22 @@ fn checked_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>,
             requested: A::DTYPE,
         });
     }
+    // libtorch's own allocations are aligned; a `from_blob` tensor may not be.
+    let empty = tensor.size().contains(&0);
+    if !empty && !(tensor.data_ptr() as usize).is_multiple_of(std::mem::align_of::<A>()) {
+        return Err(Error::backend(std::io::Error::other(format!(
+            "libtorch tensor memory at {:p} is not aligned for {}",
+            tensor.data_ptr(),
+            A::DTYPE
+        ))));
+    }
     if A::DTYPE == NdDType::Bool {
         // SAFETY: the tensor is on the CPU and stores bytes; any byte is a valid `u8`.
         check_bool_bytes(&unsafe { cpu_view_unchecked::<u8>(tensor) })?;
     }
-    // SAFETY: the tensor is on the CPU and its kind stores `A`s (or bytes, read as u8); a
-    // Bool tensor's bytes were just checked to be 0 or 1, the only valid `bool`s.
+    // SAFETY: the tensor is on the CPU, its kind stores `A`s (or bytes, read as u8), its memory
+    // is aligned for `A`; a Bool tensor's bytes were just checked to be 0 or 1, the only
+    // valid `bool`s.
     Ok(unsafe { cpu_view_unchecked(tensor) })
 }
 

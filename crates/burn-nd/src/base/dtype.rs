@@ -178,7 +178,8 @@ macro_rules! burn_dtype_map {
 /// A Burn line's `TensorData` ↔ typed vectors, written once for every line:
 /// `line_data_impls!(burn::tensor, burn_0_21)`, in a module that defines
 /// `fn parts(TensorData) -> (Bytes, Vec<usize>, DType)`, `fn shape_of(&TensorData) ->
-/// Vec<usize>` and `fn exclusive_host_bytes(&mut Bytes) -> Result<bool, Error>` (the line's
+/// Vec<usize>`, `fn load_host_bytes(&Bytes) -> Result<(), Error>` and
+/// `fn exclusive_host_bytes(&mut Bytes) -> Result<bool, Error>` (the line's
 /// `TensorData`, `Bytes` and `DType` in scope) and whose line module
 /// is `crate::$line`. It defines `data_into_vec`, `array_from_data` and `slice_to_data`
 /// there, and makes the line's `TensorData` a [`TensorDataLike`](crate::TensorDataLike).
@@ -217,6 +218,7 @@ macro_rules! line_data_impls {
             exact: bool,
         ) -> Result<Vec<E>, $crate::Error> {
             let (bytes, shape, dtype) = parts(data);
+            load_host_bytes(&bytes)?;
             // The stored dtype itself, not its logical one: a bool stored as u32 is no
             // `Vec<bool>`.
             if dtype == DType::from(E::DTYPE) {
@@ -250,11 +252,11 @@ macro_rules! line_data_impls {
             let bytes = if exclusive && dtype == DType::from(logical) {
                 // SAFETY: `exclusive_host_bytes` let through only bytes whose memory is on the
                 // heap at one address and reached by this value alone, so `deref_mut` neither
-                // copies nor moves it: Burn's native and pinned allocations, a file read into
-                // a `Vec`, a shared controller's private copy after its copy-on-write (0.22
-                // only; 0.21 lets no shared bytes through). That is those controllers'
-                // behaviour, read in cubecl-common 0.10 and cubecl-environment 0.11.4 (and
-                // cubecl-runtime 0.11.4's wgpu staging buffers), not a trait contract.
+                // copies nor moves it: Burn's native allocations (both lines) and, on 0.22, a
+                // shared controller's private native copy after its copy-on-write (its
+                // `write(no_copy)` succeeds only then). That is those controllers' behaviour,
+                // read in cubecl-common 0.10 and cubecl-environment 0.11.4, not a trait
+                // contract.
                 match unsafe { $crate::HostBuffer::from_heap_bytes(bytes, shape.clone(), logical) } {
                     Ok(buffer) => return Ok(buffer),
                     Err(bytes) => bytes,

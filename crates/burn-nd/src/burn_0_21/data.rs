@@ -17,15 +17,21 @@ fn shape_of(data: &TensorData) -> Vec<usize> {
     data.shape.to_vec()
 }
 
-/// Whether `bytes` may be taken over by a [`HostBuffer`](crate::HostBuffer): not when they are
-/// shared with another owner (`AllocationProperty::Other`: a `bytes::Bytes` from
-/// `from_shared_bytes`, a NumPy array), where a take-over would copy them through Burn's
-/// copy-on-write (an allocation that panics when it fails) and keep the owner alive.
-/// cubecl-common 0.10's `Bytes` (Burn 0.21) cannot tell whether that copy already happened (an
-/// in-place op's result), so such bytes are always copied into a buffer of their own here;
-/// Burn 0.22 hands an in-place result over without a copy.
+/// Nothing to do on this line: cubecl-common 0.10's `Bytes` (Burn 0.21) offer no fallible
+/// read, so file-backed bytes are read on first access and a failed read panics there.
+fn load_host_bytes(_bytes: &Bytes) -> Result<(), crate::Error> {
+    Ok(())
+}
+
+/// Whether `bytes` may be taken over by a [`HostBuffer`](crate::HostBuffer): only Burn's own
+/// heap allocations (`Native`). Shared bytes (`Other`: a `bytes::Bytes` from
+/// `from_shared_bytes`, a NumPy array) would be copied through Burn's copy-on-write (an
+/// allocation that panics when it fails) and keep their owner alive, and cubecl-common 0.10
+/// cannot tell whether that copy already happened (an in-place op's result); pinned staging
+/// buffers and file-backed bytes are not plain heap memory. All of those are copied into a
+/// buffer of their own; Burn 0.22 hands an in-place result over without a copy.
 fn exclusive_host_bytes(bytes: &mut Bytes) -> Result<bool, crate::Error> {
-    Ok(bytes.property() != burn021::tensor::AllocationProperty::Other)
+    Ok(bytes.property() == burn021::tensor::AllocationProperty::Native)
 }
 
 line_data_impls!(burn021::tensor, burn_0_21);

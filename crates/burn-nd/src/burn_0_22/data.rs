@@ -13,23 +13,36 @@ fn shape_of(data: &TensorData) -> Vec<usize> {
     data.shape().to_vec()
 }
 
-/// Loads `bytes` into host memory (a lazy device read-back or file is read here: a failed
-/// read is an `Err`, not the panic a `Deref` gives) and says whether they are host memory that
-/// only they hold, so a [`HostBuffer`](crate::HostBuffer) may take them over: Burn's own
-/// allocations, a file read into memory, and the private copy a copy-on-write made are. `false`
-/// for memory still shared with another owner (a `bytes::Bytes` from `from_shared_bytes`, a
-/// NumPy array): writing it would copy it first, with an allocation that panics when it fails,
-/// and keep the shared memory alive. `false` for a device read-back: its host copy is held
-/// beside the device buffer (and staging buffer) it came from, which a take-over would keep.
+/// Loads `bytes` into host memory: a lazy device read-back or file is read here, and a failed
+/// read is an `Err`, not the panic a `Deref` of the bytes would give.
+fn load_host_bytes(bytes: &Bytes) -> Result<(), crate::Error> {
+    bytes
+        .read(burn_std::Reader::new())
+        .map(drop)
+        .map_err(crate::Error::backend)
+}
+
+/// Loads `bytes` ([`load_host_bytes`]) and says whether they are heap memory that only they
+/// hold, so a [`HostBuffer`](crate::HostBuffer) may take them over: Burn's own (`Native`)
+/// allocations, and the private copy a copy-on-write made of shared bytes. `false` for
+/// memory still shared with another owner (a `bytes::Bytes` from `from_shared_bytes`, a NumPy
+/// array: writing it would copy it first, with an allocation that panics when it fails, and
+/// keep the shared memory alive), for a device read-back (its host copy is a staging or pinned
+/// buffer beside the device memory it came from) and for file-backed bytes.
 ///
 /// After a copy-on-write the bytes hold their private copy and still the memory they shared,
 /// so a take-over keeps that owner alive while the buffer lives (no copy: the cost of the
 /// zero-copy hand-over of an in-place op's result).
 fn exclusive_host_bytes(bytes: &mut Bytes) -> Result<bool, crate::Error> {
     use burn::tensor::AllocationProperty;
-    use burn_std::{AccessError, Reader, Writer};
-    bytes.read(Reader::new()).map_err(crate::Error::backend)?;
-    if bytes.property() == AllocationProperty::Device {
+    use burn_std::{AccessError, Writer};
+    // Asked before the load: a lazy read-back reports `Device` only until it is read.
+    let property = bytes.property();
+    load_host_bytes(bytes)?;
+    if !matches!(
+        property,
+        AllocationProperty::Native | AllocationProperty::Other
+    ) {
         return Ok(false);
     }
     match bytes.write(Writer::new().no_copy()) {

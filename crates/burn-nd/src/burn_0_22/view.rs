@@ -132,7 +132,8 @@ pub trait AsNdarrayView: sealed::Sealed {
     ///
     /// # Safety
     ///
-    /// For a libtorch tensor: while the returned guard is alive, nothing writes to the
+    /// For a libtorch tensor: from this call until the returned guard is dropped (the call
+    /// itself reads the memory: a Bool tensor's bytes are checked), nothing writes to the
     /// tensor's storage, through any handle on any thread. burn-tch writes in place into
     /// storage that other handles share in one operation, `scatter_nd`, so no `scatter_nd` may
     /// run on this tensor or a clone of it (nor an in-place op on a libtorch tensor that
