@@ -86,23 +86,24 @@ fn checked_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>,
             requested: A::DTYPE,
         });
     }
+    let memory = CpuMemory::of(tensor);
     // libtorch's own allocations are aligned; a `from_blob` tensor may not be.
-    let empty = tensor.size().contains(&0);
-    if !empty && !(tensor.data_ptr() as usize).is_multiple_of(std::mem::align_of::<A>()) {
-        return Err(Error::backend(std::io::Error::other(format!(
-            "libtorch tensor memory at {:p} is not aligned for {}",
-            tensor.data_ptr(),
-            A::DTYPE
-        ))));
+    if let Some(data) = memory.data {
+        if !(data as usize).is_multiple_of(std::mem::align_of::<A>()) {
+            return Err(Error::backend(std::io::Error::other(format!(
+                "libtorch tensor memory at {data:p} is not aligned for {}",
+                A::DTYPE
+            ))));
+        }
     }
     if A::DTYPE == NdDType::Bool {
         // SAFETY: the tensor is on the CPU and stores bytes; any byte is a valid `u8`.
-        check_bool_bytes(&unsafe { cpu_view_unchecked::<u8>(tensor) })?;
+        check_bool_bytes(&unsafe { memory.view::<u8>(tensor) })?;
     }
     // SAFETY: the tensor is on the CPU, its kind stores `A`s (or bytes, read as u8), its memory
     // is aligned for `A`; a Bool tensor's bytes were just checked to be 0 or 1, the only
     // valid `bool`s.
-    Ok(unsafe { cpu_view_unchecked(tensor) })
+    Ok(unsafe { memory.view(tensor) })
 }
 
 /// `Ok` when every byte of a Bool tensor is 0 or 1; else the first other one, by index. One
@@ -135,32 +136,53 @@ fn check_bool_bytes(bytes: &ArrayViewD<'_, u8>) -> Result<(), Error> {
 /// since, nor will while the view lives.
 #[cfg(feature = "tch-0-22")]
 pub(crate) unsafe fn checked_once_view<A>(tensor: &tch::Tensor) -> ArrayViewD<'_, A> {
-    // SAFETY: the checks `cpu_view` made (CPU, a kind that stores `A`s, bool bytes 0 or 1)
-    // still hold, by the caller's contract: `cpu_view_unchecked`'s requirements.
-    unsafe { cpu_view_unchecked(tensor) }
+    // SAFETY: the checks `cpu_view` made (CPU, a kind that stores `A`s, aligned, bool bytes 0
+    // or 1) still hold, by the caller's contract: `CpuMemory::view`'s requirements.
+    unsafe { CpuMemory::of(tensor).view(tensor) }
 }
 
-/// [`cpu_view`] without its checks.
-///
-/// # Safety
-///
-/// `tensor` lives on the CPU and its elements are valid `A`s of `A`'s size and alignment.
-unsafe fn cpu_view_unchecked<A>(tensor: &tch::Tensor) -> ArrayViewD<'_, A> {
-    let dims = |v: Vec<i64>| v.into_iter().map(|d| d as usize).collect::<Vec<_>>();
-    let size = dims(tensor.size());
-    let empty = size.contains(&0);
-    let shape = IxDyn(&size).strides(IxDyn(&dims(tensor.stride())));
-    let ptr = if empty {
-        // No element is reachable; a dangling, aligned pointer is what ndarray asks for.
-        std::ptr::NonNull::<A>::dangling().as_ptr()
-    } else {
-        tensor.data_ptr() as *const A
-    };
-    // SAFETY: by the caller's contract `ptr` points at initialised, aligned `A`s on the host
-    // (or is dangling for an empty tensor, where nothing is read). libtorch's shape and
-    // strides (never negative) reach only offsets inside the tensor's storage, which the
-    // borrowed handle keeps alive for the view's lifetime.
-    unsafe { ArrayViewD::from_shape_ptr(shape, ptr) }
+/// A CPU tensor's shape, strides and data address, each asked of libtorch once (every ask is a
+/// call into C++, a visible share of a small read).
+struct CpuMemory {
+    size: Vec<usize>,
+    stride: Vec<usize>,
+    /// The first element; `None` for an empty tensor, whose memory is never read.
+    data: Option<*const u8>,
+}
+
+impl CpuMemory {
+    fn of(tensor: &tch::Tensor) -> CpuMemory {
+        let dims = |v: Vec<i64>| v.into_iter().map(|d| d as usize).collect::<Vec<_>>();
+        let size = dims(tensor.size());
+        let data = (!size.contains(&0)).then(|| tensor.data_ptr() as *const u8);
+        CpuMemory {
+            size,
+            stride: dims(tensor.stride()),
+            data,
+        }
+    }
+
+    /// The memory as a view of `A`s, borrowing `_tensor` (whose handle keeps it alive).
+    ///
+    /// # Safety
+    ///
+    /// `self` was read from `tensor`, which lives on the CPU, and its elements are valid `A`s
+    /// of `A`'s size, at an address aligned for `A`.
+    unsafe fn view<'a, A>(&self, _tensor: &'a tch::Tensor) -> ArrayViewD<'a, A> {
+        let shape = IxDyn(&self.size).strides(IxDyn(&self.stride));
+        // No element of an empty tensor is reachable; a dangling, aligned pointer is what
+        // ndarray asks for then.
+        let ptr = self
+            .data
+            .map_or(std::ptr::NonNull::<A>::dangling().as_ptr(), |data| {
+                data.cast::<A>().cast_mut()
+            });
+        // SAFETY: by the caller's contract `ptr` points at initialised, aligned `A`s on the
+        // host (or is dangling for an empty tensor, where nothing is read). libtorch's shape
+        // and strides (never negative) reach only offsets inside the tensor's storage, which
+        // the borrowed handle keeps alive for the view's lifetime.
+        unsafe { ArrayViewD::from_shape_ptr(shape, ptr.cast_const()) }
+    }
 }
 
 /// `Some(body)` with `$view` bound to a checked view of `$tensor`'s memory in its stored
