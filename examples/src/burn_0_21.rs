@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+// `#[derive(Module)]` names `burn::`: here that is Burn 0.21.
+use burn021 as burn;
+
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::optim::{GradientsParams, Optimizer};
@@ -92,17 +95,17 @@ macro_rules! with_backend {
     ($args:expr, $run:ident) => {{
         let args = $args;
         match args.backend.as_str() {
-            #[cfg(feature = "ndarray")]
+            #[cfg(feature = "ndarray-0-21")]
             "ndarray" => $run::<burn_autodiff::Autodiff<burn_ndarray::NdArray>>(
                 burn_ndarray::NdArrayDevice::Cpu,
                 &args,
             ),
-            #[cfg(feature = "wgpu")]
+            #[cfg(feature = "wgpu-0-21")]
             "wgpu" => $run::<burn_autodiff::Autodiff<burn_wgpu::Wgpu>>(
                 burn_wgpu::WgpuDevice::DefaultDevice,
                 &args,
             ),
-            #[cfg(feature = "tch")]
+            #[cfg(feature = "tch-0-21")]
             "tch" => $run::<burn_autodiff::Autodiff<burn_tch::LibTorch>>(
                 burn_tch::LibTorchDevice::Cpu,
                 &args,

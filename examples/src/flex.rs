@@ -3,9 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-// `#[derive(Module)]` names `burn::`: here that is Burn 0.22.
-use burn22 as burn;
-
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::optim::{GradientsParams, ModuleOptimizer};

@@ -12,7 +12,7 @@ use plotters::prelude::*;
 
 #[cfg(feature = "burn-0-21")]
 pub mod burn_0_21;
-#[cfg(feature = "flex")]
+#[cfg(feature = "flex-0-22")]
 pub mod flex;
 
 /// Rows per mini-batch of the regression MLP's training.
@@ -105,7 +105,7 @@ macro_rules! train {
             $crate::compiled_backends()
         )
         .into());
-        #[cfg(feature = "flex")]
+        #[cfg(feature = "flex-0-22")]
         if args.backend == "flex" {
             result = $flex(args);
         }
@@ -119,7 +119,7 @@ macro_rules! train {
 
 /// The backend `--backend` defaults to: flex where it is compiled in.
 fn default_backend() -> &'static str {
-    if cfg!(feature = "flex") {
+    if cfg!(feature = "flex-0-22") {
         "flex"
     } else {
         "ndarray"
@@ -129,16 +129,16 @@ fn default_backend() -> &'static str {
 /// The backends this build can run.
 pub fn compiled_backends() -> String {
     let mut names = Vec::new();
-    if cfg!(feature = "flex") {
+    if cfg!(feature = "flex-0-22") {
         names.push("flex");
     }
-    if cfg!(feature = "ndarray") {
+    if cfg!(feature = "ndarray-0-21") {
         names.push("ndarray");
     }
-    if cfg!(feature = "wgpu") {
+    if cfg!(feature = "wgpu-0-21") {
         names.push("wgpu");
     }
-    if cfg!(feature = "tch") {
+    if cfg!(feature = "tch-0-21") {
         names.push("tch");
     }
     names.join(", ")

@@ -4,9 +4,9 @@
 //!
 //! ```text
 //! cargo bench -p burn-nd-conformance --bench convert                 # Burn 0.21 burn-ndarray
-//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features tch
-//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features wgpu
-//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features flex
+//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features tch-0-21
+//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features wgpu-0-21
+//! cargo bench -p burn-nd-conformance --bench convert --no-default-features --features flex-0-22
 //!     # Burn 0.22: flex, ndarray-0-22, tch-0-22, wgpu-0-22 likewise
 //!     ... -- --only flex   # one backend of a build with several
 //!     ... -- --quick   # 1 KiB and 1 MiB only
@@ -302,7 +302,7 @@ impl Bencher {
     /// burn-nd-ndarray's zero-copy cases on either line's burn-ndarray: `into_arcarray` of a
     /// shared tensor's clone, `from_arcarray` of an array's clone, and `into_arcarray` of an
     /// `Autodiff` op result made by `autodiff`.
-    #[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+    #[cfg(any(feature = "ndarray-0-21", feature = "ndarray-0-22"))]
     fn shares<T, U>(&self, t: &T, autodiff: impl Fn() -> U)
     where
         T: burn_nd_ndarray::ShareNdarray + Clone,
@@ -355,8 +355,8 @@ fn i64_values(n: usize) -> Vec<i64> {
 #[cfg(feature = "burn-0-21")]
 mod line_0_21 {
     use super::*;
-    use burn::tensor::backend::Backend;
-    use burn::tensor::{Int, Tensor, TensorData};
+    use burn021::tensor::backend::Backend;
+    use burn021::tensor::{Int, Tensor, TensorData};
 
     pub fn f32_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1> {
         Tensor::from_data(TensorData::new(f32_values(n), [n]), device)
@@ -396,7 +396,7 @@ mod line_0_21 {
 #[cfg(feature = "burn-0-22")]
 mod line_0_22 {
     use super::*;
-    use burn22::tensor::{Device, Int, Tensor, TensorData};
+    use burn::tensor::{Device, Int, Tensor, TensorData};
 
     pub fn f32_tensor(n: usize, device: &Device) -> Tensor<1> {
         Tensor::from_data(TensorData::new(f32_values(n), [n]), device)
@@ -495,11 +495,11 @@ mod peak {
 
 /// Burn 0.21 burn-ndarray: the zero-copy paths of burn-nd-ndarray and casts from a huge-page
 /// source.
-#[cfg(feature = "ndarray")]
+#[cfg(feature = "ndarray-0-21")]
 mod on_ndarray {
     use super::line_0_21::{f32_tensor, i64_tensor};
     use super::*;
-    use burn::tensor::Tensor;
+    use burn021::tensor::Tensor;
     use burn_ndarray::{NdArray, NdArrayDevice};
 
     pub fn f32_gib() -> Tensor<NdArray, 1> {
@@ -527,11 +527,11 @@ mod on_ndarray {
 }
 
 /// Burn 0.21 burn-tch (libtorch, CPU): burn-nd-tch's borrowed view and its one-copy write path.
-#[cfg(feature = "tch")]
+#[cfg(feature = "tch-0-21")]
 mod on_tch {
     use super::line_0_21::f32_tensor;
     use super::*;
-    use burn::tensor::Tensor;
+    use burn021::tensor::Tensor;
     use burn_nd_tch::{AsNdarrayView, FromNdarrayTch};
     use burn_tch::{LibTorch, LibTorchDevice};
 
@@ -575,7 +575,7 @@ mod on_tch {
 mod on_ndarray_0_22 {
     use super::line_0_22::f32_tensor;
     use super::*;
-    use burn22::tensor::Device;
+    use burn::tensor::Device;
 
     pub fn run(b: &Bencher) {
         let device = Device::ndarray();
@@ -585,11 +585,11 @@ mod on_ndarray_0_22 {
     }
 }
 
-#[cfg(feature = "flex")]
+#[cfg(feature = "flex-0-22")]
 mod on_flex {
     use super::line_0_22::{f32_tensor, i64_tensor};
     use super::*;
-    use burn22::tensor::{Device, Tensor};
+    use burn::tensor::{Device, Tensor};
     use burn_nd::AsNdarrayView;
 
     pub fn f32_gib() -> Tensor<1> {
@@ -625,23 +625,23 @@ type Run = fn(&Bencher);
 /// One peak-memory case (by name) on one backend, in a child process.
 type PeakChild = fn(&str);
 
-/// The backends of this build, each `(name, run at one size)`; `name` is the feature that
-/// builds it and prefixes its cases.
+/// The backends of this build, each `(name, run at one size)`; `name` prefixes its cases
+/// (the feature that builds it is `<name>-<line>`).
 // Each push is behind its backend's feature, so some builds push right after creating.
 #[allow(clippy::vec_init_then_push)]
 fn backends() -> Vec<(&'static str, Run)> {
     #[allow(unused_mut)] // a build with no backend feature measures nothing
     let mut list: Vec<(&'static str, Run)> = Vec::new();
-    #[cfg(feature = "ndarray")]
+    #[cfg(feature = "ndarray-0-21")]
     list.push(("ndarray", on_ndarray::run));
-    #[cfg(feature = "tch")]
+    #[cfg(feature = "tch-0-21")]
     list.push(("tch", on_tch::run));
     // burn-wgpu (a GPU, or lavapipe on the CPU): every read is a device → host transfer.
-    #[cfg(feature = "wgpu")]
+    #[cfg(feature = "wgpu-0-21")]
     list.push(("wgpu", |b| {
         line_0_21::run::<burn_wgpu::Wgpu>(b, &burn_wgpu::WgpuDevice::default())
     }));
-    #[cfg(feature = "flex")]
+    #[cfg(feature = "flex-0-22")]
     list.push(("flex", on_flex::run));
     // Burn 0.22 on burn-ndarray and libtorch (both deprecated there): the direct reads.
     #[cfg(feature = "ndarray-0-22")]
@@ -649,13 +649,13 @@ fn backends() -> Vec<(&'static str, Run)> {
     #[cfg(feature = "tch-0-22")]
     #[allow(deprecated)]
     list.push(("tch-0-22", |b| {
-        line_0_22::run(b, &burn22::tensor::Device::libtorch())
+        line_0_22::run(b, &burn::tensor::Device::libtorch())
     }));
     #[cfg(feature = "wgpu-0-22")]
     list.push(("wgpu-0-22", |b| {
         line_0_22::run(
             b,
-            &burn22::tensor::Device::wgpu(burn22::tensor::DeviceKind::DefaultDevice),
+            &burn::tensor::Device::wgpu(burn::tensor::DeviceKind::DefaultDevice),
         )
     }));
     list
@@ -667,11 +667,11 @@ fn backends() -> Vec<(&'static str, Run)> {
 fn cpu_backends() -> Vec<(&'static str, Run, PeakChild)> {
     #[allow(unused_mut)] // a build with neither feature has none
     let mut list: Vec<(&'static str, Run, PeakChild)> = Vec::new();
-    #[cfg(feature = "ndarray")]
+    #[cfg(feature = "ndarray-0-21")]
     list.push(("ndarray", on_ndarray::run, |case| {
         peak::child(on_ndarray::f32_gib(), case)
     }));
-    #[cfg(feature = "flex")]
+    #[cfg(feature = "flex-0-22")]
     list.push(("flex", on_flex::run, |case| {
         peak::child(on_flex::f32_gib(), case)
     }));

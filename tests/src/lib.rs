@@ -12,10 +12,10 @@
 
 use burn_nd::NdDType;
 
-#[cfg(feature = "burn-0-21")]
-pub use burn;
 #[cfg(feature = "burn-0-22")]
-pub use burn22;
+pub use burn;
+#[cfg(feature = "burn-0-21")]
+pub use burn021;
 
 /// What a backend can hold, written down per backend.
 #[derive(Debug, Clone, Copy)]
@@ -96,7 +96,7 @@ impl Expect {
 #[macro_export]
 macro_rules! conformance {
     (burn_0_21: $backend:ty, $device:expr, $expect:expr $(, $extra:ident)*) => {
-        use $crate::burn;
+        use $crate::burn021 as burn;
         type TestBackend = $backend;
         type TestTensor<const D: usize, K = burn::tensor::Float> =
             burn::tensor::Tensor<TestBackend, D, K>;
@@ -126,7 +126,7 @@ macro_rules! conformance {
         $crate::conformance!(@suite $expect $(, $extra)*);
     };
     (burn_0_22: $device:expr, $expect:expr $(, $extra:ident)*) => {
-        use $crate::burn22 as burn;
+        use $crate::burn;
         type TestTensor<const D: usize, K = burn::tensor::Float> = burn::tensor::Tensor<D, K>;
         type TestDevice = burn::tensor::Device;
         type TestLinear = burn::nn::Linear;

@@ -19,7 +19,7 @@ mod autodiff {
 
 /// What the direct read of burn-flex 0.21 tensors guarantees.
 mod direct {
-    use burn::tensor::{Tensor, TensorData, TensorPrimitive};
+    use burn021::tensor::{Tensor, TensorData, TensorPrimitive};
     use burn_autodiff::Autodiff;
     use burn_flex::{Flex, FlexDevice};
     use burn_nd::ndarray::{s, Array2, Array3};

@@ -8,7 +8,7 @@ use burn_nd_conformance::Expect;
 
 mod plain {
     burn_nd_conformance::conformance!(
-        burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray(),
+        burn_0_22: burn_nd_conformance::burn::tensor::Device::ndarray(),
         super::Expect::NDARRAY,
         share_ndarray
     );
@@ -16,7 +16,7 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
-        burn_0_22: burn_nd_conformance::burn22::tensor::Device::ndarray().autodiff(),
+        burn_0_22: burn_nd_conformance::burn::tensor::Device::ndarray().autodiff(),
         super::Expect::NDARRAY,
         autodiff,
         share_ndarray,
@@ -28,7 +28,7 @@ mod autodiff {
 mod direct {
     use burn_nd::ndarray::{Array2, Array3};
     use burn_nd::prelude::*;
-    use burn_nd_conformance::burn22::tensor::{Device, Tensor, TensorData};
+    use burn_nd_conformance::burn::tensor::{Device, Tensor, TensorData};
 
     /// A unique, contiguous tensor read as its own dtype hands its buffer over, plain and on
     /// the Autodiff device; shared and permuted ones are read in logical order.

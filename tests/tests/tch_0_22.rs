@@ -20,14 +20,14 @@ const TCH: Expect = Expect {
 
 mod plain {
     burn_nd_conformance::conformance!(
-        burn_0_22: burn_nd_conformance::burn22::tensor::Device::libtorch(),
+        burn_0_22: burn_nd_conformance::burn::tensor::Device::libtorch(),
         super::TCH
     );
 }
 
 mod autodiff {
     burn_nd_conformance::conformance!(
-        burn_0_22: burn_nd_conformance::burn22::tensor::Device::libtorch().autodiff(),
+        burn_0_22: burn_nd_conformance::burn::tensor::Device::libtorch().autodiff(),
         super::TCH,
         autodiff
     );
@@ -39,8 +39,8 @@ mod direct {
     use burn_nd::backend::tch::cpu_view;
     use burn_nd::ndarray::Array2;
     use burn_nd::prelude::*;
-    use burn_nd_conformance::burn22::backend::LibTorch;
-    use burn_nd_conformance::burn22::tensor::{Device, Tensor, TensorData};
+    use burn_nd_conformance::burn::backend::LibTorch;
+    use burn_nd_conformance::burn::tensor::{Device, Tensor, TensorData};
 
     #[test]
     fn cpu_tensors_are_read_through_a_view_of_their_memory() {
@@ -72,7 +72,7 @@ mod direct {
     #[test]
     fn safe_views_copy_and_unchecked_views_alias_libtorch_memory() {
         use burn_nd::AsNdarrayView;
-        use burn_nd_conformance::burn22::tensor::Bool;
+        use burn_nd_conformance::burn::tensor::Bool;
         for device in [Device::libtorch(), Device::libtorch().autodiff()] {
             let values: Vec<f32> = (0..6).map(|i| i as f32).collect();
             let t = Tensor::<2>::from_data(TensorData::new(values, [2, 3]), &device);
@@ -119,7 +119,7 @@ mod direct {
     #[test]
     fn a_scatter_nd_on_a_clone_leaves_a_safe_view_unchanged() {
         use burn_nd::AsNdarrayView;
-        use burn_nd_conformance::burn22::tensor::{IndexingUpdateOp, Int};
+        use burn_nd_conformance::burn::tensor::{IndexingUpdateOp, Int};
         for device in [
             Device::libtorch(),
             Device::libtorch().autodiff(),
@@ -143,8 +143,8 @@ mod direct {
     #[test]
     fn bool_bytes_other_than_0_or_1_are_refused() {
         use burn_nd::AsNdarrayView;
-        use burn_nd_conformance::burn22::backend::libtorch::TchTensor;
-        use burn_nd_conformance::burn22::tensor::Bool;
+        use burn_nd_conformance::burn::backend::libtorch::TchTensor;
+        use burn_nd_conformance::burn::tensor::Bool;
         let raw = tch::Tensor::from_slice(&[1u8, 2, 0]).view_dtype(tch::Kind::Bool);
         // SAFETY: `raw` is the only handle on its storage and nothing writes to it.
         let refused = unsafe { cpu_view::<bool>(&raw) }.expect_err("byte 2");
@@ -176,7 +176,7 @@ mod direct {
     #[test]
     fn from_ndarray_tch_uploads_any_layout_in_one_copy() {
         use burn_nd::ndarray::{s, Array3, ShapeBuilder};
-        use burn_nd_conformance::burn22::tensor::{Bool, DType, Int};
+        use burn_nd_conformance::burn::tensor::{Bool, DType, Int};
         use burn_nd_tch::FromNdarrayTch;
         let cube = Array3::from_shape_fn((2, 3, 4), |(i, j, k)| (i * 12 + j * 4 + k) as f64);
         for device in [Device::libtorch(), Device::libtorch().autodiff()] {

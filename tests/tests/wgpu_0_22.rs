@@ -6,8 +6,8 @@ use burn_nd_conformance::Expect;
 
 mod plain {
     burn_nd_conformance::conformance!(
-        burn_0_22: burn_nd_conformance::burn22::tensor::Device::wgpu(
-            burn_nd_conformance::burn22::tensor::DeviceKind::DefaultDevice
+        burn_0_22: burn_nd_conformance::burn::tensor::Device::wgpu(
+            burn_nd_conformance::burn::tensor::DeviceKind::DefaultDevice
         ),
         super::Expect::WGPU_LAVAPIPE
     );
@@ -15,8 +15,8 @@ mod plain {
 
 mod autodiff {
     burn_nd_conformance::conformance!(
-        burn_0_22: burn_nd_conformance::burn22::tensor::Device::wgpu(
-            burn_nd_conformance::burn22::tensor::DeviceKind::DefaultDevice
+        burn_0_22: burn_nd_conformance::burn::tensor::Device::wgpu(
+            burn_nd_conformance::burn::tensor::DeviceKind::DefaultDevice
         )
         .autodiff(),
         super::Expect::WGPU_LAVAPIPE,

@@ -60,7 +60,8 @@ impl<const D: usize, K: NdKind> ShareNdarray for Tensor<D, K> {
     fn from_arcarray<E: NativeElement, Dm: Dimension>(
         array: ArcArray<E, Dm>,
     ) -> Result<Self, Error> {
-        burn_nd::backend::check_target(array.ndim(), D, K::name(), E::DTYPE, true)?;
+        let kind = burn_nd::backend::burn_kind(K::name())?;
+        burn_nd::backend::check_target(array.ndim(), D, kind, E::DTYPE, true)?;
         Ok(Tensor::from_primitive::<NdArray>(E::wrap_0_22(
             array.into_dyn(),
         )))

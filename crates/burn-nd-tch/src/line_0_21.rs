@@ -278,7 +278,8 @@ impl<F: TchElement, const D: usize, K: TchKind<F>> FromNdarrayTch for Tensor<Lib
         S: Data<Elem = E>,
         Dm: Dimension,
     {
-        burn_nd::backend::check_target(array.ndim(), D, K::name(), E::DTYPE, true)?;
+        let kind = burn_nd::backend::burn_kind(K::name())?;
+        burn_nd::backend::check_target(array.ndim(), D, kind, E::DTYPE, true)?;
         let on_device = upload(array, tch::Device::from(*device))?;
         Ok(Tensor::from_primitive(K::wrap(TchTensor::new(on_device))))
     }

@@ -21,7 +21,8 @@ impl<const D: usize, K: NdKind> FromNdarrayTch for Tensor<D, K> {
         S: Data<Elem = E>,
         Dm: Dimension,
     {
-        burn_nd::backend::check_target(array.ndim(), D, K::name(), E::DTYPE, true)?;
+        let kind = burn_nd::backend::burn_kind(K::name())?;
+        burn_nd::backend::check_target(array.ndim(), D, kind, E::DTYPE, true)?;
         let tch_device = match device.clone().without_autodiff().as_dispatch() {
             DispatchDevice::LibTorch(d) => tch::Device::from(*d),
             _ => {

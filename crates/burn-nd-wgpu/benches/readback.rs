@@ -5,7 +5,7 @@
 //! cargo bench -p burn-nd-wgpu --bench readback
 //! ```
 
-use burn::tensor::{Distribution, Tensor};
+use burn021::tensor::{Distribution, Tensor};
 use burn_nd::half::f16;
 use burn_nd::{Casting, ToNdarray};
 use burn_nd_wgpu::{read_batch, NarrowRead};

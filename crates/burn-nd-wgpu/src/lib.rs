@@ -13,6 +13,7 @@
 //! device the paths simply do what the plain conversion does.
 //!
 //! ```no_run
+//! # use burn021 as burn;
 //! use burn::tensor::Tensor;
 //! use burn_nd::Casting;
 //! use burn_nd_wgpu::{read_batch, NarrowRead, ToNdarrayAsync};

@@ -26,14 +26,12 @@
 //! and f16/bf16 types you get are the ones this crate speaks.
 //!
 //! ```
-//! # use burn021 as burn;
 //! use burn_nd::prelude::*;
-//! use burn::tensor::Tensor;
-//! use burn_ndarray::NdArray;
+//! use burn::tensor::{Device, Tensor};
 //! use ndarray::{array, Array2};
 //!
-//! let device = Default::default();
-//! let t = Tensor::<NdArray, 2>::from_ndarray(&array![[1.0f64, 2.0], [3.0, 4.0]], &device)?;
+//! let device = Device::flex();
+//! let t = Tensor::<2>::from_ndarray(&array![[1.0f64, 2.0], [3.0, 4.0]], &device)?;
 //! let doubled: Array2<f32> = (t * 2.0).into_ndarray()?;
 //! assert_eq!(doubled, array![[2.0, 4.0], [6.0, 8.0]]);
 //! # Ok::<_, burn_nd::Error>(())
@@ -76,15 +74,15 @@ mod base;
 mod burn_0_21;
 #[cfg(feature = "burn-0-22")]
 mod burn_0_22;
-#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+#[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
 mod ndarray_native;
 #[cfg(feature = "npy")]
 pub mod npy;
-#[cfg(any(feature = "tch", feature = "tch-0-22"))]
+#[cfg(any(feature = "tch-0-21", feature = "tch-0-22"))]
 mod tch_view;
 
 pub use base::casting::{can_cast, Casting};
-pub use base::dtype::{DTypeKind, DTypeLike, NdDType};
+pub use base::dtype::{DTypeKind, DTypeLike, NdDType, TensorKind};
 pub use base::dynarray::DynArray;
 pub use base::element::NdElement;
 pub use base::error::Error;
@@ -97,7 +95,6 @@ pub use base::to::ToNdarray;
 #[cfg(feature = "burn-0-21")]
 pub use burn_0_21::batch::NarrowRead;
 #[cfg(feature = "burn-0-22")]
-#[doc(hidden)]
 pub use burn_0_22::to::kinds;
 #[cfg(feature = "burn-0-22")]
 pub use burn_0_22::to::NdKind;
@@ -121,16 +118,16 @@ pub use ndarray;
 ///
 /// ```
 /// use burn_nd::backend::{check_cast, kind_holds, Value};
-/// use burn_nd::{Casting, NdDType, NdElement};
+/// use burn_nd::{Casting, NdDType, NdElement, TensorKind};
 ///
 /// assert!(check_cast(NdDType::I32, NdDType::I64, Casting::Safe).is_ok());
-/// assert!(kind_holds("Int", NdDType::U8));
+/// assert!(kind_holds(TensorKind::Int, NdDType::U8));
 /// assert_eq!(2.0f32.to_value(), Value::Int(2));
 /// ```
 pub mod backend {
     pub use crate::base::array::{logical_values, try_to_vec};
     pub use crate::base::casting::check_cast;
-    pub use crate::base::dtype::{kind_holds, logical_dtype};
+    pub use crate::base::dtype::{burn_kind, kind_holds, logical_dtype};
     pub use crate::base::dynarray::DynElement;
     pub use crate::base::element::Value;
     pub use crate::base::from::check_target;
@@ -138,9 +135,9 @@ pub mod backend {
     /// What burn-nd knows of burn-ndarray (features `ndarray` and `ndarray-0-22`): the
     /// element types it stores natively and, on Burn 0.21, how each tensor kind's primitive
     /// holds an `NdArrayTensor`, which burn-nd-ndarray's zero-copy sharing is built on.
-    #[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+    #[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
     pub mod ndarray {
-        #[cfg(feature = "ndarray")]
+        #[cfg(feature = "burn-0-21")]
         pub use crate::burn_0_21::ndarray::NdArrayKind;
         pub use crate::ndarray_native::NativeElement;
     }
@@ -148,9 +145,9 @@ pub mod backend {
     /// What burn-nd knows of libtorch (features `tch` and `tch-0-22`): the zero-copy view of a
     /// CPU tensor's memory, and on Burn 0.21 how each tensor kind's primitive holds a
     /// `TchTensor`, which burn-nd-tch's views are built on.
-    #[cfg(any(feature = "tch", feature = "tch-0-22"))]
+    #[cfg(any(feature = "tch-0-21", feature = "tch-0-22"))]
     pub mod tch {
-        #[cfg(feature = "tch")]
+        #[cfg(feature = "tch-0-21")]
         pub use crate::burn_0_21::tch::TchKind;
         pub use crate::tch_view::cpu_view;
     }
@@ -159,12 +156,10 @@ pub mod backend {
 /// The traits and types most code needs: `use burn_nd::prelude::*;`.
 ///
 /// ```
-/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
-/// use burn::tensor::Tensor;
-/// use burn_ndarray::NdArray;
+/// use burn::tensor::{Device, Tensor};
 ///
-/// let t = Tensor::<NdArray, 1>::from_floats([1.0], &Default::default());
+/// let t = Tensor::<1>::from_floats([1.0], &Device::flex());
 /// let a = t.to_ndarray_with::<f64>(Casting::Safe)?;
 /// assert_eq!(a[0], 1.0);
 /// # Ok::<_, burn_nd::Error>(())

@@ -21,13 +21,13 @@ mod sealed {
 /// ```
 pub trait NativeElement: NdElement + sealed::Native {
     /// The Burn 0.21 tensor's shared array when it stores `Self`, else the tensor back.
-    #[cfg(feature = "ndarray")]
+    #[cfg(feature = "burn-0-21")]
     #[doc(hidden)]
     fn take(
         tensor: burn_ndarray::NdArrayTensor,
     ) -> Result<ArcArray<Self, IxDyn>, burn_ndarray::NdArrayTensor>;
     /// Wraps a shared array as a Burn 0.21 burn-ndarray tensor (O(1)).
-    #[cfg(feature = "ndarray")]
+    #[cfg(feature = "burn-0-21")]
     #[doc(hidden)]
     fn wrap(array: ArcArray<Self, IxDyn>) -> burn_ndarray::NdArrayTensor;
     /// The Burn 0.22 tensor's shared array when it stores `Self`, else the tensor back.
@@ -68,7 +68,7 @@ macro_rules! native {
     ($($t:ty => $variant:ident),*) => {$(
         impl sealed::Native for $t {}
         impl NativeElement for $t {
-            #[cfg(feature = "ndarray")]
+            #[cfg(feature = "burn-0-21")]
             take_wrap!(take, wrap, burn_ndarray::NdArrayTensor, $variant);
             #[cfg(feature = "ndarray-0-22")]
             take_wrap!(take_0_22, wrap_0_22, burn::backend::ndarray::NdArrayTensor, $variant);

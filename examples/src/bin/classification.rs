@@ -128,12 +128,12 @@ impl Curves {
 }
 
 /// The training loop on Burn 0.22: burn-flex's Autodiff device.
-#[cfg(feature = "flex")]
+#[cfg(feature = "flex-0-22")]
 fn run_flex(args: &Args) -> Result<Report, BoxError> {
-    use burn22::module::Module;
-    use burn22::nn::loss::CrossEntropyLossConfig;
-    use burn22::optim::{AdamConfig, GradientsParams};
-    use burn22::tensor::{Device, Int, Tensor};
+    use burn::module::Module;
+    use burn::nn::loss::CrossEntropyLossConfig;
+    use burn::optim::{AdamConfig, GradientsParams};
+    use burn::tensor::{Device, Int, Tensor};
     use burn_nd_examples::flex::{save_parameters, Mlp};
 
     let device = Device::flex().autodiff();
@@ -168,14 +168,14 @@ fn run_flex(args: &Args) -> Result<Report, BoxError> {
 
 /// The training loop on Burn 0.21, generic over the backend.
 #[cfg(feature = "burn-0-21")]
-fn run<B: burn::tensor::backend::AutodiffBackend>(
+fn run<B: burn021::tensor::backend::AutodiffBackend>(
     device: B::Device,
     args: &Args,
 ) -> Result<Report, BoxError> {
-    use burn::module::AutodiffModule;
-    use burn::nn::loss::CrossEntropyLossConfig;
-    use burn::optim::{AdamConfig, GradientsParams, Optimizer};
-    use burn::tensor::{Int, Tensor};
+    use burn021::module::AutodiffModule;
+    use burn021::nn::loss::CrossEntropyLossConfig;
+    use burn021::optim::{AdamConfig, GradientsParams, Optimizer};
+    use burn021::tensor::{Int, Tensor};
     use burn_nd_examples::burn_0_21::{save_parameters, Mlp};
 
     B::seed(&device, args.seed);

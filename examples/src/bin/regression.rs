@@ -122,11 +122,11 @@ impl Curves {
 }
 
 /// The training loop on Burn 0.22: burn-flex's Autodiff device.
-#[cfg(feature = "flex")]
+#[cfg(feature = "flex-0-22")]
 fn run_flex(args: &Args) -> Result<Report, BoxError> {
-    use burn22::module::Module;
-    use burn22::optim::AdamConfig;
-    use burn22::tensor::{Device, Tensor};
+    use burn::module::Module;
+    use burn::optim::AdamConfig;
+    use burn::tensor::{Device, Tensor};
     use burn_nd_examples::flex::{save_parameters, train_epoch, Mlp};
 
     let device = Device::flex().autodiff();
@@ -164,13 +164,13 @@ fn run_flex(args: &Args) -> Result<Report, BoxError> {
 
 /// The training loop on Burn 0.21, generic over the backend.
 #[cfg(feature = "burn-0-21")]
-fn run<B: burn::tensor::backend::AutodiffBackend>(
+fn run<B: burn021::tensor::backend::AutodiffBackend>(
     device: B::Device,
     args: &Args,
 ) -> Result<Report, BoxError> {
-    use burn::module::AutodiffModule;
-    use burn::optim::AdamConfig;
-    use burn::tensor::Tensor;
+    use burn021::module::AutodiffModule;
+    use burn021::optim::AdamConfig;
+    use burn021::tensor::Tensor;
     use burn_nd_examples::burn_0_21::{save_parameters, train_epoch, Mlp};
 
     B::seed(&device, args.seed);

@@ -43,7 +43,7 @@ pub struct Measured {
 fn convert_bench(subjects: &[Subject]) -> Result<Command, Error> {
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "burn-nd-conformance", "--bench", "convert"]);
-    let features: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
+    let features: Vec<&str> = subjects.iter().map(|s| s.feature()).collect();
     cmd.args(["--no-default-features", "--features", &features.join(",")]);
     for s in subjects {
         backend_env(s.backend(), &mut cmd)?;

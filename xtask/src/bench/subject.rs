@@ -26,8 +26,20 @@ impl Subject {
         Subject::Wgpu022,
     ];
 
-    /// The conformance crate's feature that builds it, which also prefixes its cases in the
-    /// bench's output (`<name>/<case>`).
+    /// The conformance crate's feature that builds it (`<backend>-<line>`).
+    pub fn feature(self) -> &'static str {
+        match self {
+            Subject::Ndarray => "ndarray-0-21",
+            Subject::Wgpu => "wgpu-0-21",
+            Subject::Tch => "tch-0-21",
+            Subject::Flex => "flex-0-22",
+            Subject::Ndarray022 => "ndarray-0-22",
+            Subject::Tch022 => "tch-0-22",
+            Subject::Wgpu022 => "wgpu-0-22",
+        }
+    }
+
+    /// What prefixes its cases in the bench's output (`<name>/<case>`).
     pub fn name(self) -> &'static str {
         match self {
             Subject::Ndarray => "ndarray",

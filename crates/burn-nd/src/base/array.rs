@@ -209,7 +209,7 @@ pub(crate) fn cast_stored<E: NdElement>(
 /// (negative and zero strides included) from element `offset`: the logical element at index
 /// zero. An error, never an out-of-bounds view, when the layout reaches outside `all`.
 /// (Burn 0.22's flex tensors are laid out this way.)
-#[cfg(any(feature = "burn-0-22", feature = "flex"))]
+#[cfg(any(feature = "burn-0-22", feature = "flex-0-21"))]
 pub(crate) fn strided_view<'a, S>(
     all: &'a [S],
     shape: &[usize],
@@ -249,9 +249,9 @@ pub(crate) fn strided_view<'a, S>(
 /// `memcpy` where both are contiguous in standard order, ndarray's element-wise (strided)
 /// assignment otherwise. `false`, writing nothing, for different element types.
 #[cfg(any(
-    feature = "ndarray",
-    feature = "tch",
-    feature = "flex",
+    feature = "burn-0-21",
+    feature = "tch-0-21",
+    feature = "flex-0-21",
     feature = "burn-0-22"
 ))]
 pub(crate) fn assign_same<
@@ -285,7 +285,7 @@ pub(crate) fn assign_same<
 
 /// `$body` with `$storage` bound to the storage of `$tensor`, an `NdArrayTensor` of the
 /// burn-ndarray crate `$nd` (the one of a Burn line), whatever its element type.
-#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+#[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
 macro_rules! with_ndarray_storage {
     ($nd:ident, $tensor:expr, $storage:ident => $body:expr) => {
         // burn-ndarray has no storage for f16 and bf16.
@@ -299,7 +299,7 @@ macro_rules! with_ndarray_storage {
 }
 
 /// The arms of [`with_ndarray_storage`], one per variant of `NdArrayTensor`.
-#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+#[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
 macro_rules! ndarray_storage_arms {
     (($nd:ident, ($tensor:expr), $storage:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         match $tensor {
@@ -313,7 +313,7 @@ macro_rules! ndarray_storage_arms {
 /// `into_data` hands a unique contiguous buffer over for free but copies any other tensor (one
 /// shared with a clone, as every `to_ndarray(&self)` is, or one with permuted strides) element
 /// by element through an `IxDyn` iterator; these read through a view of the buffer instead.
-#[cfg(any(feature = "ndarray", feature = "ndarray-0-22"))]
+#[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
 macro_rules! ndarray_storage_reads {
     ($nd:ident) => {
         /// Reads a burn-ndarray tensor straight from its buffer. `None` for a buffer that
@@ -361,7 +361,7 @@ macro_rules! ndarray_storage_reads {
 /// here such a tensor is read through a view of its storage instead, one copy or one cast
 /// loop into the array. A unique, contiguous tensor is handed over by Burn's read for free,
 /// and that is the path left to it.
-#[cfg(any(feature = "burn-0-22", feature = "flex"))]
+#[cfg(any(feature = "burn-0-22", feature = "flex-0-21"))]
 macro_rules! flex_storage_reads {
     ($($flex:ident)::+, $line:ident) => {
         /// `true` when Burn's own read of `flex` hands its buffer over without a copy:
@@ -434,7 +434,7 @@ macro_rules! flex_storage_reads {
         ) -> Result<ndarray::ArrayViewD<'_, E>, $crate::Error> {
             use $crate::NdDType;
             // The tensor's own dtype only: a Bool tensor is not viewed as the bytes it stores.
-            let logical = $crate::backend::logical_dtype(flex.dtype())?;
+            let logical = $crate::base::dtype::logical_dtype(flex.dtype())?;
             let stored_as = $crate::$line::dtype::stored(flex.dtype())?;
             let holds =
                 stored_as == E::DTYPE || (stored_as == NdDType::U8 && E::DTYPE == NdDType::Bool);

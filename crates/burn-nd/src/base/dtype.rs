@@ -477,27 +477,95 @@ impl DTypeLike for NdDType {
     }
 }
 
-/// Whether a tensor of `kind` (`"Float"`, `"Int"` or `"Bool"`, as Burn names its kinds) can
-/// hold values of `dtype`: floats for Float, signed and unsigned integers for Int, bool for
-/// Bool.
+/// The kind of a Burn tensor, as Burn's `Float`, `Int` and `Bool` type parameters name it:
+/// which dtypes its tensors may hold ([`holds`](Self::holds)).
+///
+/// ```
+/// use burn_nd::{NdDType, TensorKind};
+///
+/// assert_eq!(TensorKind::from_name("Int"), Some(TensorKind::Int));
+/// assert!(TensorKind::Int.holds(NdDType::U8));
+/// assert!(!TensorKind::Float.holds(NdDType::I32));
+/// assert_eq!(TensorKind::Bool.name(), "Bool");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TensorKind {
+    /// `Float`: float dtypes.
+    Float,
+    /// `Int`: signed and unsigned integer dtypes.
+    Int,
+    /// `Bool`: bool.
+    Bool,
+}
+
+impl TensorKind {
+    /// Every kind.
+    pub const ALL: [TensorKind; 3] = [TensorKind::Float, TensorKind::Int, TensorKind::Bool];
+
+    /// Burn's name of the kind (what a Burn kind's `K::name()` returns).
+    pub const fn name(self) -> &'static str {
+        match self {
+            TensorKind::Float => "Float",
+            TensorKind::Int => "Int",
+            TensorKind::Bool => "Bool",
+        }
+    }
+
+    /// The kind Burn names `name` (`"Float"`, `"Int"` or `"Bool"`), `None` for another name.
+    pub fn from_name(name: &str) -> Option<TensorKind> {
+        TensorKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether a tensor of this kind can hold values of `dtype`: floats for Float, signed and
+    /// unsigned integers for Int, bool for Bool; never a quantized dtype.
+    pub fn holds(self, dtype: impl DTypeLike) -> bool {
+        let Some(dtype) = dtype.as_nd_dtype() else {
+            return false;
+        };
+        match self {
+            TensorKind::Float => dtype.kind() == DTypeKind::Float,
+            TensorKind::Int => matches!(dtype.kind(), DTypeKind::Int | DTypeKind::Uint),
+            TensorKind::Bool => dtype == NdDType::Bool,
+        }
+    }
+}
+
+impl fmt::Display for TensorKind {
+    /// Burn's name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether a tensor of `kind` can hold values of `dtype` ([`TensorKind::holds`]).
 ///
 /// ```
 /// use burn_nd::backend::kind_holds;
-/// use burn_nd::NdDType;
+/// use burn_nd::{NdDType, TensorKind};
 ///
-/// assert!(kind_holds("Int", NdDType::U8));
-/// assert!(!kind_holds("Float", NdDType::I32));
+/// assert!(kind_holds(TensorKind::Int, NdDType::U8));
+/// assert!(!kind_holds(TensorKind::Float, NdDType::I32));
 /// ```
-pub fn kind_holds(kind: &str, dtype: impl DTypeLike) -> bool {
-    let Some(dtype) = dtype.as_nd_dtype() else {
-        return false;
-    };
-    match kind {
-        "Float" => dtype.kind() == DTypeKind::Float,
-        "Int" => matches!(dtype.kind(), DTypeKind::Int | DTypeKind::Uint),
-        "Bool" => dtype == NdDType::Bool,
-        _ => false,
-    }
+pub fn kind_holds(kind: TensorKind, dtype: impl DTypeLike) -> bool {
+    kind.holds(dtype)
+}
+
+/// The [`TensorKind`] of a Burn kind, from its `K::name()`: [`Error::Backend`] for a name
+/// that is none of Burn's three (a kind Burn added after this release).
+///
+/// ```
+/// use burn_nd::backend::burn_kind;
+///
+/// assert_eq!(burn_kind("Int")?, burn_nd::TensorKind::Int); // `Int::name()` in Burn
+/// assert!(burn_kind("Complex").is_err());
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub fn burn_kind(name: &'static str) -> Result<TensorKind, Error> {
+    TensorKind::from_name(name).ok_or_else(|| {
+        Error::backend(std::io::Error::other(format!(
+            "Burn tensor kind {name} is not Float, Int or Bool"
+        )))
+    })
 }
 
 /// The dtype a tensor of `dtype` holds, or [`Error::Quantized`] for a quantized one (which

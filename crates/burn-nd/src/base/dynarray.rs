@@ -33,17 +33,15 @@ macro_rules! each_variant_arms {
 /// [`DynArray::cast`] convert under a [`Casting`] rule.
 ///
 /// ```
-/// # use burn021 as burn;
-/// use burn::tensor::Tensor;
+/// use burn::tensor::{Device, Tensor};
 /// use burn_nd::{Casting, DynArray, NdDType};
-/// use burn_ndarray::NdArray;
 ///
-/// let device = Default::default();
-/// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &device);
+/// let device = Device::flex();
+/// let t = Tensor::<2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &device);
 /// let a = DynArray::from_tensor(&t)?;
 /// assert_eq!((a.dtype(), a.shape()), (NdDType::F32, &[2usize, 2][..]));
 /// assert!(a.to_ndarray::<i32>(Casting::SameKind).is_err()); // float → int is unsafe
-/// let back: Tensor<NdArray, 2> = a.to_tensor(&device)?;
+/// let back: Tensor<2> = a.to_tensor(&device)?;
 /// assert_eq!(back.into_data(), t.into_data());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```

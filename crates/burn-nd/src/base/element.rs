@@ -262,9 +262,9 @@ pub(crate) fn same_type<S: 'static, D: 'static>(src: &[S]) -> Option<&[D]> {
 
 /// `value` as a `D` when `S` and `D` are the same type.
 #[cfg(any(
-    feature = "ndarray",
-    feature = "tch",
-    feature = "flex",
+    feature = "burn-0-21",
+    feature = "tch-0-21",
+    feature = "flex-0-21",
     feature = "burn-0-22"
 ))]
 pub(crate) fn same_value<S: 'static, D: 'static>(value: &S) -> Option<&D> {

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::base::dtype::kind_holds;
+use crate::base::dtype::TensorKind;
 use crate::base::element::Value;
 use crate::{Casting, NdDType};
 
@@ -11,13 +11,11 @@ use crate::{Casting, NdDType};
 /// Messages are lowercase and name the dtypes, indices and numbers involved.
 ///
 /// ```
-/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
 /// use burn_nd::Error;
-/// use burn::tensor::Tensor;
-/// use burn_ndarray::NdArray;
+/// use burn::tensor::{Device, Tensor};
 ///
-/// let t = Tensor::<NdArray, 1>::from_floats([0.5, 1.0], &Default::default());
+/// let t = Tensor::<1>::from_floats([0.5, 1.0], &Device::flex());
 /// let err = t.to_ndarray::<i32>().unwrap_err();
 /// assert!(matches!(err, Error::Casting { .. }));
 /// assert_eq!(err.to_string(), "cannot cast float32 to int32 under Casting::Safe");
@@ -208,7 +206,10 @@ impl fmt::Display for Error {
                 "cannot convert to the quantized dtype {dtype}: convert to a float dtype, \
                  then quantize with Burn"
             ),
-            Error::Unsupported { dtype, kind } if !kind_holds(kind, *dtype) => write!(
+            Error::Unsupported { dtype, kind }
+                if TensorKind::from_name(kind).is_some_and(|k| !k.holds(*dtype)) =>
+            {
+                write!(
                 f,
                 "{} {kind} tensor cannot hold {}: {kind} tensors hold {} dtypes",
                 if *kind == "Int" { "an" } else { "a" },
@@ -218,7 +219,8 @@ impl fmt::Display for Error {
                     "Int" => "integer",
                     _ => "bool",
                 }
-            ),
+            )
+            }
             Error::Unsupported { dtype, kind } => write!(
                 f,
                 "dtype {} is not supported for {kind} tensors on this backend",

@@ -10,7 +10,8 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-/// Builds a `Tensor<B, D, K>` from any `ndarray` array: the Rust form of `torch.from_numpy`
+/// Builds a Burn tensor (`Tensor<D, K>` on Burn 0.22, `Tensor<B, D, K>` on 0.21) from any
+/// `ndarray` array: the Rust form of `torch.from_numpy`
 /// (which here copies once into backend memory).
 ///
 /// The array may be owned, a view, shared (`ArcArray`) or copy-on-write, in C order, Fortran
@@ -18,27 +19,25 @@ pub(crate) mod sealed {
 /// logical order. Its number of dimensions must be `D`, else [`Error::Rank`].
 ///
 /// ```
-/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
-/// use burn::tensor::{Int, Tensor};
-/// use burn_ndarray::NdArray;
+/// use burn::tensor::{Device, Int, Tensor};
 /// use ndarray::{array, s};
 ///
-/// let device = Default::default();
+/// let device = Device::flex();
 /// let a = array![[1.0f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
 ///
 /// // Fortran-order view, reversed and stepped: values arrive in logical order.
 /// let view = a.t();
 /// let view = view.slice(s![..;-2, ..]);
-/// let t = Tensor::<NdArray, 2>::from_ndarray(&view, &device)?;
-/// assert_eq!(t.to_data().to_vec::<f32>().unwrap(), vec![3.0, 6.0, 1.0, 4.0]);
+/// let t = Tensor::<2>::from_ndarray(&view, &device)?;
+/// assert_eq!(t.to_ndarray::<f32>()?, array![[3.0, 6.0], [1.0, 4.0]]);
 ///
 /// // An Int tensor from floats: NaN becomes 0, as with `as`.
-/// let t = Tensor::<NdArray, 1, Int>::from_ndarray(&array![f32::NAN, 2.9], &device)?;
-/// assert_eq!(t.to_data().to_vec::<i64>().unwrap(), vec![0, 2]);
+/// let t = Tensor::<1, Int>::from_ndarray(&array![f32::NAN, 2.9], &device)?;
+/// assert_eq!(t.to_ndarray::<i64>()?, array![0, 2]);
 ///
 /// // The wrong rank is an error, not a panic.
-/// assert!(Tensor::<NdArray, 3>::from_ndarray(&a, &device).is_err());
+/// assert!(Tensor::<3>::from_ndarray(&a, &device).is_err());
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait FromNdarray: sealed::Sealed + Sized {
@@ -64,14 +63,12 @@ pub trait FromNdarray: sealed::Sealed + Sized {
     /// tensors.
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::{Bool, Tensor};
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Bool, Device, Tensor};
     ///
     /// let a = ndarray::arr1(&[0u8, 3]);
-    /// let t = Tensor::<NdArray, 1, Bool>::from_ndarray(&a, &Default::default())?;
-    /// assert_eq!(t.to_data().to_vec::<bool>().unwrap(), vec![false, true]);
+    /// let t = Tensor::<1, Bool>::from_ndarray(&a, &Device::flex())?;
+    /// assert_eq!(t.to_ndarray::<bool>()?, ndarray::arr1(&[false, true]));
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     fn from_ndarray<A, S, Dm>(
@@ -90,17 +87,15 @@ pub trait FromNdarray: sealed::Sealed + Sized {
     /// [`Error::Unsupported`].
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::{DType, Int, Tensor};
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{DType, Device, Int, Tensor};
     ///
-    /// let device = Default::default();
+    /// let device = Device::flex();
     /// let a = ndarray::arr1(&[1i32, -2]);
-    /// let t = Tensor::<NdArray, 1, Int>::from_ndarray_as(&a, &device, DType::I32, Casting::No)?;
+    /// let t = Tensor::<1, Int>::from_ndarray_as(&a, &device, DType::I32, Casting::No)?;
     /// assert_eq!(t.dtype(), DType::I32);
-    /// assert!(Tensor::<NdArray, 1, Int>::from_ndarray_as(&a, &device, DType::U8, Casting::Safe).is_err());
-    /// assert!(Tensor::<NdArray, 1>::from_ndarray_as(&a, &device, DType::F16, Casting::Safe).is_err());
+    /// assert!(Tensor::<1, Int>::from_ndarray_as(&a, &device, DType::U8, Casting::Safe).is_err());
+    /// assert!(Tensor::<1>::from_ndarray_as(&a, &device, DType::F16, Casting::Safe).is_err());
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     fn from_ndarray_as<A, S, Dm>(
@@ -202,16 +197,18 @@ pub(crate) fn shared_bytes(
 /// use burn_nd::backend::check_target;
 /// use burn_nd::{Error, NdDType};
 ///
-/// assert_eq!(check_target(2, 2, "Int", NdDType::U8, true)?, NdDType::U8);
-/// assert!(matches!(check_target(1, 2, "Int", NdDType::U8, true), Err(Error::Rank { got: 1, expected: 2 })));
-/// assert!(matches!(check_target(2, 2, "Float", NdDType::I32, true), Err(Error::Unsupported { .. })));
-/// assert!(matches!(check_target(0, 0, "Float", NdDType::F32, true), Err(Error::RankZero)));
+/// use burn_nd::TensorKind::{Float, Int};
+///
+/// assert_eq!(check_target(2, 2, Int, NdDType::U8, true)?, NdDType::U8);
+/// assert!(matches!(check_target(1, 2, Int, NdDType::U8, true), Err(Error::Rank { got: 1, expected: 2 })));
+/// assert!(matches!(check_target(2, 2, Float, NdDType::I32, true), Err(Error::Unsupported { .. })));
+/// assert!(matches!(check_target(0, 0, Float, NdDType::F32, true), Err(Error::RankZero)));
 /// # Ok::<_, Error>(())
 /// ```
 pub fn check_target(
     ndim: usize,
     rank: usize,
-    kind: &'static str,
+    kind: crate::TensorKind,
     dtype: impl crate::DTypeLike,
     supported: bool,
 ) -> Result<crate::NdDType, Error> {
@@ -225,8 +222,11 @@ pub fn check_target(
         });
     }
     let nd = crate::base::dtype::target_dtype(dtype)?;
-    if !crate::backend::kind_holds(kind, nd) || !supported {
-        return Err(Error::Unsupported { dtype: nd, kind });
+    if !kind.holds(nd) || !supported {
+        return Err(Error::Unsupported {
+            dtype: nd,
+            kind: kind.name(),
+        });
     }
     Ok(nd)
 }

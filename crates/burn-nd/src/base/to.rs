@@ -3,6 +3,7 @@
 
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension};
 
+use crate::base::casting::check_cast;
 use crate::{Casting, Error, NdElement, Rank, StaticRank};
 
 /// Implemented by each Burn line for its tensors only.
@@ -13,13 +14,14 @@ pub(crate) mod sealed {
 /// The static `ndarray` dimension type of a rank-`D` tensor (`Ix1` … `Ix6`).
 pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 
-/// Converts any `Tensor<B, D, K>` (Float, Int or Bool, any backend, `Autodiff` included)
+/// Converts any Burn tensor (`Tensor<D, K>` on Burn 0.22, `Tensor<B, D, K>` on 0.21; Float, Int
+/// or Bool, any device or backend, `Autodiff` included)
 /// into an `ndarray` array: the Rust form of PyTorch's `tensor.detach().cpu().numpy()`.
 ///
 /// - `to_*` borrow the tensor (a cheap handle clone) and leave it usable; `into_*` consume it
 ///   and copy nothing beyond the backend's own read-back. A unique, contiguous burn-ndarray
 ///   tensor read as its own dtype hands its buffer over with no copy at all.
-/// - The plain forms return the static dimension (`Array2` for `Tensor<B, 2>`, up to rank 6);
+/// - The plain forms return the static dimension (`Array2` for a rank-2 tensor, up to rank 6);
 ///   the `_dyn` forms return `ArrayD` for any rank.
 /// - The element type `E` is any [`NdElement`]. The cast goes from the tensor's logical dtype
 ///   (`tensor.dtype()`) to `E`, whatever the backend stores: a Bool tensor reads as `bool` and
@@ -27,19 +29,17 @@ pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 /// - The plain forms use [`Casting::Safe`]; the `_with` forms take any [`Casting`]. A cast that
 ///   is not allowed fails before anything is read from the device.
 /// - Values come out in logical (row-major) order, whatever the tensor's strides.
-/// - Code generic over the tensor kind `K` adds `K::Primitive: 'static` (true of Float, Int and
-///   Bool on every backend); it lets the crate recognise burn-ndarray tensors and read them
-///   with one `memcpy` where Burn's own read walks them element by element.
+/// - Code generic over the tensor kind `K` bounds `K: NdKind` on Burn 0.22, and adds
+///   `K::Primitive: 'static` on 0.21 (true of Float, Int and Bool on every backend): it lets the
+///   crate recognise a CPU backend's tensors and read them straight from their memory.
 ///
 /// ```
-/// # use burn021 as burn;
 /// use burn_nd::prelude::*;
-/// use burn::tensor::{Int, Tensor};
-/// use burn_ndarray::NdArray;
+/// use burn::tensor::{Device, Int, Tensor};
 /// use ndarray::{array, Array2, ArrayD};
 ///
-/// let device = Default::default();
-/// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.0], [3.0, 4.5]], &device);
+/// let device = Device::flex();
+/// let t = Tensor::<2>::from_floats([[1.0, 2.0], [3.0, 4.5]], &device);
 ///
 /// let a: Array2<f32> = t.to_ndarray()?;                  // same dtype
 /// assert_eq!(a, array![[1.0, 2.0], [3.0, 4.5]]);
@@ -55,18 +55,47 @@ pub(crate) type DimOf<const D: usize> = <Rank<D> as StaticRank>::Dim;
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
-    /// The tensor's logical dtype ([`Error::Quantized`] for a quantized tensor).
-    #[doc(hidden)]
+    /// The dtype of the values the tensor holds, as an array would hold them: Burn's bool
+    /// stores are [`NdDType::Bool`](crate::NdDType::Bool) and `Flex32` is `F32`
+    /// ([`Error::Quantized`] for a quantized tensor). The dtype to read a tensor as with
+    /// [`Casting::No`], and to pick an element type for at run time.
+    ///
+    /// ```
+    /// use burn::tensor::{Bool, Device, Tensor};
+    /// use burn_nd::{NdDType, ToNdarray};
+    ///
+    /// let t = Tensor::<1, Bool>::from_bool([true, false], &Device::flex());
+    /// assert_eq!(t.nd_dtype()?, NdDType::Bool);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
     fn nd_dtype(&self) -> Result<crate::NdDType, Error>;
 
-    /// The tensor's shape.
-    #[doc(hidden)]
+    /// The tensor's shape, as an array of it has it.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// use burn_nd::ToNdarray;
+    ///
+    /// let t = Tensor::<2>::zeros([2, 3], &Device::flex());
+    /// assert_eq!(t.nd_shape(), vec![2, 3]);
+    /// ```
     fn nd_shape(&self) -> Vec<usize>;
 
     /// The one read behind every `to_` / `into_` form: the tensor as an array of dimension
-    /// `Dm`, cast under `casting` (checked before anything is read).
+    /// `Dm`, cast under `casting`, which is checked first, before anything is read.
     #[doc(hidden)]
     fn read_array<E: NdElement, Dm: Dimension>(
+        self,
+        casting: Casting,
+    ) -> Result<Array<E, Dm>, Error> {
+        check_cast(self.nd_dtype()?, E::DTYPE, casting)?;
+        self.read_checked_array(casting)
+    }
+
+    /// [`read_array`](Self::read_array) once the caller has checked the cast: what each Burn
+    /// line implements.
+    #[doc(hidden)]
+    fn read_checked_array<E: NdElement, Dm: Dimension>(
         self,
         casting: Casting,
     ) -> Result<Array<E, Dm>, Error>;
@@ -101,12 +130,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Consumes the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::{Bool, Tensor};
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Bool, Device, Tensor};
     ///
-    /// let t = Tensor::<NdArray, 1, Bool>::from_bool([true, false].into(), &Default::default());
+    /// let t = Tensor::<1, Bool>::from_bool([true, false], &Device::flex());
     /// let a = t.into_ndarray_dyn_with::<u8>(Casting::Safe)?;
     /// assert_eq!(a.as_slice(), Some(&[1u8, 0][..]));
     /// # Ok::<_, burn_nd::Error>(())
@@ -118,12 +145,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Copies the tensor into an `ArrayD<E>`, casting under `casting`.
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::{Int, Tensor};
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Int, Tensor};
     ///
-    /// let t = Tensor::<NdArray, 1, Int>::from_ints([300, -1], &Default::default());
+    /// let t = Tensor::<1, Int>::from_ints([300, -1], &Device::flex());
     /// let a = t.to_ndarray_dyn_with::<u8>(Casting::Unsafe)?; // wraps like `as`
     /// assert_eq!(a.as_slice(), Some(&[44u8, 255][..]));
     /// assert!(t.to_ndarray_dyn_with::<u8>(Casting::SameKind).is_err());
@@ -139,16 +164,14 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// [`read_into_with`](Self::read_into_with).
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Tensor};
     /// use ndarray::Array2;
     ///
-    /// let device = Default::default();
+    /// let device = Device::flex();
     /// let mut out = Array2::<f32>::zeros((2, 2));
     /// for step in 0..3 {
-    ///     let t = Tensor::<NdArray, 2>::full([2, 2], step as f32, &device);
+    ///     let t = Tensor::<2>::full([2, 2], step as f32, &device);
     ///     t.read_into(&mut out)?; // no new allocation for the result
     ///     assert_eq!(out[[1, 1]], step as f32);
     /// }
@@ -176,13 +199,11 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// goes through one temporary array.
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Tensor};
     /// use ndarray::{s, Array2, ShapeBuilder};
     ///
-    /// let t = Tensor::<NdArray, 2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &Default::default());
+    /// let t = Tensor::<2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &Device::flex());
     /// // Every other column of a bigger, Fortran-order array.
     /// let mut big = Array2::<f64>::zeros((2, 4).f());
     /// t.read_into_with(&mut big.slice_mut(s![.., ..;2]), Casting::Safe)?;
@@ -210,12 +231,12 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
                 found: out.shape().to_vec(),
             });
         }
-        crate::backend::check_cast(self.nd_dtype()?, E::DTYPE, casting)?;
+        check_cast(self.nd_dtype()?, E::DTYPE, casting)?;
         if self.copy_direct(out)? {
             return Ok(());
         }
         // Read (and, under `Exact`, check) everything before the first write.
-        let values: ArrayD<E> = self.clone().read_array(casting)?;
+        let values: ArrayD<E> = self.clone().read_checked_array(casting)?;
         out.assign(&values);
         Ok(())
     }
@@ -223,12 +244,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Tensor};
     ///
-    /// let t = Tensor::<NdArray, 3>::zeros([1, 2, 3], &Default::default());
+    /// let t = Tensor::<3>::zeros([1, 2, 3], &Device::flex());
     /// assert_eq!(t.into_ndarray_dyn::<f32>()?.shape(), &[1, 2, 3]);
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
@@ -239,12 +258,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Copies the tensor into an `ArrayD<E>` under [`Casting::Safe`].
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Tensor};
     ///
-    /// let t = Tensor::<NdArray, 8>::ones([1, 1, 1, 1, 1, 1, 1, 2], &Default::default());
+    /// let t = Tensor::<8>::ones([1, 1, 1, 1, 1, 1, 1, 2], &Device::flex());
     /// assert_eq!(t.to_ndarray_dyn::<f64>()?.ndim(), 8);
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
@@ -255,13 +272,11 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Consumes the tensor into an array of static dimension, casting under `casting`.
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Tensor};
     /// use ndarray::Array1;
     ///
-    /// let t = Tensor::<NdArray, 1>::from_floats([1.0, 2.0], &Default::default());
+    /// let t = Tensor::<1>::from_floats([1.0, 2.0], &Device::flex());
     /// let a: Array1<u8> = t.into_ndarray_with(Casting::Exact)?;
     /// assert_eq!(a.to_vec(), vec![1, 2]);
     /// # Ok::<_, burn_nd::Error>(())
@@ -276,14 +291,12 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Copies the tensor into an array of static dimension, casting under `casting`.
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
+    /// use burn::tensor::{Device, Tensor};
     /// use burn_nd::half::f16;
-    /// use burn_ndarray::NdArray;
     /// use ndarray::Array2;
     ///
-    /// let t = Tensor::<NdArray, 2>::from_floats([[0.1, 65536.0]], &Default::default());
+    /// let t = Tensor::<2>::from_floats([[0.1, 65536.0]], &Device::flex());
     /// let a: Array2<f16> = t.to_ndarray_with(Casting::SameKind)?;
     /// assert_eq!(a[[0, 1]], f16::INFINITY);
     /// # Ok::<_, burn_nd::Error>(())
@@ -298,13 +311,11 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Consumes the tensor into an array of static dimension under [`Casting::Safe`].
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::{Int, Tensor};
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Int, Tensor};
     /// use ndarray::Array2;
     ///
-    /// let t = Tensor::<NdArray, 2, Int>::from_ints([[1, 2], [3, 4]], &Default::default());
+    /// let t = Tensor::<2, Int>::from_ints([[1, 2], [3, 4]], &Device::flex());
     /// let a: Array2<i64> = t.into_ndarray()?;
     /// assert_eq!(a.sum(), 10);
     /// # Ok::<_, burn_nd::Error>(())
@@ -319,13 +330,11 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// Copies the tensor into an array of static dimension under [`Casting::Safe`].
     ///
     /// ```
-    /// # use burn021 as burn;
     /// use burn_nd::prelude::*;
-    /// use burn::tensor::Tensor;
-    /// use burn_ndarray::NdArray;
+    /// use burn::tensor::{Device, Tensor};
     /// use ndarray::Array1;
     ///
-    /// let t = Tensor::<NdArray, 1>::from_floats([1.5, 2.5], &Default::default());
+    /// let t = Tensor::<1>::from_floats([1.5, 2.5], &Device::flex());
     /// let a: Array1<f32> = t.to_ndarray()?;
     /// assert_eq!(a.mean(), Some(2.0));
     /// # Ok::<_, burn_nd::Error>(())

@@ -1,5 +1,5 @@
-//! Direct reads of the backends whose tensor memory the host can address (features `ndarray`,
-//! `tch` and `flex`): one copy or cast loop from the tensor's own memory, where Burn's
+//! Direct reads of the backends whose tensor memory the host can address (burn-ndarray always,
+//! features `tch-0-21` and `flex-0-21`): one copy or cast loop from the tensor's own memory, where Burn's
 //! read-back of a shared burn-ndarray tensor walks it element by element, that of a burn-tch
 //! tensor makes three libtorch calls and two passes over the output, and that of a shared or
 //! strided burn-flex tensor first copies it into a new one.
@@ -43,11 +43,10 @@ where
     Dm: Dimension,
 {
     match host::<B, P>(primitive) {
-        #[cfg(feature = "ndarray")]
         Some(Host::NdArray(tensor)) => crate::burn_0_21::ndarray::copy_into(tensor, out),
-        #[cfg(feature = "tch")]
+        #[cfg(feature = "tch-0-21")]
         Some(Host::Tch(tensor)) => crate::tch_view::copy_into(tensor, out),
-        #[cfg(feature = "flex")]
+        #[cfg(feature = "flex-0-21")]
         Some(Host::Flex(tensor)) => crate::burn_0_21::flex::copy_into(tensor, out),
         None => false,
     }
@@ -57,15 +56,14 @@ where
 /// directly here (each backend module names its own types). The values are the tensor's own,
 /// as `detach()` gives; no graph is involved.
 fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
-    #[cfg(feature = "ndarray")]
     if let Some(t) = crate::burn_0_21::ndarray::autodiff_inner(any) {
         return Some(t);
     }
-    #[cfg(feature = "tch")]
+    #[cfg(feature = "tch-0-21")]
     if let Some(t) = crate::burn_0_21::tch::autodiff_inner(any) {
         return Some(t);
     }
-    #[cfg(feature = "flex")]
+    #[cfg(feature = "flex-0-21")]
     if let Some(t) = crate::burn_0_21::flex::autodiff_inner(any) {
         return Some(t);
     }
@@ -108,43 +106,40 @@ pub(crate) fn read_copy<B: Backend, P: 'static, E: NdElement, Dm: Dimension>(
 ) -> Option<Result<Array<E, Dm>, Error>> {
     let exact = casting == Casting::Exact;
     match host::<B, P>(primitive)? {
-        #[cfg(feature = "ndarray")]
         Host::NdArray(tensor) => crate::burn_0_21::ndarray::read_copy(tensor, exact),
-        #[cfg(feature = "tch")]
+        #[cfg(feature = "tch-0-21")]
         Host::Tch(tensor) => crate::tch_view::read_copy(tensor, exact),
-        #[cfg(feature = "flex")]
+        #[cfg(feature = "flex-0-21")]
         Host::Flex(tensor) => crate::burn_0_21::flex::read_copy(tensor, exact),
     }
 }
 
 /// A tensor of one of the backends whose memory is read directly here.
 enum Host<'a> {
-    #[cfg(feature = "ndarray")]
     NdArray(&'a burn_ndarray::NdArrayTensor),
-    #[cfg(feature = "tch")]
+    #[cfg(feature = "tch-0-21")]
     Tch(&'a tch::Tensor),
-    #[cfg(feature = "flex")]
+    #[cfg(feature = "flex-0-21")]
     Flex(&'a burn_flex::FlexTensor),
 }
 
 /// The directly readable tensor inside a primitive, if it holds one.
 fn host<B: Backend, P: 'static>(primitive: &P) -> Option<Host<'_>> {
-    #[cfg(feature = "ndarray")]
     if let Some(tensor) = downcast::<B, P, burn_ndarray::NdArrayTensor>(primitive) {
         return Some(Host::NdArray(tensor));
     }
-    #[cfg(feature = "tch")]
+    #[cfg(feature = "tch-0-21")]
     if let Some(tensor) = downcast::<B, P, burn_tch::TchTensor>(primitive) {
         return Some(Host::Tch(&tensor.tensor));
     }
-    #[cfg(feature = "flex")]
+    #[cfg(feature = "flex-0-21")]
     if let Some(tensor) = downcast::<B, P, burn_flex::FlexTensor>(primitive) {
         return Some(Host::Flex(tensor));
     }
     None
 }
 
-#[cfg(all(test, feature = "ndarray"))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use burn021::tensor::{Bool, Int, Tensor};

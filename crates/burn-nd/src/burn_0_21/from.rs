@@ -7,6 +7,7 @@ use burn021::tensor::{
 use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::base::array::logical_values;
+use crate::base::dtype::burn_kind;
 use crate::base::from::{check_target, sealed, shared_bytes, SharedBytes};
 use crate::burn_0_21::data::slice_to_data;
 use crate::{Casting, Error, FromNdarray, NdDType, NdElement};
@@ -50,7 +51,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
         check_target(
             array.ndim(),
             D,
-            K::name(),
+            burn_kind(K::name())?,
             dtype,
             B::supports_dtype(device, dtype),
         )?;
@@ -73,7 +74,7 @@ impl<B: Backend, const D: usize, K: BasicOps<B>> FromNdarray for Tensor<B, D, K>
         check_target(
             shape.len(),
             D,
-            K::name(),
+            burn_kind(K::name())?,
             target,
             B::supports_dtype(device, target),
         )?;

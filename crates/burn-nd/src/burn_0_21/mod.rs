@@ -8,15 +8,13 @@
 
 pub(crate) mod batch;
 pub(crate) mod data;
-#[cfg(any(feature = "ndarray", feature = "tch", feature = "flex"))]
 pub(crate) mod direct;
 pub(crate) mod dtype;
-#[cfg(feature = "flex")]
+#[cfg(feature = "flex-0-21")]
 pub(crate) mod flex;
 pub(crate) mod from;
 pub(crate) mod module;
-#[cfg(feature = "ndarray")]
 pub(crate) mod ndarray;
-#[cfg(feature = "tch")]
+#[cfg(feature = "tch-0-21")]
 pub(crate) mod tch;
 pub(crate) mod to;

@@ -4,13 +4,14 @@ use burn021::tensor::backend::Backend;
 use burn021::tensor::{BasicOps, Tensor};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
-use crate::backend::check_cast;
+use crate::base::dtype::logical_dtype;
 use crate::base::to::sealed;
 use crate::burn_0_21::data::{array_from_data, host_buffer_from_data};
 use crate::{Casting, Error, NdElement, ToNdarray};
 
 /// Reads `tensor` into an array of dimension `Dm` (`IxDyn` or the tensor's static one),
-/// casting under `casting`: the one read path behind every method of [`ToNdarray`].
+/// casting under `casting` (the caller has checked the cast): the one read path behind every
+/// method of [`ToNdarray`].
 fn read<B, const D: usize, K, E, Dm>(
     tensor: Tensor<B, D, K>,
     casting: Casting,
@@ -22,9 +23,6 @@ where
     E: NdElement,
     Dm: Dimension,
 {
-    let logical = tensor.dtype();
-    check_cast(logical, E::DTYPE, casting)?;
-    #[cfg(any(feature = "ndarray", feature = "tch", feature = "flex"))]
     let tensor = {
         let primitive = tensor.into_primitive();
         if let Some(result) =
@@ -40,14 +38,14 @@ where
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
 
-// The `&self` forms read a clone: one reference count. `read` checks the cast before any
-// read, so a forbidden cast costs no copy either way.
+// The `&self` forms read a clone: one reference count. `read_array` checks the cast before
+// any read, so a forbidden cast costs no copy either way.
 impl<B: Backend, const D: usize, K: BasicOps<B>> ToNdarray<D> for Tensor<B, D, K>
 where
     K::Primitive: 'static,
 {
     fn nd_dtype(&self) -> Result<crate::NdDType, Error> {
-        crate::backend::logical_dtype(self.dtype())
+        logical_dtype(self.dtype())
     }
 
     fn nd_shape(&self) -> Vec<usize> {
@@ -57,7 +55,6 @@ where
     fn into_host_buffer(self) -> Result<crate::HostBuffer, Error> {
         let logical = self.nd_dtype()?;
         for_nd_dtype!(logical, E => {
-            #[cfg(any(feature = "ndarray", feature = "tch", feature = "flex"))]
             let tensor = {
                 let primitive = self.into_primitive();
                 if let Some(array) = crate::burn_0_21::direct::read_copy::<B, _, E, ndarray::IxDyn>(
@@ -68,14 +65,12 @@ where
                 }
                 Tensor::<B, D, K>::from_primitive(primitive)
             };
-            #[cfg(not(any(feature = "ndarray", feature = "tch", feature = "flex")))]
-            let tensor = self;
             let data = tensor.try_into_data().map_err(Error::backend)?;
             host_buffer_from_data(data, logical)
         })
     }
 
-    fn read_array<E: NdElement, Dm: Dimension>(
+    fn read_checked_array<E: NdElement, Dm: Dimension>(
         self,
         casting: Casting,
     ) -> Result<Array<E, Dm>, Error> {
@@ -88,14 +83,9 @@ where
         S: DataMut<Elem = E>,
         Dm: Dimension,
     {
-        #[cfg(any(feature = "ndarray", feature = "tch", feature = "flex"))]
-        if crate::burn_0_21::direct::copy_into::<B, _, E, S, Dm>(
+        Ok(crate::burn_0_21::direct::copy_into::<B, _, E, S, Dm>(
             &self.clone().into_primitive(),
             out,
-        ) {
-            return Ok(true);
-        }
-        let _ = out;
-        Ok(false)
+        ))
     }
 }

@@ -4,6 +4,7 @@ use burn::tensor::{AllocationProperty, Bytes, DType, Device, Tensor, TensorData}
 use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::base::array::logical_values;
+use crate::base::dtype::burn_kind;
 use crate::base::from::{check_target, sealed, shared_bytes, SharedBytes};
 use crate::burn_0_22::data::slice_to_data;
 use crate::burn_0_22::to::NdKind;
@@ -48,7 +49,7 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
         check_target(
             array.ndim(),
             D,
-            K::name(),
+            burn_kind(K::name())?,
             dtype,
             device.supports_dtype(dtype),
         )?;
@@ -71,7 +72,7 @@ impl<const D: usize, K: NdKind> FromNdarray for Tensor<D, K> {
         check_target(
             shape.len(),
             D,
-            K::name(),
+            burn_kind(K::name())?,
             target,
             device.supports_dtype(target),
         )?;

@@ -5,7 +5,7 @@
 use burn::tensor::{Tensor, TensorData};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
-use crate::backend::{check_cast, logical_dtype};
+use crate::base::dtype::logical_dtype;
 use crate::base::to::sealed;
 use crate::burn_0_22::data::{array_from_data, host_buffer_from_data};
 use crate::burn_0_22::direct::{cpu_primitive, CpuPrimitive};
@@ -51,8 +51,10 @@ impl<K> NdKind for K where
 {
 }
 
-/// What [`NdKind`] asks of a kind for the direct reads the enabled features add.
-#[doc(hidden)]
+/// What [`NdKind`] asks of a kind for the direct reads the enabled features add: each trait
+/// here is a bound every Burn kind meets (its tensors give that backend's primitive) when the
+/// feature is on, and no bound at all when it is off. Named only by [`NdKind`]; code generic
+/// over a kind bounds `K: NdKind`, not these.
 #[allow(deprecated)] // burn-ndarray is deprecated in Burn 0.22
 pub mod kinds {
     /// A kind whose tensors give their burn-ndarray primitive (feature `ndarray-0-22`).
@@ -104,13 +106,12 @@ pub mod kinds {
     impl<K> TchPrimitive for K {}
 }
 
-/// Reads `tensor` into an array of dimension `Dm`, casting under `casting`: the one read path
-/// behind every method of [`ToNdarray`] on this line.
+/// Reads `tensor` into an array of dimension `Dm`, casting under `casting` (the caller has
+/// checked the cast): the one read path behind every method of [`ToNdarray`] on this line.
 fn read<const D: usize, K: NdKind, E: NdElement, Dm: Dimension>(
     tensor: Tensor<D, K>,
     casting: Casting,
 ) -> Result<Array<E, Dm>, Error> {
-    check_cast(tensor.dtype(), E::DTYPE, casting)?;
     match direct(tensor, casting == Casting::Exact)? {
         Ok(array) => Ok(array),
         Err(data) => array_from_data(data, casting),
@@ -143,7 +144,7 @@ impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
 // The `&self` forms read a clone: one reference count.
 impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
     fn nd_dtype(&self) -> Result<crate::NdDType, Error> {
-        crate::backend::logical_dtype(self.dtype())
+        logical_dtype(self.dtype())
     }
 
     fn nd_shape(&self) -> Vec<usize> {
@@ -158,7 +159,7 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         })
     }
 
-    fn read_array<E: NdElement, Dm: Dimension>(
+    fn read_checked_array<E: NdElement, Dm: Dimension>(
         self,
         casting: Casting,
     ) -> Result<Array<E, Dm>, Error> {

@@ -105,15 +105,14 @@ pub fn save_module_npz<L, M: ModuleParams<L>>(
 /// `casting`).
 ///
 /// ```
-/// # use burn021 as burn;
+/// use burn::tensor::Device;
 /// use burn::nn::LinearConfig;
 /// use burn_nd::{npy, Casting, Error};
-/// use burn_ndarray::NdArray;
 ///
-/// let device = Default::default();
+/// let device = Device::flex();
 /// let path = std::env::temp_dir().join("burn_nd_doc_module_wrong.npz");
-/// npy::save_module_npz(&LinearConfig::new(3, 2).init::<NdArray>(&device), &path)?;
-/// let err = npy::load_module_npz(LinearConfig::new(4, 2).init::<NdArray>(&device), &path, Casting::No);
+/// npy::save_module_npz(&LinearConfig::new(3, 2).init(&device), &path)?;
+/// let err = npy::load_module_npz(LinearConfig::new(4, 2).init(&device), &path, Casting::No);
 /// assert!(matches!(err, Err(Error::Param { .. })));
 /// # Ok::<_, burn_nd::Error>(())
 /// ```

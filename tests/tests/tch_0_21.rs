@@ -1,5 +1,5 @@
 //! The conformance suite on burn-tch (libtorch, CPU), plain and under `Autodiff`.
-#![cfg(feature = "tch")]
+#![cfg(feature = "tch-0-21")]
 
 use burn_nd::NdDType;
 use burn_nd_conformance::Expect;
@@ -39,7 +39,7 @@ mod autodiff {
 /// burn-nd-tch: borrowed views (safe over a copy, unchecked without one), and one-copy tensors
 /// from any layout.
 mod zero_copy {
-    use burn::tensor::{Bool, DType, Int, Tensor};
+    use burn021::tensor::{Bool, DType, Int, Tensor};
     use burn_nd::half::{bf16, f16};
     use burn_nd::ndarray::{s, Array, Array2, Array3, ShapeBuilder};
     use burn_nd::Error;
@@ -90,7 +90,7 @@ mod zero_copy {
             cube().view().permuted_axes([2, 0, 1]).into_dyn()
         );
         drop(guard);
-        let sliced = t.slice(burn::tensor::s![.., 1.., 1..;2]);
+        let sliced = t.slice(burn021::tensor::s![.., 1.., 1..;2]);
         // SAFETY: as above.
         let guard = unsafe { sliced.as_ndarray_view_unchecked::<f32>() }.expect("sliced");
         assert_eq!(guard.view(), cube().slice(s![.., 1.., 1..;2]).into_dyn());
@@ -126,7 +126,7 @@ mod zero_copy {
     /// bug, in the README's known issues); the safe view, a copy, keeps its values.
     #[test]
     fn the_safe_view_survives_a_scatter_nd_on_a_clone() {
-        use burn::tensor::IndexingUpdateOp;
+        use burn021::tensor::IndexingUpdateOp;
         let t = Tensor::<LibTorch, 2>::from_floats([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], &CPU);
         let guard = t.as_ndarray_view::<f32>().expect("view");
         let idx = Tensor::<LibTorch, 2, Int>::from_ints([[0, 1]], &CPU);
@@ -192,16 +192,16 @@ mod zero_copy {
         let shape = [2usize, 3];
         let f = |i: usize| i as f32 - 2.5;
         let d = burn_nd::ndarray::IxDyn(&shape);
-        check::<f32, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+        check::<f32, burn021::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
             f(ix[0] * 3 + ix[1])
         }));
-        check::<f64, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+        check::<f64, burn021::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
             f(ix[0] * 3 + ix[1]) as f64
         }));
-        check::<f16, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+        check::<f16, burn021::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
             f16::from_f32(f(ix[1]))
         }));
-        check::<bf16, burn::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
+        check::<bf16, burn021::tensor::Float, 2>(Array::from_shape_fn(d.clone(), |ix| {
             bf16::from_f32(f(ix[1]))
         }));
         check::<i64, Int, 2>(Array::from_shape_fn(d.clone(), |ix| ix[0] as i64 - 9));
@@ -210,7 +210,7 @@ mod zero_copy {
         check::<i8, Int, 2>(Array::from_shape_fn(d.clone(), |ix| ix[1] as i8 - 100));
         check::<u8, Int, 2>(Array::from_shape_fn(d.clone(), |ix| 250 + ix[1] as u8));
         check::<bool, Bool, 2>(Array::from_shape_fn(d.clone(), |ix| ix[1] % 2 == 0));
-        check::<f32, burn::tensor::Float, 2>(Array::zeros(burn_nd::ndarray::IxDyn(&[0, 3])));
+        check::<f32, burn021::tensor::Float, 2>(Array::zeros(burn_nd::ndarray::IxDyn(&[0, 3])));
     }
 
     #[test]
@@ -368,6 +368,9 @@ mod zero_copy {
 /// A module with a bf16 parameter cannot be saved for NumPy (bf16 has no NumPy dtype): the save
 /// is refused before the destination is touched, so an archive already there survives whole.
 mod bf16_module {
+    // `#[derive(Module)]` names `burn::`: here that is Burn 0.21.
+    use burn021 as burn;
+
     use burn::module::{Module, Param, ParamId};
     use burn::tensor::backend::Backend;
     use burn::tensor::{DType, Tensor, TensorData};

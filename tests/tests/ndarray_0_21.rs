@@ -1,6 +1,6 @@
 //! The conformance suite on burn-ndarray, plain and under `Autodiff`, with burn-nd-ndarray's
 //! zero-copy sharing.
-#![cfg(feature = "ndarray")]
+#![cfg(feature = "ndarray-0-21")]
 
 use burn_nd_conformance::Expect;
 
@@ -25,8 +25,8 @@ mod autodiff {
 }
 
 mod ndarray_only {
-    use burn::tensor::quantization::{QuantScheme, QuantStore};
-    use burn::tensor::{Tensor, TensorData};
+    use burn021::tensor::quantization::{QuantScheme, QuantStore};
+    use burn021::tensor::{Tensor, TensorData};
     use burn_nd::ndarray::{Array1, Array2};
     use burn_nd::prelude::*;
     use burn_ndarray::{NdArray, NdArrayDevice};
@@ -52,7 +52,7 @@ mod ndarray_only {
     fn into_ndarray_copies_a_shared_buffer() {
         let values: Vec<i64> = (0..16).collect();
         let address = values.as_ptr();
-        let t = Tensor::<NdArray, 1, burn::tensor::Int>::from_data(
+        let t = Tensor::<NdArray, 1, burn021::tensor::Int>::from_data(
             TensorData::new(values, [16]),
             &NdArrayDevice::Cpu,
         );

@@ -1,6 +1,6 @@
 //! The conformance suite on burn-wgpu (WGSL; Mesa's lavapipe where there is no GPU), plain and
 //! under `Autodiff`.
-#![cfg(feature = "wgpu")]
+#![cfg(feature = "wgpu-0-21")]
 
 use burn_nd_conformance::Expect;
 
@@ -24,7 +24,7 @@ mod autodiff {
 /// burn-nd-wgpu: device-narrowed reads agree with the plain conversion (the awaited and
 /// batched reads are in the suite, on every backend).
 mod readback {
-    use burn::tensor::{Bool, DType, Tensor};
+    use burn021::tensor::{Bool, DType, Tensor};
     use burn_nd::half::{bf16, f16};
     use burn_nd::ndarray::{array, ArrayD};
     use burn_nd::{Casting, Error, FromNdarray, ToNdarray};
