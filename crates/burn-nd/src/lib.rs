@@ -67,39 +67,51 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-// The Burn-version-free half first: its macros (the dtype list) serve everything after it.
+// The layout (CONTRIBUTING.md has the recipes for a new line, backend or dtype):
+// - line-free, naming no Burn crate: `dtype` (its macros, the one dtype list, come first),
+//   `element`, `fast` (cast loops), `casting`, `error`, `rank`, `array`, `dynarray`, `host`,
+//   `npy` (the codec);
+// - `line`: the trait a Burn release implements; `storage`: the seam a CPU backend implements;
+// - `convert/`: what burn-nd does, written once over those two;
+// - `backends/`: one home per CPU backend, every line inside;
+// - `lines/`: one adapter per Burn release.
 #[macro_use]
-mod base;
-#[cfg(feature = "burn-0-21")]
-mod burn_0_21;
-#[cfg(feature = "burn-0-22")]
-mod burn_0_22;
-#[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
-mod ndarray_native;
+mod dtype;
+#[macro_use]
+mod dynarray;
+mod array;
+mod backends;
+mod casting;
+#[macro_use]
+mod convert;
+mod element;
+mod error;
+mod fast;
+mod host;
+mod line;
+pub mod lines;
 #[cfg(feature = "npy")]
 pub mod npy;
-#[cfg(any(feature = "tch-0-21", feature = "tch-0-22"))]
-mod tch_view;
+mod rank;
+mod storage;
 
-pub use base::casting::{can_cast, Casting};
-pub use base::dtype::{DTypeKind, DTypeLike, NdDType, TensorKind};
-pub use base::dynarray::DynArray;
-pub use base::element::NdElement;
-pub use base::error::Error;
-pub use base::from::FromNdarray;
-pub use base::host::HostBuffer;
-pub use base::module::{lines, module_from_arrays, module_to_arrays, ModuleParams};
-pub use base::rank::{Rank, StaticRank};
-pub use base::readback::{ndarray_from_data, read_batch, TensorDataLike, ToNdarrayAsync};
-pub use base::to::ToNdarray;
+pub use casting::{can_cast, Casting};
+pub use convert::from::FromNdarray;
+pub use convert::module::{module_from_arrays, module_to_arrays, ModuleParams};
+pub use convert::readback::{ndarray_from_data, read_batch, TensorDataLike, ToNdarrayAsync};
+pub use convert::to::ToNdarray;
+pub use dtype::{DTypeKind, DTypeLike, NdDType, TensorKind};
+pub use dynarray::DynArray;
+pub use element::NdElement;
+pub use error::Error;
+pub use host::HostBuffer;
 #[cfg(feature = "burn-0-21")]
-pub use burn_0_21::batch::NarrowRead;
+pub use lines::burn_0_21::batch::NarrowRead;
 #[cfg(feature = "burn-0-22")]
-pub use burn_0_22::to::kinds;
+pub use lines::burn_0_22::kind::{kinds, NdKind};
 #[cfg(feature = "burn-0-22")]
-pub use burn_0_22::to::NdKind;
-#[cfg(feature = "burn-0-22")]
-pub use burn_0_22::view::{AsNdarrayView, HostView};
+pub use lines::burn_0_22::view::{AsNdarrayView, HostView};
+pub use rank::{Rank, StaticRank};
 
 // The fuzz targets (`--cfg fuzzing`) exercise only the line-free `.npy` codec.
 #[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22", fuzzing)))]
@@ -125,31 +137,31 @@ pub use ndarray;
 /// assert_eq!(2.0f32.to_value(), Value::Int(2));
 /// ```
 pub mod backend {
-    pub use crate::base::array::{logical_values, try_to_vec};
-    pub use crate::base::casting::check_cast;
-    pub use crate::base::dtype::{burn_kind, kind_holds, logical_dtype};
-    pub use crate::base::dynarray::DynElement;
-    pub use crate::base::element::Value;
-    pub use crate::base::from::check_target;
+    pub use crate::array::{logical_values, try_to_vec};
+    pub use crate::casting::check_cast;
+    pub use crate::convert::from::check_target;
+    pub use crate::dtype::{burn_kind, kind_holds, logical_dtype};
+    pub use crate::dynarray::DynElement;
+    pub use crate::element::Value;
 
-    /// What burn-nd knows of burn-ndarray (features `ndarray` and `ndarray-0-22`): the
+    /// What burn-nd knows of burn-ndarray (Burn 0.21, and feature `ndarray-0-22`): the
     /// element types it stores natively and, on Burn 0.21, how each tensor kind's primitive
     /// holds an `NdArrayTensor`, which burn-nd-ndarray's zero-copy sharing is built on.
     #[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
     pub mod ndarray {
+        pub use crate::backends::ndarray::NativeElement;
         #[cfg(feature = "burn-0-21")]
-        pub use crate::burn_0_21::ndarray::NdArrayKind;
-        pub use crate::ndarray_native::NativeElement;
+        pub use crate::backends::ndarray::NdArrayKind;
     }
 
-    /// What burn-nd knows of libtorch (features `tch` and `tch-0-22`): the zero-copy view of a
-    /// CPU tensor's memory, and on Burn 0.21 how each tensor kind's primitive holds a
-    /// `TchTensor`, which burn-nd-tch's views are built on.
+    /// What burn-nd knows of libtorch (features `tch-0-21` and `tch-0-22`): the zero-copy
+    /// view of a CPU tensor's memory, and on Burn 0.21 how each tensor kind's primitive holds
+    /// a `TchTensor`, which burn-nd-tch's views are built on.
     #[cfg(any(feature = "tch-0-21", feature = "tch-0-22"))]
     pub mod tch {
+        pub use crate::backends::tch::cpu_view;
         #[cfg(feature = "tch-0-21")]
-        pub use crate::burn_0_21::tch::TchKind;
-        pub use crate::tch_view::cpu_view;
+        pub use crate::backends::tch::TchKind;
     }
 }
 
@@ -172,3 +184,59 @@ pub mod prelude {
 #[doc = include_str!("../../../README.md")]
 #[cfg(all(doctest, feature = "npy"))]
 pub struct ReadmeDoctests;
+
+#[cfg(test)]
+mod line_free_tests {
+    /// Every file of this module tree, with its contents.
+    fn sources(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+
+    /// The line-free part (everything but `lines/` and `backends/`) names no Burn crate in a
+    /// path outside comments (doc examples may show how a Burn user calls it), so it compiles
+    /// unchanged beside any Burn release line.
+    #[test]
+    #[cfg_attr(miri, ignore = "reads source files; no unsafe code to check")]
+    fn no_burn_crate_is_named_here() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&dir, &mut files);
+        files.retain(|(path, _)| {
+            let relative = path.strip_prefix(&dir).unwrap_or(path);
+            !(relative.starts_with("lines") || relative.starts_with("backends"))
+        });
+        assert!(files.len() >= 10, "found only {} files", files.len());
+        let mut offenders = Vec::new();
+        for (path, text) in &files {
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                // A path through a Burn crate: `burn::…`, `burn_tensor::…`, but not `burn_nd::…`.
+                let parts: Vec<&str> = code.split("::").collect();
+                let names_burn = parts[..parts.len() - 1].iter().any(|before| {
+                    let crate_name = before
+                        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or("");
+                    // `burn_0_21` and the like are this crate's own line modules.
+                    crate_name == "burn"
+                        || crate_name == "burn021"
+                        || (crate_name.starts_with("burn_")
+                            && crate_name != "burn_nd"
+                            && !crate_name.starts_with("burn_0_"))
+                });
+                if names_burn {
+                    offenders.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+    }
+}

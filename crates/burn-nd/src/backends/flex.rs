@@ -1,0 +1,357 @@
+//! Everything burn-nd knows about burn-flex, on both Burn lines (Burn 0.22's own CPU backend,
+//! and burn-flex 0.21 with feature `flex-0-21`): its memory, read in place.
+//!
+//! A flex tensor is an `Arc` of bytes with a layout (shape, element strides that may be
+//! negative or zero, a start offset) and a storage dtype. Burn's read-back first copies any
+//! shared, strided or offset tensor into a new contiguous one and then hands that over; burn-nd
+//! reads such a tensor through a view of its storage instead ([`HostStorage`]), one copy or one
+//! cast loop into the array. A unique, contiguous tensor is handed over by Burn's read for
+//! free, and that is the path left to it.
+//!
+//! **Memory contract.** Who else can write the storage a view reads: burn-flex itself, only
+//! through `storage_mut` / `try_storage_mut`, which check that the storage is unshared (its
+//! `scatter_nd` always writes a new buffer), read in burn-flex 0.21.0 and 0.22.1
+//! (`src/tensor.rs`, `ops/gather_scatter.rs`). Every view here is taken through a tensor handle
+//! the caller holds (the storage is shared while it lives), so no burn-flex operation writes
+//! under it. Storage on `bytes` shared with another owner (`from_shared_bytes`, a NumPy array)
+//! is copied by burn-flex before any write; that owner's own writes are its contract
+//! (burn-nd-numpy holds NumPy's borrow checker).
+
+use ndarray::ArrayViewD;
+
+use crate::storage::{HostStorage, ViewFn};
+use crate::{Error, NdDType, NdElement};
+
+/// What burn-nd reads of a flex tensor: the same on both lines, whose `FlexTensor`s differ
+/// only in their crate.
+struct FlexParts<'a> {
+    /// The whole storage.
+    bytes: &'a [u8],
+    /// The tensor's logical dtype.
+    logical: NdDType,
+    /// The element type its bytes hold (the line's `stored`).
+    stored: NdDType,
+    shape: &'a [usize],
+    strides: &'a [isize],
+    offset: usize,
+    /// Nothing else shares the storage.
+    unique: bool,
+    contiguous: bool,
+}
+
+impl<'a> FlexParts<'a> {
+    /// `true` when Burn's own read hands the buffer over without a copy: nothing else shares
+    /// it and it holds exactly the tensor's elements in row-major order.
+    fn handed_over(&self) -> bool {
+        let elements: usize = self.shape.iter().product();
+        self.unique
+            && self.contiguous
+            && self.offset == 0
+            && self.bytes.len() == elements * self.stored.size()
+    }
+
+    /// The storage as `S`s laid out as the tensor: an error, never a wrong view, for bytes
+    /// that are no valid `S`s (a bool byte other than 0 or 1) or a layout reaching outside
+    /// them.
+    fn view<S: NdElement>(&self) -> Result<ArrayViewD<'a, S>, Error> {
+        let all: &'a [S] = bytemuck::checked::try_cast_slice(self.bytes).map_err(|e| {
+            Error::backend(std::io::Error::other(format!(
+                "flex storage is not a slice of {}: {e}",
+                S::DTYPE
+            )))
+        })?;
+        strided_view(all, self.shape, self.strides, self.offset)
+    }
+
+    /// Calls `f` with the view as the type the storage holds: a bool tensor stored in bytes as
+    /// `bool` (each checked to be 0 or 1), every other one as its stored type.
+    fn with_view<F: ViewFn>(&self, f: F) -> Result<F::Out, Error> {
+        if self.logical == NdDType::Bool && self.stored == NdDType::U8 {
+            return self.view::<bool>().map(|view| f.call(&view));
+        }
+        for_nd_dtype!(self.stored, S => self.view::<S>().map(|view| f.call(&view)))
+    }
+
+    /// The view as `E`s: [`Error::DtypeMismatch`] unless `E` is the tensor's own dtype and
+    /// the type its storage holds.
+    fn typed_view<E: NdElement>(&self) -> Result<ArrayViewD<'a, E>, Error> {
+        let holds =
+            self.stored == E::DTYPE || (self.stored == NdDType::U8 && E::DTYPE == NdDType::Bool);
+        if self.logical != E::DTYPE || !holds {
+            return Err(Error::DtypeMismatch {
+                stored: self.logical,
+                requested: E::DTYPE,
+            });
+        }
+        self.view()
+    }
+}
+
+/// A flex tensor type of one line: its parts.
+trait FlexStorage {
+    /// What burn-nd reads of it ([`Error::Quantized`] for a quantized tensor).
+    fn parts(&self) -> Result<FlexParts<'_>, Error>;
+}
+
+/// [`FlexStorage`] and [`HostStorage`] for the `FlexTensor` type `$flex` of the line `$line`:
+/// both lines' tensors answer the same calls, but are types of two crates.
+macro_rules! flex_storage_impls {
+    ($flex:ty, $line:ty) => {
+        impl FlexStorage for $flex {
+            fn parts(&self) -> Result<FlexParts<'_>, Error> {
+                let dtype = self.dtype();
+                let layout = self.layout();
+                Ok(FlexParts {
+                    bytes: self.bytes(),
+                    logical: crate::dtype::logical_dtype(dtype)?,
+                    stored: crate::line::stored::<$line>(dtype)?,
+                    shape: layout.shape(),
+                    strides: layout.strides(),
+                    offset: layout.start_offset(),
+                    unique: self.is_unique(),
+                    contiguous: layout.is_contiguous(),
+                })
+            }
+        }
+
+        impl HostStorage for $flex {
+            fn handed_over(&self) -> bool {
+                self.parts().is_ok_and(|parts| parts.handed_over())
+            }
+
+            fn with_view<F: ViewFn>(&self, f: F) -> Option<Result<F::Out, Error>> {
+                Some(self.parts().and_then(|parts| parts.with_view(f)))
+            }
+        }
+    };
+}
+
+#[cfg(feature = "flex-0-21")]
+flex_storage_impls!(
+    burn_flex::FlexTensor,
+    crate::lines::burn_0_21::data::Line021
+);
+#[cfg(feature = "burn-0-22")]
+flex_storage_impls!(
+    burn::backend::flex::FlexTensor,
+    crate::lines::burn_0_22::data::Line022
+);
+
+/// The view of a Burn 0.22 flex tensor as `E`s, for `AsNdarrayView`:
+/// [`Error::DtypeMismatch`] unless `E` is its dtype (a bool tensor's bytes are checked to be
+/// 0 or 1), an error if its layout reaches outside it.
+#[cfg(feature = "burn-0-22")]
+pub(crate) fn typed_view<E: NdElement>(
+    flex: &burn::backend::flex::FlexTensor,
+) -> Result<ArrayViewD<'_, E>, Error> {
+    flex.parts()?.typed_view()
+}
+
+/// A read-only view of a backend's storage `all`, laid out as `shape` with element `strides`
+/// (negative and zero strides included) from element `offset`: the logical element at index
+/// zero. An error, never an out-of-bounds view, when the layout reaches outside `all`.
+/// (Burn 0.22's flex tensors are laid out this way.)
+fn strided_view<'a, S>(
+    all: &'a [S],
+    shape: &[usize],
+    strides: &[isize],
+    offset: usize,
+) -> Result<ArrayViewD<'a, S>, Error> {
+    let outside = || {
+        Error::backend(std::io::Error::other(format!(
+            "a tensor of shape {shape:?}, strides {strides:?} and offset {offset} reaches \
+             outside its {}-element storage",
+            all.len()
+        )))
+    };
+    if shape.contains(&0) {
+        return ArrayViewD::from_shape(ndarray::IxDyn(shape), &[]).map_err(|_| outside());
+    }
+    // ndarray wants the slice to start at the lowest address the view reaches: the logical
+    // first element moved back along every axis that runs backwards.
+    let mut low = offset as isize;
+    for (&n, &s) in shape.iter().zip(strides) {
+        if s < 0 {
+            low += (n as isize - 1) * s;
+        }
+    }
+    let low = usize::try_from(low).map_err(|_| outside())?;
+    let rest = all.get(low..).ok_or_else(outside)?;
+    // ndarray reads custom strides as `isize` stored in `usize`: negative ones round-trip.
+    let strides: Vec<usize> = strides.iter().map(|&s| s as usize).collect();
+    ArrayViewD::from_shape(
+        ndarray::ShapeBuilder::strides(ndarray::IxDyn(shape), ndarray::IxDyn(&strides)),
+        rest,
+    )
+    .map_err(|_| outside())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strided_view;
+    use crate::Error;
+
+    /// Negative, zero and positive strides read the elements a backend's layout names, and a
+    /// layout reaching outside the storage is an error.
+    #[test]
+    fn strided_views_follow_any_layout() {
+        let all: Vec<i32> = (0..12).collect();
+        // A [3, 4] tensor flipped along axis 0: rows 2, 1, 0.
+        let flipped = strided_view(&all, &[3, 4], &[-4, 1], 8).unwrap();
+        assert_eq!(
+            flipped
+                .index_axis(ndarray::Axis(0), 0)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![8, 9, 10, 11]
+        );
+        assert_eq!(
+            flipped
+                .index_axis(ndarray::Axis(0), 2)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![0, 1, 2, 3]
+        );
+        // Broadcast along axis 0, transposed, offset.
+        let broadcast = strided_view(&all, &[2, 3], &[0, 1], 5).unwrap();
+        assert_eq!(
+            broadcast
+                .index_axis(ndarray::Axis(0), 1)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![5, 6, 7]
+        );
+        let transposed = strided_view(&all, &[4, 3], &[1, 4], 0).unwrap();
+        assert_eq!(
+            transposed
+                .index_axis(ndarray::Axis(0), 1)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![1, 5, 9]
+        );
+        assert_eq!(strided_view(&all, &[0, 5], &[5, 1], 12).unwrap().len(), 0);
+        for (shape, strides, offset) in [
+            (&[3usize, 4][..], &[4isize, 1][..], 1usize),
+            (&[3, 4], &[-4, 1], 4),
+            (&[13], &[1], 0),
+        ] {
+            assert!(
+                matches!(
+                    strided_view(&all, shape, strides, offset),
+                    Err(Error::Backend { .. })
+                ),
+                "{shape:?} {strides:?} {offset}"
+            );
+        }
+    }
+}
+
+#[cfg(all(test, feature = "burn-0-22"))]
+mod tests_0_22 {
+    use burn::backend::flex::FlexTensor;
+    use burn::backend::Flex;
+    use burn::tensor::{Bool, DType, Device, Int, Tensor, TensorData};
+    use half::bf16;
+    use ndarray::{array, s, Array2, Array3, ArrayD};
+
+    use crate::{Casting, FromNdarray, ToNdarray};
+
+    fn storage_address<const D: usize>(t: &Tensor<D>) -> *const u8 {
+        let flex: FlexTensor = t
+            .clone()
+            .without_autodiff()
+            .try_into_primitive::<Flex>()
+            .unwrap();
+        flex.bytes().as_ptr()
+    }
+
+    /// A unique, contiguous tensor read as its own dtype hands its buffer over, plain and
+    /// under Autodiff; a shared one is copied and leaves the tensor intact.
+    #[test]
+    fn unique_tensors_hand_their_buffer_over() {
+        for device in [Device::flex(), Device::flex().autodiff()] {
+            let values: Vec<f32> = (0..4096).map(|i| i as f32).collect();
+            let t = Tensor::<2>::from_data(TensorData::new(values, [64, 64]), &device);
+            let address = storage_address(&t);
+            let shared: Array2<f32> = t.to_ndarray().unwrap();
+            assert_ne!(
+                shared.as_ptr() as *const u8,
+                address,
+                "a shared read copies"
+            );
+            let a: Array2<f32> = t.into_ndarray().unwrap();
+            assert_eq!(a.as_ptr() as *const u8, address, "{device:?}: no copy");
+            assert_eq!(a, shared);
+        }
+    }
+
+    /// Strided, flipped, broadcast and sliced tensors made by Burn ops read in logical order,
+    /// in every dtype the storage holds, casts included.
+    #[test]
+    fn views_made_by_burn_ops_read_in_logical_order() {
+        let device = Device::flex();
+        let base: Vec<i64> = (0..24).collect();
+        let expected = ArrayD::from_shape_vec(vec![2, 3, 4], base.clone()).unwrap();
+        let t = Tensor::<3, Int>::from_data(TensorData::new(base, [2, 3, 4]), &device);
+
+        let swapped: ArrayD<i64> = t.clone().swap_dims(0, 2).to_ndarray_dyn().unwrap();
+        assert_eq!(swapped, expected.clone().permuted_axes(vec![2, 1, 0]));
+        let flipped: Array3<i64> = t.clone().flip([1]).to_ndarray().unwrap();
+        assert_eq!(
+            flipped,
+            expected
+                .slice(s![.., ..;-1, ..])
+                .into_dimensionality()
+                .unwrap()
+        );
+        let sliced: Array3<i32> = t
+            .clone()
+            .slice([0..2, 1..3, 1..4])
+            .to_ndarray_with(Casting::SameKind)
+            .unwrap();
+        assert_eq!(
+            sliced,
+            expected.slice(s![.., 1..3, 1..4]).mapv(|v| v as i32)
+        );
+        let wide = Tensor::<1, Int>::from_data(TensorData::new(vec![1i64, 2, 3], [3]), &device)
+            .reshape([1, 3])
+            .expand([4, 3]);
+        let broadcast: Array2<f64> = wide.to_ndarray_with(Casting::Unsafe).unwrap();
+        assert_eq!(broadcast.row(3).to_vec(), vec![1.0, 2.0, 3.0]);
+
+        let halves = array![[bf16::from_f32(1.5), bf16::from_f32(-2.0)]];
+        let halves =
+            Tensor::<2>::from_ndarray_as(&halves, &device, DType::BF16, Casting::No).unwrap();
+        let transposed: Array2<bf16> = halves.clone().transpose().to_ndarray().unwrap();
+        assert_eq!(
+            transposed,
+            array![[bf16::from_f32(1.5)], [bf16::from_f32(-2.0)]]
+        );
+        let bools =
+            Tensor::<2, Bool>::from_data(TensorData::new(vec![true, false], [1, 2]), &device)
+                .transpose();
+        assert_eq!(bools.to_ndarray::<bool>().unwrap(), array![[true], [false]]);
+        assert_eq!(bools.to_ndarray::<u8>().unwrap(), array![[1], [0]]);
+    }
+
+    /// `read_into` copies a strided flex tensor straight into a strided output.
+    #[test]
+    fn read_into_takes_any_layout_both_sides() {
+        let device = Device::flex().autodiff();
+        let t = Tensor::<2>::from_data(
+            TensorData::new(vec![1.0f32, 2.0, 3.0, 4.0], [2, 2]),
+            &device,
+        )
+        .transpose();
+        let mut big = Array2::<f32>::zeros((2, 4));
+        t.read_into(&mut big.slice_mut(s![.., ..;2])).unwrap();
+        assert_eq!(big, array![[1.0, 0.0, 3.0, 0.0], [2.0, 0.0, 4.0, 0.0]]);
+        let mut ints = Array2::<i32>::from_elem((2, 2), 9);
+        assert!(t.read_into_with(&mut ints, Casting::Exact).is_ok());
+        assert_eq!(ints, array![[1, 3], [2, 4]]);
+    }
+}
