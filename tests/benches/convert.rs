@@ -353,80 +353,13 @@ fn i64_values(n: usize) -> Vec<i64> {
 
 /// Burn 0.21: the common and Autodiff cases on backend `B`.
 #[cfg(feature = "burn-0-21")]
-mod line_0_21 {
-    use super::*;
-    use burn021::tensor::backend::Backend;
-    use burn021::tensor::{Int, Tensor, TensorData};
-
-    pub fn f32_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1> {
-        Tensor::from_data(TensorData::new(f32_values(n), [n]), device)
-    }
-
-    pub fn i64_tensor<B: Backend>(n: usize, device: &B::Device) -> Tensor<B, 1, Int> {
-        Tensor::from_data(TensorData::new(i64_values(n), [n]), device)
-    }
-
-    pub fn run<B: Backend>(b: &Bencher, device: &B::Device) {
-        type Ad<B> = burn_autodiff::Autodiff<B>;
-        let n = b.bytes / 4;
-        b.common(
-            &f32_tensor::<B>(n, device),
-            || f32_tensor::<B>(n, device),
-            &i64_tensor::<B>(n, device),
-            |t| {
-                let data = t.to_data();
-                let shape = data.shape.to_vec();
-                ArrayD::from_shape_vec(IxDyn(&shape), data.to_vec::<f32>().expect("vec"))
-                    .expect("shape")
-            },
-            |a| Tensor::<B, 1>::from_ndarray(a, device).expect("from"),
-        );
-        b.autodiff(
-            || f32_tensor::<B>(n, device).mul_scalar(1.0),
-            || {
-                Tensor::<Ad<B>, 1>::from_inner(f32_tensor::<B>(n, device))
-                    .require_grad()
-                    .mul_scalar(1.0)
-            },
-        );
-    }
-}
+#[path = "convert/line_0_21.rs"]
+mod line_0_21;
 
 /// Burn 0.22: the common and Autodiff cases on `device`.
 #[cfg(feature = "burn-0-22")]
-mod line_0_22 {
-    use super::*;
-    use burn::tensor::{Device, Int, Tensor, TensorData};
-
-    pub fn f32_tensor(n: usize, device: &Device) -> Tensor<1> {
-        Tensor::from_data(TensorData::new(f32_values(n), [n]), device)
-    }
-
-    pub fn i64_tensor(n: usize, device: &Device) -> Tensor<1, Int> {
-        Tensor::from_data(TensorData::new(i64_values(n), [n]), device)
-    }
-
-    pub fn run(b: &Bencher, device: &Device) {
-        let n = b.bytes / 4;
-        let ad = device.clone().autodiff();
-        b.common(
-            &f32_tensor(n, device),
-            || f32_tensor(n, device),
-            &i64_tensor(n, device),
-            |t| {
-                let data = t.to_data();
-                let shape = data.shape().to_vec();
-                ArrayD::from_shape_vec(IxDyn(&shape), data.try_into_vec::<f32>().expect("vec"))
-                    .expect("shape")
-            },
-            |a| Tensor::<1>::from_ndarray(a, device).expect("from"),
-        );
-        b.autodiff(
-            || f32_tensor(n, device).mul_scalar(1.0),
-            || f32_tensor(n, &ad).require_grad().mul_scalar(1.0),
-        );
-    }
-}
+#[path = "convert/line_0_22.rs"]
+mod line_0_22;
 
 /// Peak memory: each case converts one 1 GiB f32 tensor in a child process run under
 /// `/usr/bin/time -v`, which reports the child's max RSS.
@@ -496,128 +429,24 @@ mod peak {
 /// Burn 0.21 burn-ndarray: the zero-copy paths of burn-nd-ndarray and casts from a huge-page
 /// source.
 #[cfg(feature = "ndarray-0-21")]
-mod on_ndarray {
-    use super::line_0_21::{f32_tensor, i64_tensor};
-    use super::*;
-    use burn021::tensor::Tensor;
-    use burn_ndarray::{NdArray, NdArrayDevice};
-
-    pub fn f32_gib() -> Tensor<NdArray, 1> {
-        f32_tensor::<NdArray>((1usize << 30) / 4, &NdArrayDevice::Cpu)
-    }
-
-    pub fn run(b: &Bencher) {
-        let device = NdArrayDevice::Cpu;
-        super::line_0_21::run::<NdArray>(b, &device);
-        let n = b.bytes / 4;
-        let t = f32_tensor::<NdArray>(n, &device);
-        type Ad = burn_autodiff::Autodiff<NdArray>;
-        b.shares(&t, || {
-            Tensor::<Ad, 1>::from_inner(t.clone())
-                .require_grad()
-                .mul_scalar(1.0)
-        });
-        b.casts_from_huge_pages(
-            t,
-            i64_tensor::<NdArray>(n, &device),
-            |a| Tensor::from_ndarray(a, &device).expect("from"),
-            |a| Tensor::from_ndarray(a, &device).expect("from"),
-        );
-    }
-}
+#[path = "convert/on_ndarray.rs"]
+mod on_ndarray;
 
 /// Burn 0.21 burn-tch (libtorch, CPU): burn-nd-tch's borrowed view and its one-copy write path.
 #[cfg(feature = "tch-0-21")]
-mod on_tch {
-    use super::line_0_21::f32_tensor;
-    use super::*;
-    use burn021::tensor::Tensor;
-    use burn_nd_tch::{AsNdarrayView, FromNdarrayTch};
-    use burn_tch::{LibTorch, LibTorchDevice};
-
-    pub fn run(b: &Bencher) {
-        let device = LibTorchDevice::Cpu;
-        super::line_0_21::run::<LibTorch>(b, &device);
-        let t = f32_tensor::<LibTorch>(b.bytes / 4, &device);
-        let ad = Tensor::<burn_autodiff::Autodiff<LibTorch>, 1>::from_inner(t.clone())
-            .require_grad()
-            .mul_scalar(1.0);
-        // SAFETY (both unchecked views): no op runs on `t` or `ad` while a view is alive.
-        b.views(
-            || unsafe { t.as_ndarray_view_unchecked::<f32>() }.expect("view"),
-            || unsafe { ad.as_ndarray_view_unchecked::<f32>() }.expect("view"),
-            || {
-                unsafe { t.as_ndarray_view_unchecked::<f32>() }
-                    .expect("view")
-                    .view()
-                    .to_owned()
-            },
-        );
-        b.case(
-            "as_ndarray_view_safe_copy",
-            || (),
-            |()| t.as_ndarray_view::<f32>().expect("view"),
-        );
-        drop(ad);
-        let array = t.to_ndarray::<f32>().expect("to");
-        b.case(
-            "from_ndarray_tch",
-            || (),
-            |()| Tensor::<LibTorch, 1>::from_ndarray_tch(&array, &device).expect("from"),
-        );
-    }
-}
+#[path = "convert/on_tch.rs"]
+mod on_tch;
 
 /// Burn 0.22 burn-flex: its zero-copy view and casts from a huge-page source.
 /// Burn 0.22 burn-ndarray (deprecated there): the direct reads and burn-nd-ndarray's sharing.
 #[cfg(feature = "ndarray-0-22")]
 #[allow(deprecated)]
-mod on_ndarray_0_22 {
-    use super::line_0_22::f32_tensor;
-    use super::*;
-    use burn::tensor::Device;
-
-    pub fn run(b: &Bencher) {
-        let device = Device::ndarray();
-        super::line_0_22::run(b, &device);
-        let t = f32_tensor(b.bytes / 4, &device);
-        b.shares(&t, || t.clone().autodiff().require_grad().mul_scalar(1.0));
-    }
-}
+#[path = "convert/on_ndarray_0_22.rs"]
+mod on_ndarray_0_22;
 
 #[cfg(feature = "flex-0-22")]
-mod on_flex {
-    use super::line_0_22::{f32_tensor, i64_tensor};
-    use super::*;
-    use burn::tensor::{Device, Tensor};
-    use burn_nd::AsNdarrayView;
-
-    pub fn f32_gib() -> Tensor<1> {
-        f32_tensor((1usize << 30) / 4, &Device::flex())
-    }
-
-    pub fn run(b: &Bencher) {
-        let device = Device::flex();
-        super::line_0_22::run(b, &device);
-        let n = b.bytes / 4;
-        let t = f32_tensor(n, &device);
-        let ad = f32_tensor(n, &device.clone().autodiff())
-            .require_grad()
-            .mul_scalar(1.0);
-        b.views(
-            || t.as_ndarray_view::<f32>().expect("view"),
-            || ad.as_ndarray_view::<f32>().expect("view"),
-            || t.as_ndarray_view::<f32>().expect("view").view().to_owned(),
-        );
-        drop(ad);
-        b.casts_from_huge_pages(
-            t,
-            i64_tensor(n, &device),
-            |a| Tensor::from_ndarray(a, &device).expect("from"),
-            |a| Tensor::from_ndarray(a, &device).expect("from"),
-        );
-    }
-}
+#[path = "convert/on_flex.rs"]
+mod on_flex;
 
 /// One backend's cases at one size.
 type Run = fn(&Bencher);

@@ -5,13 +5,41 @@ use core::fmt;
 
 use crate::Error;
 
-/// Calls `$callback!` with the list of dtypes burn-nd converts, one entry per dtype:
-/// `Variant: rust_type, kind, bits, "numpy name"` (kind is `float`, `half`
-/// (f16 and bf16, floats the `half` crate provides), `int`, `uint` or `bool`).
-/// Every per-dtype enum, `match` and impl in the crate is written from this list, so a dtype
-/// is added or changed in one place. The order is NumPy's: floats from the widest, then
-/// signed and unsigned integers from the widest, then bool.
+/// The list of dtypes burn-nd converts, one entry per dtype:
+/// `Variant: rust_type, kind, bits, "numpy name"` (kind is `float`, `half` (f16 and bf16,
+/// floats the `half` crate provides), `int`, `uint` or `bool`). Every per-dtype enum, `match`
+/// and impl in the crate is written from this list, so a dtype is added or changed in one
+/// place. The order is NumPy's: floats from the widest, then signed and unsigned integers from
+/// the widest, then bool.
+///
+/// - `dtypes!(callback, args..)` calls `callback! { args.., [entries] }` with every entry;
+/// - `dtypes!(filter mode, callback, args)` calls `callback! { args, [entries] }` with the
+///   entries `mode` keeps: `primitive` (Rust's primitive numbers, which `as` converts between:
+///   no f16/bf16, no bool), `no_half` (no f16/bf16) or `no_bool`.
 macro_rules! dtypes {
+    // The filter's steps (first, so a public call never starts parsing them): drop or keep one
+    // entry, then hand what is kept to the callback.
+    ((keep $mode:ident, $cb:ident, $args:tt, [$($acc:tt)*]), []) => {
+        $cb! { $args, [$($acc)*] }
+    };
+    ((keep primitive, $cb:ident, $args:tt, $acc:tt), [$v:ident: $t:ty, half, $b:literal, $n:literal; $($rest:tt)*]) => {
+        dtypes! { (keep primitive, $cb, $args, $acc), [$($rest)*] }
+    };
+    ((keep primitive, $cb:ident, $args:tt, $acc:tt), [$v:ident: $t:ty, bool, $b:literal, $n:literal; $($rest:tt)*]) => {
+        dtypes! { (keep primitive, $cb, $args, $acc), [$($rest)*] }
+    };
+    ((keep no_half, $cb:ident, $args:tt, $acc:tt), [$v:ident: $t:ty, half, $b:literal, $n:literal; $($rest:tt)*]) => {
+        dtypes! { (keep no_half, $cb, $args, $acc), [$($rest)*] }
+    };
+    ((keep no_bool, $cb:ident, $args:tt, $acc:tt), [$v:ident: $t:ty, bool, $b:literal, $n:literal; $($rest:tt)*]) => {
+        dtypes! { (keep no_bool, $cb, $args, $acc), [$($rest)*] }
+    };
+    ((keep $mode:ident, $cb:ident, $args:tt, [$($acc:tt)*]), [$v:ident: $t:ty, $k:ident, $b:literal, $n:literal; $($rest:tt)*]) => {
+        dtypes! { (keep $mode, $cb, $args, [$($acc)* $v: $t, $k, $b, $n;]), [$($rest)*] }
+    };
+    (filter $mode:ident, $cb:ident, $args:tt) => {
+        dtypes! { dtypes, (keep $mode, $cb, $args, []) }
+    };
     ($callback:ident $(, $arg:tt)*) => {
         $callback! {
             $($arg,)*
@@ -34,44 +62,11 @@ macro_rules! dtypes {
     };
 }
 
-/// Calls `$cb! { $args, [entries] }` with the entries of [`dtypes`] that `$mode` keeps:
-/// `primitive` (Rust's primitive numbers, which `as` converts between: no f16/bf16, no bool),
-/// `no_half` (no f16/bf16) or `no_bool`. Use as `dtypes!(filter_dtypes, mode, cb, args)`.
-macro_rules! filter_dtypes {
-    ($mode:ident, $cb:ident, $args:tt, [$($list:tt)*]) => {
-        filter_dtypes! { @ $mode, $cb, $args, [], [$($list)*] }
-    };
-    (@ $mode:ident, $cb:ident, $args:tt, [$($acc:tt)*], []) => {
-        $cb! { $args, [$($acc)*] }
-    };
-    (@ primitive, $cb:ident, $args:tt, [$($acc:tt)*], [$v:ident: $t:ty, half, $b:literal, $n:literal; $($rest:tt)*]) => {
-        filter_dtypes! { @ primitive, $cb, $args, [$($acc)*], [$($rest)*] }
-    };
-    (@ primitive, $cb:ident, $args:tt, [$($acc:tt)*], [$v:ident: $t:ty, bool, $b:literal, $n:literal; $($rest:tt)*]) => {
-        filter_dtypes! { @ primitive, $cb, $args, [$($acc)*], [$($rest)*] }
-    };
-    (@ no_half, $cb:ident, $args:tt, [$($acc:tt)*], [$v:ident: $t:ty, half, $b:literal, $n:literal; $($rest:tt)*]) => {
-        filter_dtypes! { @ no_half, $cb, $args, [$($acc)*], [$($rest)*] }
-    };
-    (@ no_bool, $cb:ident, $args:tt, [$($acc:tt)*], [$v:ident: $t:ty, bool, $b:literal, $n:literal; $($rest:tt)*]) => {
-        filter_dtypes! { @ no_bool, $cb, $args, [$($acc)*], [$($rest)*] }
-    };
-    (@ $mode:ident, $cb:ident, $args:tt, [$($acc:tt)*], [$v:ident: $t:ty, $k:ident, $b:literal, $n:literal; $($rest:tt)*]) => {
-        filter_dtypes! { @ $mode, $cb, $args, [$($acc)* $v: $t, $k, $b, $n;], [$($rest)*] }
-    };
-}
-
 /// `$body` with the type alias `$E` naming the element type of the [`NdDType`] `$dtype`:
-/// `for_nd_dtype!(dtype, E => read::<E>(x))`.
+/// `for_nd_dtype!(dtype, E => read::<E>(x))`, a `match` with one arm per entry of [`dtypes`].
 macro_rules! for_nd_dtype {
-    ($dtype:expr, $E:ident => $body:expr) => {
-        dtypes!(nd_dtype_arms, ($dtype), $E, ($body))
-    };
-}
-
-/// The arms of [`for_nd_dtype`], one per entry of [`dtypes`].
-macro_rules! nd_dtype_arms {
-    (($dtype:expr), $E:ident, ($body:expr), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+    // The arms (first, so a public call never starts parsing them).
+    ((arms ($dtype:expr), $E:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         match $dtype {
             $($crate::NdDType::$v => {
                 #[allow(dead_code)]
@@ -79,6 +74,9 @@ macro_rules! nd_dtype_arms {
                 $body
             })*
         }
+    };
+    ($dtype:expr, $E:ident => $body:expr) => {
+        dtypes!(for_nd_dtype, (arms ($dtype), $E, ($body)))
     };
 }
 
@@ -95,7 +93,14 @@ pub enum DTypeKind {
     Float,
 }
 
+/// [`NdDType`] and its per-dtype `match`es, from the entries of [`dtypes`].
 macro_rules! define_nd_dtype {
+    // A list entry's kind as a [`DTypeKind`].
+    (kind float) => { DTypeKind::Float };
+    (kind half) => { DTypeKind::Float };
+    (kind int) => { DTypeKind::Int };
+    (kind uint) => { DTypeKind::Uint };
+    (kind bool) => { DTypeKind::Bool };
     ([$($v:ident: $t:ty, $kind:ident, $bits:literal, $name:literal;)*]) => {
         /// A dtype burn-nd converts: the element type of an array, whatever Burn release or
         /// backend the tensor came from.
@@ -153,7 +158,7 @@ macro_rules! define_nd_dtype {
             /// assert_eq!(NdDType::U8.kind(), DTypeKind::Uint);
             /// ```
             pub const fn kind(self) -> DTypeKind {
-                match self { $(NdDType::$v => dtype_kind!($kind),)* }
+                match self { $(NdDType::$v => define_nd_dtype!(kind $kind),)* }
             }
 
             /// The width in bits (8 for bool, which is stored as a byte).
@@ -161,24 +166,6 @@ macro_rules! define_nd_dtype {
                 match self { $(NdDType::$v => $bits,)* }
             }
         }
-    };
-}
-
-macro_rules! dtype_kind {
-    (float) => {
-        DTypeKind::Float
-    };
-    (half) => {
-        DTypeKind::Float
-    };
-    (int) => {
-        DTypeKind::Int
-    };
-    (uint) => {
-        DTypeKind::Uint
-    };
-    (bool) => {
-        DTypeKind::Bool
     };
 }
 

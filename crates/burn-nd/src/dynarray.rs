@@ -7,46 +7,42 @@ use crate::array::cast_array;
 use crate::dtype::target_dtype;
 use crate::{Casting, DTypeLike, Error, FromNdarray, NdDType, NdElement, ToNdarray};
 
-/// Expands `$body` once per element type, with `$a` bound to the array, for every variant of
-/// a [`DynArray`].
-macro_rules! each_variant {
-    ($array:expr, $a:ident => $body:expr) => {
-        dtypes!(each_variant_arms, ($array), $a, ($body))
-    };
-}
-
-/// The arms of [`each_variant`], one per entry of the dtype list.
-macro_rules! each_variant_arms {
-    (($array:expr), $a:ident, ($body:expr), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+/// [`DynArray`] (its doc below) and its per-type impls, from the entries of [`dtypes`]; and a
+/// `match` over its variants.
+macro_rules! dyn_array {
+    // `$body` once per element type, with `$a` bound to the array: `dyn_array!(each x, a => ..)`
+    // is a `match` with an arm per variant.
+    ((arms ($array:expr), $a:ident, ($body:expr)), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         match $array {
             $(DynArray::$v($a) => $body,)*
         }
     };
-}
-
-/// An n-dimensional array of any element type burn-nd converts: the run-time typed form of
-/// `ArrayD<E>`, as a Burn tensor's element type is the run-time `DType`.
-///
-/// It is what a tensor becomes when its dtype is not known at compile time: the parameters of
-/// a module ([`module_to_arrays`](crate::module_to_arrays)), the entries of an `.npz` file
-/// (feature `npy`). Each variant keeps its values exactly; [`DynArray::to_ndarray`] and
-/// [`DynArray::cast`] convert under a [`Casting`] rule.
-///
-/// ```
-/// use burn::tensor::{Device, Tensor};
-/// use burn_nd::{Casting, DynArray, NdDType};
-///
-/// let device = Device::flex();
-/// let t = Tensor::<2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &device);
-/// let a = DynArray::from_tensor(&t)?;
-/// assert_eq!((a.dtype(), a.shape()), (NdDType::F32, &[2usize, 2][..]));
-/// assert!(a.to_ndarray::<i32>(Casting::SameKind).is_err()); // float → int is unsafe
-/// let back: Tensor<2> = a.to_tensor(&device)?;
-/// assert_eq!(back.into_data(), t.into_data());
-/// # Ok::<_, burn_nd::Error>(())
-/// ```
-macro_rules! define_dyn_array {
+    (each $array:expr, $a:ident => $body:expr) => {
+        dtypes!(dyn_array, (arms ($array), $a, ($body)))
+    };
+    // The enum and its per-type impls: `dyn_array!` from [`dtypes`].
     ([$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        /// An n-dimensional array of any element type burn-nd converts: the run-time typed form of
+        /// `ArrayD<E>`, as a Burn tensor's element type is the run-time `DType`.
+        ///
+        /// It is what a tensor becomes when its dtype is not known at compile time: the parameters of
+        /// a module ([`module_to_arrays`](crate::module_to_arrays)), the entries of an `.npz` file
+        /// (feature `npy`). Each variant keeps its values exactly; [`DynArray::to_ndarray`] and
+        /// [`DynArray::cast`] convert under a [`Casting`] rule.
+        ///
+        /// ```
+        /// use burn::tensor::{Device, Tensor};
+        /// use burn_nd::{Casting, DynArray, NdDType};
+        ///
+        /// let device = Device::flex();
+        /// let t = Tensor::<2>::from_floats([[1.0, 2.5], [3.0, 4.0]], &device);
+        /// let a = DynArray::from_tensor(&t)?;
+        /// assert_eq!((a.dtype(), a.shape()), (NdDType::F32, &[2usize, 2][..]));
+        /// assert!(a.to_ndarray::<i32>(Casting::SameKind).is_err()); // float → int is unsafe
+        /// let back: Tensor<2> = a.to_tensor(&device)?;
+        /// assert_eq!(back.into_data(), t.into_data());
+        /// # Ok::<_, burn_nd::Error>(())
+        /// ```
         #[derive(Clone, Debug, PartialEq)]
         #[allow(missing_docs)] // each variant is named after its element type
         pub enum DynArray { $($v(ArrayD<$t>),)* }
@@ -66,7 +62,7 @@ macro_rules! define_dyn_array {
         )*
     };
 }
-dtypes!(define_dyn_array);
+dtypes!(dyn_array);
 
 /// Element types that have a [`DynArray`] variant: every [`NdElement`].
 pub trait DynElement: NdElement {
@@ -98,7 +94,7 @@ impl DynArray {
         fn of<E: NdElement>(_: &ArrayD<E>) -> NdDType {
             E::DTYPE
         }
-        each_variant!(self, a => of(a))
+        dyn_array!(each self, a => of(a))
     }
 
     /// The shape.
@@ -110,7 +106,7 @@ impl DynArray {
     /// assert_eq!(DynArray::from(ArrayD::<f32>::zeros(vec![2, 0])).shape(), &[2, 0]);
     /// ```
     pub fn shape(&self) -> &[usize] {
-        each_variant!(self, a => a.shape())
+        dyn_array!(each self, a => a.shape())
     }
 
     /// The array's elements in row-major order in a [`HostBuffer`](crate::HostBuffer), to hand
@@ -128,7 +124,7 @@ impl DynArray {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn into_host_buffer(self) -> Result<crate::HostBuffer, Error> {
-        each_variant!(self, a => crate::HostBuffer::from_array(a))
+        dyn_array!(each self, a => crate::HostBuffer::from_array(a))
     }
 
     /// The values as an `ArrayD<E>`, cast under `casting` ([`Casting::Exact`] names the first
@@ -144,7 +140,7 @@ impl DynArray {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     pub fn to_ndarray<E: NdElement>(&self, casting: Casting) -> Result<ArrayD<E>, Error> {
-        each_variant!(self, a => cast_array(&a.view(), casting))
+        dyn_array!(each self, a => cast_array(&a.view(), casting))
     }
 
     /// The same values as another element type, under `casting`: how a bf16 array is widened
@@ -241,6 +237,6 @@ impl DynArray {
         dtype: T::DType,
         casting: Casting,
     ) -> Result<T, Error> {
-        each_variant!(self, a => T::from_ndarray_as(a, device, dtype, casting))
+        dyn_array!(each self, a => T::from_ndarray_as(a, device, dtype, casting))
     }
 }

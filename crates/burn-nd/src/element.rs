@@ -149,15 +149,19 @@ pub trait NdElement:
 
 /// `NdElement` for one entry of the dtype list, by its kind: primitive numbers convert with
 /// `as` both ways; f16 and bf16 round correctly from the exact value; bool is 0 or 1.
-macro_rules! element_impl {
+/// `element_impls!` (no arguments, from [`dtypes`]) gives every entry its impl.
+macro_rules! element_impls {
+    ([$($v:ident: $t:ty, $kind:ident, $bits:literal, $name:literal;)*]) => {
+        $(element_impls!($v, $t, $kind);)*
+    };
     ($v:ident, $t:ty, float) => {
-        element_impl!(@as $v, $t, Float(f64));
+        element_impls!(@as $v, $t, Float(f64));
     };
     ($v:ident, $t:ty, int) => {
-        element_impl!(@as $v, $t, Int(i128));
+        element_impls!(@as $v, $t, Int(i128));
     };
     ($v:ident, $t:ty, uint) => {
-        element_impl!(@as $v, $t, Int(i128));
+        element_impls!(@as $v, $t, Int(i128));
     };
     (@as $v:ident, $t:ty, $variant:ident($wide:ty)) => {
         impl sealed::Sealed for $t {}
@@ -215,11 +219,6 @@ macro_rules! element_impl {
     };
 }
 
-macro_rules! element_impls {
-    ([$($v:ident: $t:ty, $kind:ident, $bits:literal, $name:literal;)*]) => {
-        $(element_impl!($v, $t, $kind);)*
-    };
-}
 dtypes!(element_impls);
 
 /// Rounds `x` to f32 toward zero and sets the last mantissa bit when that was inexact.
@@ -261,12 +260,6 @@ pub(crate) fn same_type<S: 'static, D: 'static>(src: &[S]) -> Option<&[D]> {
 }
 
 /// `value` as a `D` when `S` and `D` are the same type.
-#[cfg(any(
-    feature = "burn-0-21",
-    feature = "tch-0-21",
-    feature = "flex-0-21",
-    feature = "burn-0-22"
-))]
 pub(crate) fn same_value<S: 'static, D: 'static>(value: &S) -> Option<&D> {
     same_type::<S, D>(core::slice::from_ref(value)).and_then(<[D]>::first)
 }

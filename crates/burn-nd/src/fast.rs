@@ -171,8 +171,11 @@ fn f32_to_bf16(x: f32) -> bf16 {
     })
 }
 
-macro_rules! slice_enums {
-    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+/// The per-type code of the fast casts, from [`dtypes`]: `fast_casts!(enums, ..)` the slice
+/// and buffer enums (every type but bool), `fast_casts!(primitive, ..)` the `as` casts
+/// between Rust's primitive numbers.
+macro_rules! fast_casts {
+    (enums, [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         /// A borrowed source slice of one element type.
         enum Src<'a> { $($v(&'a [$t]),)* }
         /// A cast's output buffer.
@@ -193,9 +196,29 @@ macro_rules! slice_enums {
             }
         }
     };
+    (primitive, $list:tt) => {
+        fast_casts!(primitive_cast $list, $list);
+    };
+    // The list twice: once for the source types, once (whole) for each source's targets.
+    (primitive_cast [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*], $all:tt) => {
+        /// `as` between the primitive number types (every pair of them).
+        fn primitive_cast(src: Src<'_>, to: NdDType) -> Result<Option<Out>, Error> {
+            Ok(Some(match src {
+                $(Src::$v(s) => fast_casts!(to_each s, to, $all),)*
+                _ => return Ok(None),
+            }))
+        }
+    };
+    // `src` cast to the type `to` names, one arm per primitive type.
+    (to_each $src:ident, $to:ident, [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
+        match $to {
+            $(NdDType::$v => Out::$v(map($src, false, |x| x as $t)?),)*
+            _ => return Ok(None),
+        }
+    };
 }
 // `bool` has no fast loop.
-dtypes!(filter_dtypes, no_bool, slice_enums, ());
+dtypes!(filter no_bool, fast_casts, enums);
 
 /// The `as` cast of `src` to `D` by a specialised loop, where one exists for `(S, D)`: every
 /// pair of primitive numbers, f32 → f16/bf16 and f16/bf16 → f32/f64. `Ok(None)` otherwise;
@@ -231,26 +254,7 @@ fn cast_to(src: Src<'_>, to: NdDType) -> Result<Option<Out>, Error> {
     }))
 }
 
-macro_rules! primitive_cast {
-    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
-        /// `as` between the primitive number types (every pair of them).
-        fn primitive_cast(src: Src<'_>, to: NdDType) -> Result<Option<Out>, Error> {
-            macro_rules! to_each {
-                ($s:expr) => {
-                    match to {
-                        $(NdDType::$v => Out::$v(map($s, false, |x| x as $t)?),)*
-                        _ => return Ok(None),
-                    }
-                };
-            }
-            Ok(Some(match src {
-                $(Src::$v(s) => to_each!(s),)*
-                _ => return Ok(None),
-            }))
-        }
-    };
-}
-dtypes!(filter_dtypes, primitive, primitive_cast, ());
+dtypes!(filter primitive, fast_casts, primitive);
 
 #[cfg(test)]
 mod tests {

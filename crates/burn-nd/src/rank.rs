@@ -28,11 +28,26 @@ pub trait StaticRank {
     type Dim: Dimension;
 }
 
-macro_rules! static_rank {
-    ($($d:literal => $ix:ty),*) => {$(
-        impl StaticRank for Rank<$d> {
-            type Dim = $ix;
-        }
-    )*};
+impl StaticRank for Rank<1> {
+    type Dim = Ix1;
 }
-static_rank!(1 => Ix1, 2 => Ix2, 3 => Ix3, 4 => Ix4, 5 => Ix5, 6 => Ix6);
+
+impl StaticRank for Rank<2> {
+    type Dim = Ix2;
+}
+
+impl StaticRank for Rank<3> {
+    type Dim = Ix3;
+}
+
+impl StaticRank for Rank<4> {
+    type Dim = Ix4;
+}
+
+impl StaticRank for Rank<5> {
+    type Dim = Ix5;
+}
+
+impl StaticRank for Rank<6> {
+    type Dim = Ix6;
+}

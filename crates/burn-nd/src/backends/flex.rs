@@ -4,7 +4,7 @@
 //! A flex tensor is an `Arc` of bytes with a layout (shape, element strides that may be
 //! negative or zero, a start offset) and a storage dtype. Burn's read-back first copies any
 //! shared, strided or offset tensor into a new contiguous one and then hands that over; burn-nd
-//! reads such a tensor through a view of its storage instead ([`HostStorage`]), one copy or one
+//! reads such a tensor through a view of its storage instead ([`HostStorage`](crate::storage::HostStorage)), one copy or one
 //! cast loop into the array. A unique, contiguous tensor is handed over by Burn's read for
 //! free, and that is the path left to it.
 //!
@@ -19,6 +19,8 @@
 
 use ndarray::ArrayViewD;
 
+use crate::dtype::logical_dtype;
+use crate::line::{stored, Line};
 use crate::storage::{HostStorage, ViewFn};
 use crate::{Error, NdDType, NdElement};
 
@@ -74,6 +76,7 @@ impl<'a> FlexParts<'a> {
 
     /// The view as `E`s: [`Error::DtypeMismatch`] unless `E` is the tensor's own dtype and
     /// the type its storage holds.
+    #[cfg(feature = "burn-0-22")]
     fn typed_view<E: NdElement>(&self) -> Result<ArrayViewD<'a, E>, Error> {
         let holds =
             self.stored == E::DTYPE || (self.stored == NdDType::U8 && E::DTYPE == NdDType::Bool);
@@ -87,55 +90,82 @@ impl<'a> FlexParts<'a> {
     }
 }
 
-/// A flex tensor type of one line: its parts.
+/// A flex tensor type of one line: its parts. Both lines' `FlexTensor`s answer the same
+/// calls, but are types of two crates.
 trait FlexStorage {
     /// What burn-nd reads of it ([`Error::Quantized`] for a quantized tensor).
     fn parts(&self) -> Result<FlexParts<'_>, Error>;
 }
 
-/// [`FlexStorage`] and [`HostStorage`] for the `FlexTensor` type `$flex` of the line `$line`:
-/// both lines' tensors answer the same calls, but are types of two crates.
-macro_rules! flex_storage_impls {
-    ($flex:ty, $line:ty) => {
-        impl FlexStorage for $flex {
-            fn parts(&self) -> Result<FlexParts<'_>, Error> {
-                let dtype = self.dtype();
-                let layout = self.layout();
-                Ok(FlexParts {
-                    bytes: self.bytes(),
-                    logical: crate::dtype::logical_dtype(dtype)?,
-                    stored: crate::line::stored::<$line>(dtype)?,
-                    shape: layout.shape(),
-                    strides: layout.strides(),
-                    offset: layout.start_offset(),
-                    unique: self.is_unique(),
-                    contiguous: layout.is_contiguous(),
-                })
-            }
-        }
-
-        impl HostStorage for $flex {
-            fn handed_over(&self) -> bool {
-                self.parts().is_ok_and(|parts| parts.handed_over())
-            }
-
-            fn with_view<F: ViewFn>(&self, f: F) -> Option<Result<F::Out, Error>> {
-                Some(self.parts().and_then(|parts| parts.with_view(f)))
-            }
-        }
-    };
+impl<'a> FlexParts<'a> {
+    /// The parts of a tensor of the Burn line `L`'s `dtype`, from its layout's answers.
+    #[allow(clippy::too_many_arguments)] // the layout's seven answers, each named
+    fn new<L: Line>(
+        bytes: &'a [u8],
+        dtype: L::DType,
+        shape: &'a [usize],
+        strides: &'a [isize],
+        offset: usize,
+        unique: bool,
+        contiguous: bool,
+    ) -> Result<Self, Error> {
+        Ok(FlexParts {
+            bytes,
+            logical: logical_dtype(dtype)?,
+            stored: stored::<L>(dtype)?,
+            shape,
+            strides,
+            offset,
+            unique,
+            contiguous,
+        })
+    }
 }
 
+/// burn-flex 0.21 (feature `flex-0-21`).
 #[cfg(feature = "flex-0-21")]
-flex_storage_impls!(
-    burn_flex::FlexTensor,
-    crate::lines::burn_0_21::data::Line021
-);
+impl FlexStorage for burn_flex::FlexTensor {
+    fn parts(&self) -> Result<FlexParts<'_>, Error> {
+        let layout = self.layout();
+        FlexParts::new::<crate::lines::burn_0_21::data::Line021>(
+            self.bytes(),
+            self.dtype(),
+            layout.shape(),
+            layout.strides(),
+            layout.start_offset(),
+            self.is_unique(),
+            layout.is_contiguous(),
+        )
+    }
+}
+
+/// burn-flex of Burn 0.22, its own CPU backend.
 #[cfg(feature = "burn-0-22")]
-flex_storage_impls!(
-    burn::backend::flex::FlexTensor,
-    crate::lines::burn_0_22::data::Line022
-);
+impl FlexStorage for burn::backend::flex::FlexTensor {
+    fn parts(&self) -> Result<FlexParts<'_>, Error> {
+        let layout = self.layout();
+        FlexParts::new::<crate::lines::burn_0_22::data::Line022>(
+            self.bytes(),
+            self.dtype(),
+            layout.shape(),
+            layout.strides(),
+            layout.start_offset(),
+            self.is_unique(),
+            layout.is_contiguous(),
+        )
+    }
+}
+
+/// Every flex tensor type, read through its parts.
+impl<T: FlexStorage> HostStorage for T {
+    fn handed_over(&self) -> bool {
+        self.parts().is_ok_and(|parts| parts.handed_over())
+    }
+
+    fn with_view<F: ViewFn>(&self, f: F) -> Option<Result<F::Out, Error>> {
+        Some(self.parts().and_then(|parts| parts.with_view(f)))
+    }
+}
 
 /// The view of a Burn 0.22 flex tensor as `E`s, for `AsNdarrayView`:
 /// [`Error::DtypeMismatch`] unless `E` is its dtype (a bool tensor's bytes are checked to be

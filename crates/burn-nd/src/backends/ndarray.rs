@@ -1,6 +1,6 @@
 //! Everything burn-nd knows about burn-ndarray, on both Burn lines (Burn 0.21's default CPU
 //! backend, always read directly there; Burn 0.22's `Device::ndarray()`, deprecated there and
-//! gone in 0.23, with feature `ndarray-0-22`): its memory read in place ([`HostStorage`]), the
+//! gone in 0.23, with feature `ndarray-0-22`): its memory read in place ([`HostStorage`](crate::storage::HostStorage)), the
 //! element types it stores natively and how each is taken out of and wrapped as its tensor
 //! without a copy ([`NativeElement`], which burn-nd-ndarray's zero-copy sharing is built on),
 //! and on Burn 0.21 how each tensor kind holds that tensor ([`NdArrayKind`]).
@@ -11,10 +11,9 @@
 //! slower than a copy (BENCHMARKS.md). Here such a tensor is read through a view of its
 //! buffer instead: one `memcpy` (or one cast loop) into a fresh, huge-page-backed array.
 
-use ndarray::{ArcArray, ArrayViewD, IxDyn};
+use ndarray::{ArcArray, IxDyn};
 
-use crate::storage::{HostStorage, ViewFn};
-use crate::{Error, NdElement};
+use crate::NdElement;
 
 mod sealed {
     pub trait Native {}
@@ -55,112 +54,87 @@ pub trait NativeElement: NdElement + sealed::Native {
 #[allow(deprecated)]
 type Nd022 = burn::backend::ndarray::NdArrayTensor;
 
-/// `take` and `wrap` over one line's `NdArrayTensor`, which both lines define alike.
-macro_rules! take_wrap {
-    ($take:ident, $wrap:ident, $($nd:ident)::+, $variant:ident) => {
-        #[allow(deprecated)]
-        fn $take(tensor: $($nd)::+) -> Result<ArcArray<Self, IxDyn>, $($nd)::+> {
-            match tensor {
-                // `into_shared` is O(1) for owned storage (an Arc move); it copies once only
-                // for Burn's borrowed (non-native bytes) storage.
-                $($nd)::+::$variant(storage) => Ok(storage.into_shared()),
-                other => Err(other),
+/// burn-ndarray's per-type code, from the entries of [`dtypes`] it stores (every one but
+/// f16 and bf16, in the order of its `NdArrayTensor` variants):
+/// - `(native)`: [`NativeElement`] for each type, over every enabled line's `NdArrayTensor`;
+/// - `(storage nd)`: [`HostStorage`](crate::storage::HostStorage) for the `NdArrayTensor` of the burn-ndarray crate `nd`
+///   (both lines' tensors are the same enum of the same `NdArrayStorage` variants, types of
+///   two crates).
+///
+/// **Memory contract** of that storage. burn-ndarray writes a tensor's memory only through an
+/// owned array it gets from `NdArrayStorage::into_owned` / `ensure_owned`, `ArcArray`'s
+/// copy-on-write: memory shared with another handle, or borrowed from outside
+/// (`from_borrowed`: burnpack, a `from_shared_bytes` buffer), is copied first (read in
+/// burn-ndarray 0.21.0, `src/storage.rs`). A view here reads through a handle the caller
+/// holds, so nothing writes under it.
+macro_rules! ndarray_impls {
+    ((native), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {$(
+        impl sealed::Native for $t {}
+        #[allow(deprecated)] // burn-ndarray is deprecated in Burn 0.22
+        impl NativeElement for $t {
+            // `into_shared` is O(1) for owned storage (an Arc move); it copies once only for
+            // Burn's borrowed (non-native bytes) storage.
+            #[cfg(feature = "burn-0-21")]
+            fn take(
+                tensor: burn_ndarray::NdArrayTensor,
+            ) -> Result<ArcArray<Self, IxDyn>, burn_ndarray::NdArrayTensor> {
+                match tensor {
+                    burn_ndarray::NdArrayTensor::$v(storage) => Ok(storage.into_shared()),
+                    other => Err(other),
+                }
+            }
+            #[cfg(feature = "burn-0-21")]
+            fn wrap(array: ArcArray<Self, IxDyn>) -> burn_ndarray::NdArrayTensor {
+                burn_ndarray::NdArrayTensor::from(array)
+            }
+            #[cfg(feature = "ndarray-0-22")]
+            fn take_0_22(tensor: Nd022) -> Result<ArcArray<Self, IxDyn>, Nd022> {
+                match tensor {
+                    Nd022::$v(storage) => Ok(storage.into_shared()),
+                    other => Err(other),
+                }
+            }
+            #[cfg(feature = "ndarray-0-22")]
+            fn wrap_0_22(array: ArcArray<Self, IxDyn>) -> Nd022 {
+                Nd022::from(array)
             }
         }
-        #[allow(deprecated)]
-        fn $wrap(array: ArcArray<Self, IxDyn>) -> $($nd)::+ {
-            $($nd)::+::from(array)
-        }
-    };
-}
-
-macro_rules! native {
-    ($($t:ty => $variant:ident),*) => {$(
-        impl sealed::Native for $t {}
-        impl NativeElement for $t {
-            #[cfg(feature = "burn-0-21")]
-            take_wrap!(take, wrap, burn_ndarray::NdArrayTensor, $variant);
-            #[cfg(feature = "ndarray-0-22")]
-            take_wrap!(take_0_22, wrap_0_22, burn::backend::ndarray::NdArrayTensor, $variant);
-        }
     )*};
-}
-macro_rules! natives {
-    ((), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
-        native!($($t => $v),*);
-    };
-}
-dtypes!(filter_dtypes, no_half, natives, ());
-
-/// [`HostStorage`] for the `NdArrayTensor` of a line's burn-ndarray, `$nd`: both lines'
-/// tensors are the same enum of the same `NdArrayStorage` variants, types of two crates.
-///
-/// **Memory contract.** burn-ndarray writes a tensor's memory only through an owned array it
-/// gets from `NdArrayStorage::into_owned` / `ensure_owned`, `ArcArray`'s copy-on-write: memory
-/// shared with another handle, or borrowed from outside (`from_borrowed`: burnpack, a
-/// `from_shared_bytes` buffer), is copied first (read in burn-ndarray 0.21.0,
-/// `src/storage.rs`). A view here reads through a handle the caller holds, so nothing writes
-/// under it.
-macro_rules! ndarray_host_storage {
-    ($nd:ident) => {
+    ((storage $nd:ident), [$($v:ident: $t:ty, $k:ident, $b:literal, $n:literal;)*]) => {
         impl HostStorage for $nd::NdArrayTensor {
             /// A unique buffer in standard layout: Burn's `into_data` hands it over.
             fn handed_over(&self) -> bool {
-                /// Whether the storage is unique and in standard layout.
-                struct Unique;
-                impl ViewFn for Unique {
-                    type Out = bool;
-                    fn call<S: NdElement>(self, view: &ArrayViewD<'_, S>) -> bool {
-                        view.is_standard_layout()
-                    }
+                match self {
+                    $($nd::NdArrayTensor::$v(s) => s.is_unique() && s.view().is_standard_layout(),)*
                 }
-                let unique = match self {
-                    $nd::NdArrayTensor::F64(s) => s.is_unique(),
-                    $nd::NdArrayTensor::F32(s) => s.is_unique(),
-                    $nd::NdArrayTensor::I64(s) => s.is_unique(),
-                    $nd::NdArrayTensor::I32(s) => s.is_unique(),
-                    $nd::NdArrayTensor::I16(s) => s.is_unique(),
-                    $nd::NdArrayTensor::I8(s) => s.is_unique(),
-                    $nd::NdArrayTensor::U64(s) => s.is_unique(),
-                    $nd::NdArrayTensor::U32(s) => s.is_unique(),
-                    $nd::NdArrayTensor::U16(s) => s.is_unique(),
-                    $nd::NdArrayTensor::U8(s) => s.is_unique(),
-                    $nd::NdArrayTensor::Bool(s) => s.is_unique(),
-                };
-                unique && matches!(self.with_view(Unique), Some(Ok(true)))
             }
 
             fn with_view<F: ViewFn>(&self, f: F) -> Option<Result<F::Out, Error>> {
                 Some(Ok(match self {
-                    $nd::NdArrayTensor::F64(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::F32(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::I64(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::I32(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::I16(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::I8(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::U64(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::U32(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::U16(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::U8(s) => f.call(&s.view()),
-                    $nd::NdArrayTensor::Bool(s) => f.call(&s.view()),
+                    $($nd::NdArrayTensor::$v(s) => f.call(&s.view()),)*
                 }))
             }
         }
     };
 }
+dtypes!(filter no_half, ndarray_impls, (native));
 
 #[cfg(feature = "burn-0-21")]
-ndarray_host_storage!(burn_ndarray);
+mod ndarray_0_21 {
+    use crate::storage::{HostStorage, ViewFn};
+    use crate::Error;
+
+    dtypes!(filter no_half, ndarray_impls, (storage burn_ndarray));
+}
 #[cfg(feature = "ndarray-0-22")]
 #[allow(deprecated)] // burn-ndarray is deprecated in Burn 0.22
 mod ndarray_0_22 {
     use burn::backend::ndarray as burn_ndarray22;
-    use ndarray::ArrayViewD;
 
     use crate::storage::{HostStorage, ViewFn};
-    use crate::{Error, NdElement};
+    use crate::Error;
 
-    ndarray_host_storage!(burn_ndarray22);
+    dtypes!(filter no_half, ndarray_impls, (storage burn_ndarray22));
 }
 
 /// Burn 0.21's tensor kinds over burn-ndarray's one primitive type, which burn-nd-ndarray's

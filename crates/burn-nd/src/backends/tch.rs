@@ -1,5 +1,5 @@
 //! Everything burn-nd knows about libtorch (burn-tch), on both Burn lines (features `tch-0-21`
-//! and `tch-0-22`): the memory of a CPU tensor, read in place ([`HostStorage`]), the `unsafe`
+//! and `tch-0-22`): the memory of a CPU tensor, read in place ([`HostStorage`](crate::storage::HostStorage)), the `unsafe`
 //! zero-copy view burn-nd-tch builds on, and on Burn 0.21 how each tensor kind holds a
 //! `TchTensor`. Written against the tch crate, which both lines' burn-tch share.
 //!

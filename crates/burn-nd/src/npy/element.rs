@@ -5,87 +5,51 @@ use std::io::{self, Read, Write};
 use ndarray::{ArrayD, ArrayViewD};
 
 use super::header;
-use crate::NdElement;
+use crate::{DTypeKind, NdDType, NdElement};
 
-/// How each element type is stored in an `.npy` file.
-pub(super) trait NpyElement: NdElement {
-    /// NumPy's kind character (`f`, `i`, `u` or `b`); `None` for bf16, which NumPy lacks.
-    const KIND: Option<char>;
-
-    /// Appends the elements encoded in `bytes` (a whole number of them) to `out`, swapping
-    /// the byte order if `swap`; `Err(i)` names the first invalid element.
-    fn decode(bytes: &[u8], swap: bool, out: &mut Vec<Self>) -> Result<(), usize>;
+/// NumPy's kind character for `dtype` (`f`, `i`, `u` or `b`); `None` for bf16, which NumPy
+/// lacks.
+fn kind_char(dtype: NdDType) -> Option<char> {
+    Some(match dtype.kind() {
+        _ if dtype == NdDType::BF16 => return None,
+        DTypeKind::Float => 'f',
+        DTypeKind::Int => 'i',
+        DTypeKind::Uint => 'u',
+        DTypeKind::Bool => 'b',
+    })
 }
 
-/// `NpyElement` for one entry of the dtype list: numbers are read unaligned (a file's data
-/// need not be aligned for the type) and byte-swapped when the file's order is not ours;
-/// bool bytes must be 0 or 1.
-macro_rules! npy_element {
-    (BF16, $t:ty, $kind:ident) => {
-        npy_element!(@number $t, None);
-    };
-    (Bool, $t:ty, $kind:ident) => {
-        impl NpyElement for $t {
-            const KIND: Option<char> = Some('b');
-
-            fn decode(bytes: &[u8], _swap: bool, out: &mut Vec<Self>) -> Result<(), usize> {
-                // A byte other than 0 or 1 is no bool; reading it as one would be undefined
-                // behaviour.
-                for (i, &b) in bytes.iter().enumerate() {
-                    match b {
-                        0 => out.push(false),
-                        1 => out.push(true),
-                        _ => return Err(i),
-                    }
-                }
-                Ok(())
-            }
-        }
-    };
-    ($v:ident, $t:ty, float) => { npy_element!(@number $t, Some('f')); };
-    ($v:ident, $t:ty, half) => { npy_element!(@number $t, Some('f')); };
-    ($v:ident, $t:ty, int) => { npy_element!(@number $t, Some('i')); };
-    ($v:ident, $t:ty, uint) => { npy_element!(@number $t, Some('u')); };
-    (@number $t:ty, $kind:expr) => {
-        impl NpyElement for $t {
-            const KIND: Option<char> = $kind;
-
-            fn decode(bytes: &[u8], swap: bool, out: &mut Vec<Self>) -> Result<(), usize> {
-                const N: usize = std::mem::size_of::<$t>();
-                let chunks = bytes.chunks_exact(N);
-                if swap {
-                    out.extend(chunks.map(|c| {
-                        let mut b = [0u8; N];
-                        b.copy_from_slice(c);
-                        b.reverse();
-                        bytemuck::pod_read_unaligned::<$t>(&b)
-                    }));
-                } else {
-                    out.extend(chunks.map(bytemuck::pod_read_unaligned::<$t>));
-                }
-                Ok(())
-            }
-        }
-    };
+/// Appends the elements encoded in `bytes` (a whole number of them) to `out`: read unaligned
+/// (a file's data need not be aligned for the type), byte-swapped if `swap` (the file's order
+/// is not ours), each checked to be a valid `E` (a bool byte must be 0 or 1: reading another
+/// as a bool would be undefined behaviour). `Err(i)` names the first invalid element.
+fn decode<E: NdElement>(bytes: &[u8], swap: bool, out: &mut Vec<E>) -> Result<(), usize> {
+    let size = std::mem::size_of::<E>();
+    let mut swapped = [0u8; 16];
+    for (i, chunk) in bytes.chunks_exact(size).enumerate() {
+        let element = if swap {
+            let swapped = &mut swapped[..size];
+            swapped.copy_from_slice(chunk);
+            swapped.reverse();
+            bytemuck::checked::try_pod_read_unaligned::<E>(swapped)
+        } else {
+            bytemuck::checked::try_pod_read_unaligned::<E>(chunk)
+        };
+        out.push(element.map_err(|_| i)?);
+    }
+    Ok(())
 }
-
-macro_rules! npy_elements {
-    ([$($v:ident: $t:ty, $kind:ident, $b:literal, $n:literal;)*]) => {
-        $(npy_element!($v, $t, $kind);)*
-    };
-}
-dtypes!(npy_elements);
 
 /// The `descr` NumPy writes for `E` on this machine; `None` for bf16.
-pub(super) fn descr<E: NpyElement>() -> Option<String> {
+pub(super) fn descr<E: NdElement>() -> Option<String> {
     let size = std::mem::size_of::<E>();
     let order = if size == 1 { '|' } else { header::NATIVE };
-    Some(format!("{order}{}{size}", E::KIND?))
+    Some(format!("{order}{}{size}", kind_char(E::DTYPE)?))
 }
 
 /// Writes `array` in `.npy` format: standard or Fortran layout straight from memory, any
 /// other layout through one standard-layout copy.
-pub(super) fn write_array<E: NpyElement, W: Write>(array: &ArrayD<E>, w: &mut W) -> io::Result<()> {
+pub(super) fn write_array<E: NdElement, W: Write>(array: &ArrayD<E>, w: &mut W) -> io::Result<()> {
     let transposed = array.view().reversed_axes();
     let (fortran, view): (bool, ArrayViewD<E>) =
         if array.is_standard_layout() || !transposed.is_standard_layout() {
@@ -113,7 +77,7 @@ pub(super) fn write_array<E: NpyElement, W: Write>(array: &ArrayD<E>, w: &mut W)
 const CHUNK_BYTES: usize = 1 << 20;
 const MAX_UNPROVEN_BYTES: usize = 1 << 26;
 
-pub(super) fn read_elements<E: NpyElement, R: Read>(
+pub(super) fn read_elements<E: NdElement, R: Read>(
     r: &mut R,
     len: usize,
     swap: bool,
@@ -138,7 +102,7 @@ pub(super) fn read_elements<E: NpyElement, R: Read>(
             }
             _ => format!("read failed after {done} data bytes: {e}"),
         })?;
-        E::decode(chunk, swap, &mut out).map_err(|i| {
+        decode(chunk, swap, &mut out).map_err(|i| {
             format!(
                 "element {} is {} (a bool must be 0 or 1)",
                 done / size + i,

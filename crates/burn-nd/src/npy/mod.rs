@@ -39,6 +39,7 @@
 
 mod atomic;
 mod header;
+mod literal;
 
 /// Hooks for the fuzz targets in `fuzz/` (built with `--cfg fuzzing` only).
 #[cfg(fuzzing)]

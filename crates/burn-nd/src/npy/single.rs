@@ -28,7 +28,7 @@ pub fn write_npy_to<W: Write>(array: &DynArray, mut w: W, name: &str) -> Result<
         path: name.into(),
         source,
     };
-    each_variant!(array, a => write_array(a, &mut w))
+    dyn_array!(each array, a => write_array(a, &mut w))
         .and_then(|()| w.flush())
         .map_err(io)
 }
@@ -76,14 +76,11 @@ pub(super) fn read_npy_impl<R: Read>(
     }
     let trusted = trusted && remaining.is_some();
     let ix = IxDyn(&shape).set_f(header.fortran);
-    macro_rules! read {
-        ($t:ty) => {{
-            let values = read_elements::<$t, _>(&mut r, len, swap, trusted)?;
-            DynArray::from(ArrayD::from_shape_vec(ix, values).map_err(|e| e.to_string())?)
-        }};
-    }
     // `parse_descr` gives only dtypes NumPy has, so never bf16.
-    Ok(for_nd_dtype!(dtype, T => read!(T)))
+    Ok(for_nd_dtype!(dtype, T => {
+        let values = read_elements::<T, _>(&mut r, len, swap, trusted)?;
+        DynArray::from(ArrayD::from_shape_vec(ix, values).map_err(|e| e.to_string())?)
+    }))
 }
 
 /// Reads one `.npy` array from `r`. Pass the stream's length as `len` where it is known (a

@@ -122,55 +122,56 @@ fn downcast<B: Backend, P: 'static, T: 'static>(primitive: &P) -> Option<&T> {
     }
 }
 
-/// Returns, from the function it is used in, `$any` as the inner primitive of
-/// `Autodiff<B, C>` downcast to `$T`, for the first backend `B` of the list (and either
-/// checkpointing strategy `C`) whose Float primitive it is; falls through when none is. One
-/// `downcast_ref` per listed type, stamped out.
-macro_rules! autodiff_inner_of {
-    ($any:expr, $T:ty; $($backend:ty),* $(,)?) => {{
-        use burn_autodiff::checkpoint::strategy::{BalancedCheckpointing, NoCheckpointing};
-        let any: &dyn Any = $any;
-        $(
-            if let Some(t) = any.downcast_ref::<
-                burn021::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend, NoCheckpointing>>,
-            >() {
-                return (&t.primitive as &dyn Any).downcast_ref::<$T>();
-            }
-            if let Some(t) = any.downcast_ref::<
-                burn021::tensor::ops::FloatTensor<burn_autodiff::Autodiff<$backend, BalancedCheckpointing>>,
-            >() {
-                return (&t.primitive as &dyn Any).downcast_ref::<$T>();
-            }
-        )*
-    }};
-}
-
 /// The inner tensor of an `Autodiff<B>` Float tensor, as a `T`, for the inner backends read
 /// directly here: every element-type choice of burn-ndarray and burn-tch, and burn-flex. The
 /// values are the tensor's own, as `detach()` gives; no graph is involved.
 ///
 /// Rust cannot name "any `AutodiffTensor<B>`" (that type sits in a private module of
 /// burn-autodiff; it is named here as what it is, `Autodiff<B, C>`'s Float primitive, whose
-/// `primitive` field is public), so the backend types are listed, each with either
-/// checkpointing strategy.
+/// `primitive` field is public), so the backend types are listed.
 fn autodiff_inner<T: 'static>(any: &dyn Any) -> Option<&T> {
     use burn_ndarray::NdArray;
-    autodiff_inner_of!(any, T;
-        NdArray<f32, i64>, NdArray<f32, i32>, NdArray<f32, i16>, NdArray<f32, i8>,
-        NdArray<f32, u64>, NdArray<f32, u32>, NdArray<f32, u16>, NdArray<f32, u8>,
-        NdArray<f64, i64>, NdArray<f64, i32>, NdArray<f64, i16>, NdArray<f64, i8>,
-        NdArray<f64, u64>, NdArray<f64, u32>, NdArray<f64, u16>, NdArray<f64, u8>,
-    );
+    let found = inner_of::<NdArray<f32, i64>, T>(any)
+        .or_else(|| inner_of::<NdArray<f32, i32>, T>(any))
+        .or_else(|| inner_of::<NdArray<f32, i16>, T>(any))
+        .or_else(|| inner_of::<NdArray<f32, i8>, T>(any))
+        .or_else(|| inner_of::<NdArray<f32, u64>, T>(any))
+        .or_else(|| inner_of::<NdArray<f32, u32>, T>(any))
+        .or_else(|| inner_of::<NdArray<f32, u16>, T>(any))
+        .or_else(|| inner_of::<NdArray<f32, u8>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, i64>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, i32>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, i16>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, i8>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, u64>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, u32>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, u16>, T>(any))
+        .or_else(|| inner_of::<NdArray<f64, u8>, T>(any));
     #[cfg(feature = "tch-0-21")]
-    {
-        use burn_tch::LibTorch;
-        autodiff_inner_of!(any, T;
-            LibTorch<f32>, LibTorch<f64>, LibTorch<half::f16>, LibTorch<half::bf16>,
-        );
-    }
+    let found = found
+        .or_else(|| inner_of::<burn_tch::LibTorch<f32>, T>(any))
+        .or_else(|| inner_of::<burn_tch::LibTorch<f64>, T>(any))
+        .or_else(|| inner_of::<burn_tch::LibTorch<half::f16>, T>(any))
+        .or_else(|| inner_of::<burn_tch::LibTorch<half::bf16>, T>(any));
     #[cfg(feature = "flex-0-21")]
-    autodiff_inner_of!(any, T; burn_flex::Flex);
-    None
+    let found = found.or_else(|| inner_of::<burn_flex::Flex, T>(any));
+    found
+}
+
+/// `any` as the inner primitive of `Autodiff<Inner, C>` downcast to `T`, for either
+/// checkpointing strategy `C`; `None` when it is neither.
+fn inner_of<Inner: Backend, T: 'static>(any: &dyn Any) -> Option<&T> {
+    use burn021::tensor::ops::FloatTensor;
+    use burn_autodiff::checkpoint::strategy::{BalancedCheckpointing, NoCheckpointing};
+    use burn_autodiff::Autodiff;
+    let inner: &dyn Any =
+        if let Some(t) = any.downcast_ref::<FloatTensor<Autodiff<Inner, NoCheckpointing>>>() {
+            &t.primitive
+        } else {
+            &any.downcast_ref::<FloatTensor<Autodiff<Inner, BalancedCheckpointing>>>()?
+                .primitive
+        };
+    inner.downcast_ref::<T>()
 }
 
 #[cfg(test)]
