@@ -5,9 +5,9 @@ use std::borrow::Cow;
 
 use ndarray::{s, Array, ArrayBase, ArrayView2, ArrayViewD, Data, Dimension, Ix1, Ix2};
 
-use crate::casting::check_cast;
-use crate::element::{cast_slice, Value};
-use crate::fast::vec_for;
+use crate::check::check_cast;
+use crate::element::{same_type, same_value, Value};
+use crate::fast::{self, vec_for};
 use crate::{Casting, Error, NdDType, NdElement};
 
 /// The row-major multi-index of flat position `flat` in `shape`.
@@ -32,6 +32,37 @@ pub(crate) fn inexact(shape: &[usize], to: NdDType, flat: usize, value: Value) -
     }
 }
 
+/// Casts every element of `src` (row-major, of `shape`) to `D` with `as` semantics; with
+/// `exact`, stops at the first value that does not survive ([`Error::Inexact`] names it by
+/// its index in `shape`). [`Error::Allocation`] when the output cannot be allocated.
+pub(crate) fn cast_slice<S: NdElement, D: NdElement>(
+    src: &[S],
+    exact: bool,
+    shape: &[usize],
+) -> Result<Vec<D>, Error> {
+    if let Some(same) = same_type::<S, D>(src) {
+        return fast::copy(same);
+    }
+    if !exact {
+        if let Some(out) = fast::cast::<S, D>(src)? {
+            return Ok(out);
+        }
+        let mut out = vec_for(src.len())?;
+        out.extend(src.iter().map(|&s| D::from_value(s.to_value())));
+        return Ok(out);
+    }
+    let mut out = vec_for(src.len())?;
+    for (i, &s) in src.iter().enumerate() {
+        let value = s.to_value();
+        let d = D::from_value(value);
+        if d.to_value() != value {
+            return Err(inexact(shape, D::DTYPE, i, value));
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
 /// `values` in a new vector allocated fallibly: [`Error::Allocation`], naming the bytes, where
 /// `to_vec` would abort the process.
 ///
@@ -40,7 +71,7 @@ pub(crate) fn inexact(shape: &[usize], to: NdDType, flat: usize, value: Value) -
 /// # Ok::<_, burn_nd::Error>(())
 /// ```
 pub fn try_to_vec<A: Copy>(values: &[A]) -> Result<Vec<A>, Error> {
-    crate::fast::copy(values)
+    fast::copy(values)
 }
 
 /// The elements of `array` in logical (row-major) order: borrowed when it is in standard
@@ -224,13 +255,13 @@ pub(crate) fn assign_same<
         return false;
     };
     if let (Some(from), Some(to)) = (src.as_slice(), out.as_slice_mut()) {
-        if let Some(from) = crate::element::same_type::<A, E>(from) {
+        if let Some(from) = same_type::<A, E>(from) {
             to.copy_from_slice(from);
             return true;
         }
     }
     out.zip_mut_with(&src, |o, s| {
-        if let Some(&s) = crate::element::same_value::<A, E>(s) {
+        if let Some(&s) = same_value::<A, E>(s) {
             *o = s;
         }
     });
@@ -283,27 +314,31 @@ mod tests {
         assert_eq!(gather(&t).unwrap(), t.iter().copied().collect::<Vec<_>>());
     }
 
-    /// Exact errors print values in the shortest form that reads back, with an exponent
-    /// where Python's `repr` uses one: not 301 digits for 1e300, nor 45 zeros for a subnormal.
     #[test]
-    fn inexact_values_print_short() {
-        let msg = |values: Vec<f64>, to: NdDType| {
-            let array = crate::DynArray::from(
-                ndarray::ArrayD::from_shape_vec(vec![values.len()], values).unwrap(),
-            );
-            array.cast(to, Casting::Exact).unwrap_err().to_string()
+    fn exact_cast_reports_first_failure() {
+        let src = [1.0f32, 2.0, 2.5, 3.5];
+        let first_failure = |r: Result<Vec<i32>, Error>| match r {
+            Err(Error::Inexact { index, value, .. }) => Some((index, value)),
+            _ => None,
         };
         assert_eq!(
-            msg(vec![1.0, 1e300], NdDType::F32),
-            "value 1e+300 at index [1] cannot be represented exactly as float32"
+            first_failure(cast_slice::<f32, i32>(&src, true, &[2, 2])),
+            Some((vec![1, 0], Value::Float(2.5)))
         );
         assert_eq!(
-            msg(vec![f64::from(f32::from_bits(1))], NdDType::F16),
-            "value 1.401298464324817e-45 at index [0] cannot be represented exactly as float16"
+            cast_slice::<f32, i32>(&src, false, &[4]).unwrap(),
+            vec![1, 2, 2, 3]
         );
+        // i64::MAX does not survive f64 even though the round trip saturates back to it.
+        assert!(matches!(
+            cast_slice::<i64, f64>(&[i64::MAX], true, &[1]),
+            Err(Error::Inexact { value: Value::Int(v), .. }) if v == i64::MAX as i128
+        ));
+        // 2^31 as f32 saturates to i32::MAX, which is not 2^31.
+        assert!(cast_slice::<f32, i32>(&[2_147_483_648.0f32], true, &[1]).is_err());
         assert_eq!(
-            msg(vec![2.5], NdDType::I64),
-            "value 2.5 at index [0] cannot be represented exactly as int64"
+            cast_slice::<f32, i32>(&[-2_147_483_648.0f32], true, &[1]).unwrap(),
+            vec![i32::MIN]
         );
     }
 

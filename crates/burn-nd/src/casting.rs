@@ -1,7 +1,6 @@
 //! NumPy casting modes and the dtype-level rule [`can_cast`].
 
-use crate::dtype::{logical_dtype, target_dtype};
-use crate::{DTypeKind, DTypeLike, Error, NdDType};
+use crate::{DTypeKind, DTypeLike, NdDType};
 
 /// How far a conversion may change values, after NumPy's `casting=` argument.
 ///
@@ -95,38 +94,5 @@ pub fn can_cast(from: impl DTypeLike, to: impl DTypeLike, casting: Casting) -> b
         Casting::Safe => safe(from, to),
         Casting::SameKind => safe(from, to) || from.kind() <= to.kind(),
         Casting::Unsafe | Casting::Exact => true,
-    }
-}
-
-/// Fails unless `from` may be cast to `to` under `casting`: [`Error::Quantized`] for a quantized
-/// `from`, [`Error::QuantizedTarget`] for a quantized `to`, [`Error::Casting`] where
-/// [`can_cast`] says no. Read paths call it before touching the device, so a forbidden cast
-/// costs no read-back.
-///
-/// ```
-/// use burn::tensor::DType;
-/// use burn_nd::backend::check_cast;
-/// use burn_nd::{Casting, Error};
-///
-/// assert!(check_cast(DType::I32, DType::I64, Casting::Safe).is_ok());
-/// assert!(matches!(check_cast(DType::F32, DType::I32, Casting::Safe), Err(Error::Casting { .. })));
-/// // A quantized dtype is no cast target: quantize with Burn after converting.
-/// let q = DType::QFloat(burn::tensor::quantization::QuantScheme::default());
-/// let err = check_cast(DType::F32, q, Casting::Unsafe).unwrap_err();
-/// assert!(matches!(err, Error::QuantizedTarget { .. }));
-/// assert!(err.to_string().starts_with("cannot convert to the quantized dtype"));
-/// ```
-pub fn check_cast(from: impl DTypeLike, to: impl DTypeLike, casting: Casting) -> Result<(), Error> {
-    let nd_from = logical_dtype(from)?;
-    let nd_to = target_dtype(to)?;
-    // Every mode allows a dtype to itself; the shortcut keeps the common read cheap.
-    if nd_from == nd_to || can_cast(nd_from, nd_to, casting) {
-        Ok(())
-    } else {
-        Err(Error::Casting {
-            from: nd_from,
-            to: nd_to,
-            casting,
-        })
     }
 }

@@ -3,8 +3,6 @@
 
 use core::fmt;
 
-use crate::Error;
-
 /// The list of dtypes burn-nd converts, one entry per dtype:
 /// `Variant: rust_type, kind, bits, "numpy name"` (kind is `float`, `half` (f16 and bf16,
 /// floats the `half` crate provides), `int`, `uint` or `bool`). Every per-dtype enum, `match`
@@ -270,47 +268,4 @@ impl fmt::Display for TensorKind {
 /// ```
 pub fn kind_holds(kind: TensorKind, dtype: impl DTypeLike) -> bool {
     kind.holds(dtype)
-}
-
-/// The [`TensorKind`] of a Burn kind, from its `K::name()`: [`Error::Backend`] for a name
-/// that is none of Burn's three (a kind Burn added after this release).
-///
-/// ```
-/// use burn_nd::backend::burn_kind;
-///
-/// assert_eq!(burn_kind("Int")?, burn_nd::TensorKind::Int); // `Int::name()` in Burn
-/// assert!(burn_kind("Complex").is_err());
-/// # Ok::<_, burn_nd::Error>(())
-/// ```
-pub fn burn_kind(name: &'static str) -> Result<TensorKind, Error> {
-    TensorKind::from_name(name).ok_or_else(|| {
-        Error::backend(std::io::Error::other(format!(
-            "Burn tensor kind {name} is not Float, Int or Bool"
-        )))
-    })
-}
-
-/// The dtype a tensor of `dtype` holds, or [`Error::Quantized`] for a quantized one (which
-/// burn-nd reads only once dequantized).
-///
-/// ```
-/// use burn::tensor::{BoolStore, DType};
-/// use burn_nd::backend::logical_dtype;
-/// use burn_nd::NdDType;
-///
-/// assert_eq!(logical_dtype(DType::Bool(BoolStore::U32))?, NdDType::Bool);
-/// let q = DType::QFloat(burn::tensor::quantization::QuantScheme::default());
-/// assert!(matches!(logical_dtype(q), Err(burn_nd::Error::Quantized { .. })));
-/// # Ok::<_, burn_nd::Error>(())
-/// ```
-pub fn logical_dtype(dtype: impl DTypeLike) -> Result<NdDType, Error> {
-    dtype.as_nd_dtype().ok_or_else(|| Error::quantized(&dtype))
-}
-
-/// The dtype a cast to `dtype` produces, or [`Error::QuantizedTarget`] for a quantized one
-/// (burn-nd converts between plain dtypes only).
-pub(crate) fn target_dtype(dtype: impl DTypeLike) -> Result<NdDType, Error> {
-    dtype
-        .as_nd_dtype()
-        .ok_or_else(|| Error::quantized_target(&dtype))
 }

@@ -4,7 +4,7 @@
 use ndarray::ArrayD;
 
 use crate::array::cast_array;
-use crate::dtype::target_dtype;
+use crate::check::target_dtype;
 use crate::{Casting, DTypeLike, Error, FromNdarray, NdDType, NdElement, ToNdarray};
 
 /// [`DynArray`] (its doc below) and its per-type impls, from the entries of [`dtypes`]; and a
@@ -238,5 +238,34 @@ impl DynArray {
         casting: Casting,
     ) -> Result<T, Error> {
         dyn_array!(each self, a => T::from_ndarray_as(a, device, dtype, casting))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Exact errors print values in the shortest form that reads back, with an exponent
+    /// where Python's `repr` uses one: not 301 digits for 1e300, nor 45 zeros for a subnormal.
+    #[test]
+    fn inexact_values_print_short() {
+        let msg = |values: Vec<f64>, to: NdDType| {
+            let array = DynArray::from(
+                ndarray::ArrayD::from_shape_vec(vec![values.len()], values).unwrap(),
+            );
+            array.cast(to, Casting::Exact).unwrap_err().to_string()
+        };
+        assert_eq!(
+            msg(vec![1.0, 1e300], NdDType::F32),
+            "value 1e+300 at index [1] cannot be represented exactly as float32"
+        );
+        assert_eq!(
+            msg(vec![f64::from(f32::from_bits(1))], NdDType::F16),
+            "value 1.401298464324817e-45 at index [0] cannot be represented exactly as float16"
+        );
+        assert_eq!(
+            msg(vec![2.5], NdDType::I64),
+            "value 2.5 at index [0] cannot be represented exactly as int64"
+        );
     }
 }

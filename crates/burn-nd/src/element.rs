@@ -3,7 +3,7 @@
 use core::any::TypeId;
 use core::fmt;
 
-use crate::{Error, NdDType};
+use crate::NdDType;
 
 mod sealed {
     pub trait Sealed {}
@@ -264,37 +264,6 @@ pub(crate) fn same_value<S: 'static, D: 'static>(value: &S) -> Option<&D> {
     same_type::<S, D>(core::slice::from_ref(value)).and_then(<[D]>::first)
 }
 
-/// Casts every element of `src` (row-major, of `shape`) to `D` with `as` semantics; with
-/// `exact`, stops at the first value that does not survive ([`Error::Inexact`] names it by
-/// its index in `shape`). [`Error::Allocation`] when the output cannot be allocated.
-pub(crate) fn cast_slice<S: NdElement, D: NdElement>(
-    src: &[S],
-    exact: bool,
-    shape: &[usize],
-) -> Result<Vec<D>, Error> {
-    if let Some(same) = same_type::<S, D>(src) {
-        return crate::fast::copy(same);
-    }
-    if !exact {
-        if let Some(out) = crate::fast::cast::<S, D>(src)? {
-            return Ok(out);
-        }
-        let mut out = crate::fast::vec_for(src.len())?;
-        out.extend(src.iter().map(|&s| D::from_value(s.to_value())));
-        return Ok(out);
-    }
-    let mut out = crate::fast::vec_for(src.len())?;
-    for (i, &s) in src.iter().enumerate() {
-        let value = s.to_value();
-        let d = D::from_value(value);
-        if d.to_value() != value {
-            return Err(crate::array::inexact(shape, D::DTYPE, i, value));
-        }
-        out.push(d);
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,33 +317,5 @@ mod tests {
         assert_ne!(Value::Float(f64::INFINITY), Value::Int(i64::MAX as i128));
         assert_eq!(Value::Float(f64::NAN), Value::Float(f64::NAN));
         assert_ne!(Value::Float(f64::NAN), Value::Int(0));
-    }
-
-    #[test]
-    fn exact_cast_reports_first_failure() {
-        let src = [1.0f32, 2.0, 2.5, 3.5];
-        let first_failure = |r: Result<Vec<i32>, Error>| match r {
-            Err(Error::Inexact { index, value, .. }) => Some((index, value)),
-            _ => None,
-        };
-        assert_eq!(
-            first_failure(cast_slice::<f32, i32>(&src, true, &[2, 2])),
-            Some((vec![1, 0], Value::Float(2.5)))
-        );
-        assert_eq!(
-            cast_slice::<f32, i32>(&src, false, &[4]).unwrap(),
-            vec![1, 2, 2, 3]
-        );
-        // i64::MAX does not survive f64 even though the round trip saturates back to it.
-        assert!(matches!(
-            cast_slice::<i64, f64>(&[i64::MAX], true, &[1]),
-            Err(Error::Inexact { value: Value::Int(v), .. }) if v == i64::MAX as i128
-        ));
-        // 2^31 as f32 saturates to i32::MAX, which is not 2^31.
-        assert!(cast_slice::<f32, i32>(&[2_147_483_648.0f32], true, &[1]).is_err());
-        assert_eq!(
-            cast_slice::<f32, i32>(&[-2_147_483_648.0f32], true, &[1]).unwrap(),
-            vec![i32::MIN]
-        );
     }
 }

@@ -82,6 +82,7 @@ mod dynarray;
 mod array;
 mod backends;
 mod casting;
+mod check;
 #[macro_use]
 mod convert;
 mod element;
@@ -138,9 +139,10 @@ pub use ndarray;
 /// ```
 pub mod backend {
     pub use crate::array::{logical_values, try_to_vec};
-    pub use crate::casting::check_cast;
+    pub use crate::check::check_cast;
+    pub use crate::check::{burn_kind, logical_dtype};
     pub use crate::convert::from::check_target;
-    pub use crate::dtype::{burn_kind, kind_holds, logical_dtype};
+    pub use crate::dtype::kind_holds;
     pub use crate::dynarray::DynElement;
     pub use crate::element::Value;
 

@@ -63,7 +63,7 @@ pub(crate) fn stored<L: Line>(dtype: L::DType) -> Result<NdDType, Error> {
     Ok(match L::bool_store(dtype) {
         Some(BoolStore::Native | BoolStore::U8) => NdDType::U8,
         Some(BoolStore::U32) => NdDType::U32,
-        None => crate::dtype::logical_dtype(dtype)?,
+        None => crate::check::logical_dtype(dtype)?,
     })
 }
 

@@ -19,7 +19,7 @@
 
 use ndarray::ArrayViewD;
 
-use crate::dtype::logical_dtype;
+use crate::check::logical_dtype;
 use crate::line::{stored, Line};
 use crate::storage::{HostStorage, ViewFn};
 use crate::{Error, NdDType, NdElement};

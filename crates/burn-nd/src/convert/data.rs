@@ -5,10 +5,9 @@ use std::borrow::Cow;
 
 use ndarray::{Array, Dimension};
 
-use crate::array::{cast_stored, shaped};
-use crate::casting::check_cast;
-use crate::dtype::target_dtype;
-use crate::element::cast_slice;
+use crate::array::{cast_slice, cast_stored, shaped};
+use crate::check::check_cast;
+use crate::check::target_dtype;
 use crate::line::{stored, BoolStore, Line};
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement};
 

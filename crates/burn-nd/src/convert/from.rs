@@ -4,8 +4,8 @@
 use ndarray::{ArrayBase, ArrayD, Data, Dimension};
 
 use crate::array::logical_values;
+use crate::check::{burn_kind, target_dtype};
 use crate::convert::data::slice_to_data;
-use crate::dtype::{burn_kind, target_dtype};
 use crate::line::Line;
 use crate::{Casting, DTypeLike, Error, NdDType, NdElement, TensorKind};
 

@@ -12,7 +12,7 @@ use std::future::Future;
 
 use ndarray::ArrayD;
 
-use crate::casting::check_cast;
+use crate::check::check_cast;
 use crate::{Casting, DTypeLike, Error, NdElement};
 
 pub(crate) mod sealed {

@@ -3,7 +3,7 @@
 
 use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
 
-use crate::casting::check_cast;
+use crate::check::check_cast;
 use crate::convert::data::{array_from_data, host_buffer_from_data};
 use crate::line::Line;
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, Rank, StaticRank};

@@ -9,7 +9,7 @@ use burn021::tensor::{BasicOps, Bool, DType, Float, FloatDType, IntDType, Tensor
 use burn_backend::tensor::TransactionOp;
 use ndarray::ArrayD;
 
-use crate::casting::check_cast;
+use crate::check::check_cast;
 use crate::convert::readback::sealed;
 use crate::{ndarray_from_data, Casting, Error, NdDType, NdElement, ToNdarray, ToNdarrayAsync};
 

@@ -5,8 +5,8 @@ use burn021::tensor::backend::Backend;
 use burn021::tensor::{BasicOps, Tensor};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
+use crate::check::logical_dtype;
 use crate::convert::to::{copy_direct, into_host_buffer, read_array, sealed};
-use crate::dtype::logical_dtype;
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, ToNdarray};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}

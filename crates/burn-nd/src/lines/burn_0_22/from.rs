@@ -3,8 +3,8 @@
 use burn::tensor::{DType, Device, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
+use crate::check::burn_kind;
 use crate::convert::from::{ndarray_data, sealed, shared_data, shared_target, SharedData};
-use crate::dtype::burn_kind;
 use crate::lines::burn_0_22::data::Line022;
 use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Casting, Error, FromNdarray, NdDType, NdElement, TensorKind};

@@ -4,8 +4,8 @@
 use burn::tensor::Tensor;
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
+use crate::check::logical_dtype;
 use crate::convert::to::{copy_direct, into_host_buffer, read_array, sealed};
-use crate::dtype::logical_dtype;
 use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, ToNdarray};
 

@@ -214,7 +214,7 @@ fn tch_memory<E: NdElement>(
     copy: bool,
 ) -> Result<Memory, Error> {
     use burn::backend::libtorch::TchTensor;
-    let logical = crate::dtype::logical_dtype(dtype)?;
+    let logical = crate::check::logical_dtype(dtype)?;
     if logical != E::DTYPE {
         return Err(Error::DtypeMismatch {
             stored: logical,
