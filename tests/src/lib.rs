@@ -88,6 +88,9 @@ impl Expect {
 ///
 /// - `conformance!(burn_0_21: Backend, device, expect)`: Burn 0.21, `Tensor<Backend, D, K>`.
 /// - `conformance!(burn_0_22: device, expect)`: Burn 0.22, `Tensor<D, K>` on `device`.
+/// - `conformance!(device_line(burn_crate, KindTrait): device, expect)`: any release whose
+///   tensors are `Tensor<D, K>` on a runtime `Device` (0.22 and later), named by its crate
+///   and by burn-nd's kind trait for it: what a new Burn line's test file calls.
 ///
 /// Extra idents after `expect` add tests: `autodiff`, for an `Autodiff` backend or device, the
 /// tests only such a backend can run; `share_ndarray`, on burn-ndarray, burn-nd-ndarray's
@@ -126,11 +129,16 @@ macro_rules! conformance {
         $crate::conformance!(@suite $expect $(, $extra)*);
     };
     (burn_0_22: $device:expr, $expect:expr $(, $extra:ident)*) => {
-        use $crate::burn;
+        $crate::conformance!(
+            device_line($crate::burn, burn_nd::NdKind): $device, $expect $(, $extra)*
+        );
+    };
+    (device_line($burn:path, $kind:path): $device:expr, $expect:expr $(, $extra:ident)*) => {
+        use $burn as burn;
         type TestTensor<const D: usize, K = burn::tensor::Float> = burn::tensor::Tensor<D, K>;
         type TestDevice = burn::tensor::Device;
         type TestLinear = burn::nn::Linear;
-        use burn_nd::NdKind as TestKind;
+        use $kind as TestKind;
         fn device_supports(device: &TestDevice, dtype: burn::tensor::DType) -> bool {
             device.supports_dtype(dtype)
         }

@@ -4,6 +4,7 @@
 //! cargo xtask setup [--backend ndarray|wgpu|tch ...]
 //! cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]
 //! cargo xtask miri [--no-setup]
+//! cargo xtask layout
 //! cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]
 //! ```
 //!
@@ -18,6 +19,7 @@
 //! failed.
 
 mod bench;
+mod layout;
 mod miri;
 mod python;
 mod setup;
@@ -79,6 +81,7 @@ fn print_help() {
         "cargo xtask setup [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask test-backends [--backend ndarray|wgpu|tch ...] [--no-setup]\n\
          cargo xtask miri [--no-setup]\n\
+         cargo xtask layout   (files <= 600 lines, <= 8 macros in burn-nd, no import circles)\n\
          cargo xtask bench [--quick] [--line 0.21|0.22] [--backend ndarray|wgpu|tch ...]\n\
          cargo xtask bench-python\n\
          \x20   (writes BENCHMARKS.md; both Burn lines unless --line; burn-flex on 0.22 always)\n\n\
@@ -138,6 +141,11 @@ fn try_main() -> Result<bool, Error> {
         }
         Some("test-backends") => test_backends(&backends, setup),
         Some("miri") => miri::miri(setup),
+        Some("layout") => {
+            let problems = layout::check()?;
+            problems.iter().for_each(|p| println!("{p}"));
+            Ok(problems.is_empty())
+        }
         Some("bench-python") => python::bench_python(),
         Some("bench") => {
             if lines.is_empty() {

@@ -106,12 +106,8 @@ pub use dynarray::DynArray;
 pub use element::NdElement;
 pub use error::Error;
 pub use host::HostBuffer;
-#[cfg(feature = "burn-0-21")]
-pub use lines::burn_0_21::batch::NarrowRead;
-#[cfg(feature = "burn-0-22")]
-pub use lines::burn_0_22::kind::{kinds, NdKind};
-#[cfg(feature = "burn-0-22")]
-pub use lines::burn_0_22::view::{AsNdarrayView, HostView};
+// What only one Burn line has (its kind trait, its views): `lines/mod.rs` lists it.
+pub use lines::line_items::*;
 pub use rank::{Rank, StaticRank};
 
 // The fuzz targets (`--cfg fuzzing`) exercise only the line-free `.npy` codec.

@@ -103,6 +103,15 @@ pub(crate) const SUITES: [Suite; 8] = [
     },
 ];
 
+/// The crates published to crates.io (every other member has `publish = false`).
+const PUBLISHED: [&str; 5] = [
+    "burn-nd",
+    "burn-nd-ndarray",
+    "burn-nd-numpy",
+    "burn-nd-tch",
+    "burn-nd-wgpu",
+];
+
 /// burn-nd's features for its own tests: both Burn lines (its tests and examples use both)
 /// and `.npy`.
 const BOTH_LINES: &str = "burn-0-21,burn-0-22,npy";
@@ -197,6 +206,26 @@ fn static_checks(
     cmd.args(["--", "-D", "warnings"]);
     rows.push(check_step("clippy -D warnings", &mut cmd));
 
+    println!("\n=== layout ===");
+    rows.push(match crate::layout::check() {
+        Ok(problems) if problems.is_empty() => {
+            Row::passed("layout: files <= 600 lines, <= 8 macros, no import circles")
+        }
+        Ok(problems) => {
+            problems.iter().for_each(|p| println!("{p}"));
+            Row::failed("layout", problems.join("; "))
+        }
+        Err(e) => Row::failed("layout", format!("cannot run: {e}")),
+    });
+    // The publishable crates package (path dependencies carry versions, files are in place);
+    // `--no-verify`, as their builds are the rows below.
+    let mut cmd = cargo();
+    cmd.args(["package", "--allow-dirty", "--no-verify"]);
+    for krate in PUBLISHED {
+        cmd.args(["-p", krate]);
+    }
+    rows.push(check_step("cargo package (publishable crates)", &mut cmd));
+
     rows.push(match msrv_check(usable, setup) {
         Ok((version, mut cmd)) => check_step(
             &format!("rust-version {version} check (Burn 0.21 line)"),
@@ -247,6 +276,7 @@ fn unit_tests_and_doctests(
             "doctests (README included)",
             &["test", "--doc", "--features", BOTH_LINES_WORKSPACE],
         ),
+        ("xtask unit tests", &["test", "-p", "xtask"]),
         (
             "can_cast vs NumPy table",
             &["test", "-p", "burn-nd-conformance", "--test", "can_cast"],

@@ -26,7 +26,7 @@ use crate::{Error, NdDType, NdElement};
 
 /// What burn-nd reads of a flex tensor: the same on both lines, whose `FlexTensor`s differ
 /// only in their crate.
-struct FlexParts<'a> {
+pub(crate) struct FlexParts<'a> {
     /// The whole storage.
     bytes: &'a [u8],
     /// The tensor's logical dtype.
@@ -90,9 +90,10 @@ impl<'a> FlexParts<'a> {
     }
 }
 
-/// A flex tensor type of one line: its parts. Both lines' `FlexTensor`s answer the same
-/// calls, but are types of two crates.
-trait FlexStorage {
+/// A flex tensor type of one line: its parts. Every line's `FlexTensor` answers the same
+/// calls, but each is a type of another crate, so each line implements this for its own
+/// (`lines/<line>/direct.rs`).
+pub(crate) trait FlexStorage {
     /// What burn-nd reads of it ([`Error::Quantized`] for a quantized tensor).
     fn parts(&self) -> Result<FlexParts<'_>, Error>;
 }
@@ -100,7 +101,7 @@ trait FlexStorage {
 impl<'a> FlexParts<'a> {
     /// The parts of a tensor of the Burn line `L`'s `dtype`, from its layout's answers.
     #[allow(clippy::too_many_arguments)] // the layout's seven answers, each named
-    fn new<L: Line>(
+    pub(crate) fn new<L: Line>(
         bytes: &'a [u8],
         dtype: L::DType,
         shape: &'a [usize],
@@ -119,40 +120,6 @@ impl<'a> FlexParts<'a> {
             unique,
             contiguous,
         })
-    }
-}
-
-/// burn-flex 0.21 (feature `flex-0-21`).
-#[cfg(feature = "flex-0-21")]
-impl FlexStorage for burn_flex::FlexTensor {
-    fn parts(&self) -> Result<FlexParts<'_>, Error> {
-        let layout = self.layout();
-        FlexParts::new::<crate::lines::burn_0_21::data::Line021>(
-            self.bytes(),
-            self.dtype(),
-            layout.shape(),
-            layout.strides(),
-            layout.start_offset(),
-            self.is_unique(),
-            layout.is_contiguous(),
-        )
-    }
-}
-
-/// burn-flex of Burn 0.22, its own CPU backend.
-#[cfg(feature = "burn-0-22")]
-impl FlexStorage for burn::backend::flex::FlexTensor {
-    fn parts(&self) -> Result<FlexParts<'_>, Error> {
-        let layout = self.layout();
-        FlexParts::new::<crate::lines::burn_0_22::data::Line022>(
-            self.bytes(),
-            self.dtype(),
-            layout.shape(),
-            layout.strides(),
-            layout.start_offset(),
-            self.is_unique(),
-            layout.is_contiguous(),
-        )
     }
 }
 

@@ -14,3 +14,13 @@ pub(crate) mod burn_0_22;
 pub use burn_0_21::Burn021;
 #[cfg(feature = "burn-0-22")]
 pub use burn_0_22::Burn022;
+
+/// The public items only one line has, re-exported at the crate root.
+pub(crate) mod line_items {
+    #[cfg(feature = "burn-0-21")]
+    pub use super::burn_0_21::batch::NarrowRead;
+    #[cfg(feature = "burn-0-22")]
+    pub use super::burn_0_22::kind::{kinds, NdKind};
+    #[cfg(feature = "burn-0-22")]
+    pub use super::burn_0_22::view::{AsNdarrayView, HostView};
+}

@@ -174,6 +174,23 @@ fn inner_of<Inner: Backend, T: 'static>(any: &dyn Any) -> Option<&T> {
     inner.downcast_ref::<T>()
 }
 
+/// burn-flex 0.21 (feature `flex-0-21`).
+#[cfg(feature = "flex-0-21")]
+impl crate::backends::flex::FlexStorage for burn_flex::FlexTensor {
+    fn parts(&self) -> Result<crate::backends::flex::FlexParts<'_>, Error> {
+        let layout = self.layout();
+        crate::backends::flex::FlexParts::new::<Line021>(
+            self.bytes(),
+            self.dtype(),
+            layout.shape(),
+            layout.strides(),
+            layout.start_offset(),
+            self.is_unique(),
+            layout.is_contiguous(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

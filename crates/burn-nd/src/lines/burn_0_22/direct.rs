@@ -140,6 +140,22 @@ where
     }
 }
 
+/// burn-flex of Burn 0.22, its own CPU backend.
+impl crate::backends::flex::FlexStorage for burn::backend::flex::FlexTensor {
+    fn parts(&self) -> Result<crate::backends::flex::FlexParts<'_>, Error> {
+        let layout = self.layout();
+        crate::backends::flex::FlexParts::new::<Line022>(
+            self.bytes(),
+            self.dtype(),
+            layout.shape(),
+            layout.strides(),
+            layout.start_offset(),
+            self.is_unique(),
+            layout.is_contiguous(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use burn::backend::Flex;
