@@ -58,10 +58,7 @@
 #![deny(missing_docs)]
 // The fuzz build (no Burn line, `--cfg fuzzing`) uses only the `.npy` codec: the macros and
 // helpers each line instantiates are unused there.
-#![cfg_attr(
-    not(any(feature = "burn-0-21", feature = "burn-0-22")),
-    allow(unused_macros, dead_code)
-)]
+#![cfg_attr(not(feature = "_line"), allow(unused_macros, dead_code))]
 #![cfg_attr(
     not(test),
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -107,11 +104,13 @@ pub use element::NdElement;
 pub use error::Error;
 pub use host::HostBuffer;
 // What only one Burn line has (its kind trait, its views): `lines/mod.rs` lists it.
+#[cfg(feature = "_line")]
 pub use lines::line_items::*;
 pub use rank::{Rank, StaticRank};
 
 // The fuzz targets (`--cfg fuzzing`) exercise only the line-free `.npy` codec.
-#[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22", fuzzing)))]
+// `_line` is the internal feature every line's feature turns on.
+#[cfg(not(any(feature = "_line", fuzzing)))]
 compile_error!(
     "burn-nd needs a Burn line: enable feature `burn-0-22` (Burn 0.22, the default) or \
      `burn-0-21` (Burn 0.21), or both"
@@ -145,7 +144,7 @@ pub mod backend {
     /// What burn-nd knows of burn-ndarray (Burn 0.21, and feature `ndarray-0-22`): the
     /// element types it stores natively and, on Burn 0.21, how each tensor kind's primitive
     /// holds an `NdArrayTensor`, which burn-nd-ndarray's zero-copy sharing is built on.
-    #[cfg(any(feature = "burn-0-21", feature = "ndarray-0-22"))]
+    #[cfg(feature = "_ndarray")]
     pub mod ndarray {
         pub use crate::backends::ndarray::NativeElement;
         #[cfg(feature = "burn-0-21")]
@@ -155,7 +154,7 @@ pub mod backend {
     /// What burn-nd knows of libtorch (features `tch-0-21` and `tch-0-22`): the zero-copy
     /// view of a CPU tensor's memory, and on Burn 0.21 how each tensor kind's primitive holds
     /// a `TchTensor`, which burn-nd-tch's views are built on.
-    #[cfg(any(feature = "tch-0-21", feature = "tch-0-22"))]
+    #[cfg(feature = "_tch")]
     pub mod tch {
         pub use crate::backends::tch::cpu_view;
         #[cfg(feature = "tch-0-21")]

@@ -74,10 +74,12 @@ impl<'a> FlexParts<'a> {
         for_nd_dtype!(self.stored, S => self.view::<S>().map(|view| f.call(&view)))
     }
 
-    /// The view as `E`s: [`Error::DtypeMismatch`] unless `E` is the tensor's own dtype and
-    /// the type its storage holds.
-    #[cfg(feature = "burn-0-22")]
-    fn typed_view<E: NdElement>(&self) -> Result<ArrayViewD<'a, E>, Error> {
+    /// The view as `E`s, for a line's `AsNdarrayView`: [`Error::DtypeMismatch`] unless `E` is
+    /// the tensor's own dtype and the type its storage holds (a bool tensor's bytes are
+    /// checked to be 0 or 1), an error if its layout reaches outside it.
+    // Burn 0.21 has no `AsNdarrayView`: a build with only its flex has no caller.
+    #[cfg_attr(not(feature = "burn-0-22"), allow(dead_code))]
+    pub(crate) fn typed_view<E: NdElement>(&self) -> Result<ArrayViewD<'a, E>, Error> {
         let holds =
             self.stored == E::DTYPE || (self.stored == NdDType::U8 && E::DTYPE == NdDType::Bool);
         if self.logical != E::DTYPE || !holds {
@@ -132,16 +134,6 @@ impl<T: FlexStorage> HostStorage for T {
     fn with_view<F: ViewFn>(&self, f: F) -> Option<Result<F::Out, Error>> {
         Some(self.parts().and_then(|parts| parts.with_view(f)))
     }
-}
-
-/// The view of a Burn 0.22 flex tensor as `E`s, for `AsNdarrayView`:
-/// [`Error::DtypeMismatch`] unless `E` is its dtype (a bool tensor's bytes are checked to be
-/// 0 or 1), an error if its layout reaches outside it.
-#[cfg(feature = "burn-0-22")]
-pub(crate) fn typed_view<E: NdElement>(
-    flex: &burn::backend::flex::FlexTensor,
-) -> Result<ArrayViewD<'_, E>, Error> {
-    flex.parts()?.typed_view()
 }
 
 /// A read-only view of a backend's storage `all`, laid out as `shape` with element `strides`

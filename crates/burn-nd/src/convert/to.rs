@@ -1,11 +1,12 @@
 //! Tensor → ndarray: the [`ToNdarray`] extension trait, one trait for every Burn line (each
 //! line implements it for its own tensor type).
 
-use ndarray::{Array, ArrayBase, ArrayD, DataMut, Dimension, IxDyn};
+use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, DataMut, Dimension, IxDyn};
 
+use crate::array::cast_stored;
 use crate::check::check_cast;
 use crate::convert::data::{array_from_data, host_buffer_from_data};
-use crate::line::Line;
+use crate::line::{stored, Line};
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, Rank, StaticRank};
 
 /// Implemented by each Burn line for its tensors only.
@@ -66,6 +67,49 @@ pub(crate) fn into_host_buffer<T: LineTensor>(
         Read::Direct(array) => HostBuffer::from_array(array),
         Read::ReadBack(data) => host_buffer_from_data::<T::Line>(data, logical),
     })
+}
+
+/// [`ToNdarray::read_into_with`] on every line, once the cast is checked and no direct copy
+/// from a CPU backend's memory applied: the tensor's values into `out` (its shape). A
+/// read-back that holds `E`s already (a device tensor read as its own dtype) is copied
+/// straight from Burn's buffer into `out`, one pass where a temporary array would cost a
+/// second; anything else is read, cast and (under [`Casting::Exact`]) checked into a temporary
+/// array first, so an error leaves `out` as it was.
+pub(crate) fn read_into<T, E, S, Dm>(
+    tensor: T,
+    out: &mut ArrayBase<S, Dm>,
+    casting: Casting,
+) -> Result<(), Error>
+where
+    T: LineTensor,
+    E: NdElement,
+    S: DataMut<Elem = E>,
+    Dm: Dimension,
+{
+    let exact = casting == Casting::Exact;
+    let data = match tensor.read::<E, IxDyn>(exact)? {
+        Read::Direct(values) => {
+            out.view_mut().into_dyn().assign(&values);
+            return Ok(());
+        }
+        Read::ReadBack(data) => data,
+    };
+    let (bytes, shape, dtype) = <T::Line as Line>::into_parts(data);
+    <T::Line as Line>::load_host_bytes(&bytes)?;
+    let malformed = |e: ndarray::ShapeError| Error::backend(std::io::Error::other(e.to_string()));
+    if dtype == <T::Line as Line>::DType::from(E::DTYPE) {
+        // The same type: nothing to cast or check. Bytes that are no valid `E`s (a bool byte
+        // other than 0 or 1) or misaligned ones take the casting path below, which says so.
+        if let Ok(values) = bytemuck::checked::try_cast_slice::<u8, E>(&bytes) {
+            let view = ArrayViewD::from_shape(shape.as_slice(), values).map_err(malformed)?;
+            out.view_mut().into_dyn().assign(&view);
+            return Ok(());
+        }
+    }
+    let values = cast_stored::<E>(&bytes, stored::<T::Line>(dtype)?, &shape, exact)?;
+    let values = ArrayD::from_shape_vec(shape, values).map_err(malformed)?;
+    out.view_mut().into_dyn().assign(&values);
+    Ok(())
 }
 
 /// [`ToNdarray`]'s direct copy into `out` on every line: only where no cast is needed, the
@@ -177,6 +221,19 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// elsewhere.
     #[doc(hidden)]
     fn copy_direct<E, S, Dm>(&self, out: &mut ArrayBase<S, Dm>) -> Result<bool, Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension;
+
+    /// Writes the tensor's values into `out` (its shape) once the caller has checked the cast
+    /// and no direct copy applied: what each Burn line implements for `read_into_with`.
+    #[doc(hidden)]
+    fn read_into_checked<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
     where
         E: NdElement,
         S: DataMut<Elem = E>,
@@ -307,10 +364,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
         if self.copy_direct(out)? {
             return Ok(());
         }
-        // Read (and, under `Exact`, check) everything before the first write.
-        let values: ArrayD<E> = self.clone().read_checked_array(casting)?;
-        out.assign(&values);
-        Ok(())
+        self.read_into_checked(out, casting)
     }
 
     /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].

@@ -6,7 +6,7 @@ use burn021::tensor::{BasicOps, Tensor};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::check::logical_dtype;
-use crate::convert::to::{copy_direct, into_host_buffer, read_array, sealed};
+use crate::convert::to::{copy_direct, into_host_buffer, read_array, read_into, sealed};
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, ToNdarray};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
@@ -44,5 +44,18 @@ where
         Dm: Dimension,
     {
         Ok(copy_direct(self, self.nd_dtype()?, out))
+    }
+
+    fn read_into_checked<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension,
+    {
+        read_into(self.clone(), out, casting)
     }
 }

@@ -5,7 +5,7 @@ use burn::tensor::Tensor;
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
 use crate::check::logical_dtype;
-use crate::convert::to::{copy_direct, into_host_buffer, read_array, sealed};
+use crate::convert::to::{copy_direct, into_host_buffer, read_array, read_into, sealed};
 use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, ToNdarray};
 
@@ -40,6 +40,19 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         Dm: Dimension,
     {
         Ok(copy_direct(self, self.nd_dtype()?, out))
+    }
+
+    fn read_into_checked<E, S, Dm>(
+        &self,
+        out: &mut ArrayBase<S, Dm>,
+        casting: Casting,
+    ) -> Result<(), Error>
+    where
+        E: NdElement,
+        S: DataMut<Elem = E>,
+        Dm: Dimension,
+    {
+        read_into(self.clone(), out, casting)
     }
 }
 

@@ -10,7 +10,7 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::Tensor;
 use ndarray::ArrayViewD;
 
-use crate::backends::flex;
+use crate::backends::flex::FlexStorage;
 use crate::lines::burn_0_22::direct::{cpu_primitive, CpuPrimitive};
 use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Error, NdElement};
@@ -69,7 +69,7 @@ impl<E: NdElement> HostView<'_, E> {
     pub fn view(&self) -> ArrayViewD<'_, E> {
         const CHECKED: &str = "as_ndarray_view checked the storage type and layout";
         match &self.memory {
-            Memory::Flex(flex) => flex::typed_view(flex).expect(CHECKED),
+            Memory::Flex(flex) => flex.parts().and_then(|p| p.typed_view()).expect(CHECKED),
             #[cfg(feature = "tch-0-22")]
             #[allow(deprecated)] // burn-tch is deprecated in Burn 0.22
             // SAFETY: `tch_memory` checked this tensor once (CPU, `E`'s kind, bool bytes 0 or
@@ -180,7 +180,7 @@ fn view_of<'a, const D: usize, K: NdKind, E: NdElement>(
     // holds.
     let (memory, copied) = match cpu_primitive(tensor.clone()) {
         Ok(CpuPrimitive::Flex(flex)) => {
-            flex::typed_view::<E>(&flex)?;
+            flex.parts()?.typed_view::<E>()?;
             (Memory::Flex(flex), false)
         }
         #[cfg(feature = "tch-0-22")]
