@@ -167,7 +167,7 @@ macro_rules! conformance {
         $crate::conformance!(@file props $expect;
             prop_float_casts, prop_int_casts, prop_from_ndarray);
         $crate::conformance!(@file files $expect; dyn_arrays_and_files, module_params);
-        $crate::conformance!(@file readback $expect; async_read, batched_read);
+        $crate::conformance!(@file readback $expect; async_read, batched_read, narrowed_read);
     };
     (@suite $expect:expr $(, $extra:ident)+) => {
         $crate::conformance!(@suite $expect);

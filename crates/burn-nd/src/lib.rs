@@ -96,6 +96,7 @@ mod storage;
 pub use casting::{can_cast, Casting};
 pub use convert::from::FromNdarray;
 pub use convert::module::{module_from_arrays, module_to_arrays, ModuleParams};
+pub use convert::narrow::NarrowRead;
 pub use convert::readback::{ndarray_from_data, read_batch, TensorDataLike, ToNdarrayAsync};
 pub use convert::to::ToNdarray;
 pub use dtype::{DTypeKind, DTypeLike, NdDType, TensorKind};
@@ -104,7 +105,7 @@ pub use element::NdElement;
 pub use error::Error;
 pub use host::HostBuffer;
 // What only one Burn line has (its kind trait, its views): `lines/mod.rs` lists it.
-#[cfg(feature = "_line")]
+#[allow(unused_imports)] // the enabled lines may have no item of their own (Burn 0.21 alone)
 pub use lines::line_items::*;
 pub use rank::{Rank, StaticRank};
 

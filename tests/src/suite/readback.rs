@@ -1,10 +1,11 @@
-// The awaited and batched read-backs (`ToNdarrayAsync`, `read_batch`): the values of the
-// blocking read, every cast checked before anything is read.
+// The awaited, batched and device-narrowed read-backs (`ToNdarrayAsync`, `read_batch`,
+// `NarrowRead`): the values of the blocking read, every cast checked before anything is read.
 
-use burn::tensor::{Bool, Int};
+use burn::tensor::{Bool, DType, Int};
 use burn_nd::ndarray::{array, ArrayD};
 use burn_nd::prelude::*;
-use burn_nd::{read_batch, ToNdarrayAsync};
+use burn_nd::half::{bf16, f16};
+use burn_nd::{read_batch, NarrowRead, ToNdarrayAsync};
 
 use burn_nd_conformance::Expect;
 
@@ -64,4 +65,37 @@ pub fn batched_read(device: &TestDevice, _: &Expect) {
     let bools = vec![TestTensor::<1, Bool>::from_ndarray(&array![true, false], device).expect("b")];
     let read = read_batch::<u8, _>(bools, Casting::Safe).expect("bools");
     assert_eq!(read[0], array![1u8, 0].into_dyn());
+}
+
+/// `into_ndarray_narrow` gives the host cast's values, whether the backend narrows on the
+/// device (a GPU, burn-flex) or falls back to the host cast (a dtype the device lacks), and
+/// keeps `Exact` on the host, so the first inexact value is still named. A NaN may come back
+/// with another payload from a device cast (an H100's Vulkan driver returns 0x7fff where the
+/// host cast gives 0x7e00), so NaNs compare as NaNs.
+pub fn narrowed_read(device: &TestDevice, _: &Expect) {
+    let values = array![0.1f32, -1.5, 1e6, -1e6, f32::NAN, 65504.0, 65520.0, 3.0e-5, -0.0];
+    let t = TestTensor::<1>::from_ndarray_as(&values, device, DType::F32, Casting::No)
+        .expect("f32");
+    let f16_bits = |a: &ArrayD<f16>| {
+        a.iter()
+            .map(|x| (!x.is_nan()).then(|| x.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    let host = t.to_ndarray_dyn_with::<f16>(Casting::SameKind).expect("host");
+    let narrow = t.clone().into_ndarray_narrow::<f16>(Casting::SameKind).expect("narrow");
+    assert_eq!(f16_bits(&narrow), f16_bits(&host));
+    let bf16_bits = |a: &ArrayD<bf16>| {
+        a.iter()
+            .map(|x| (!x.is_nan()).then(|| x.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    let host = t.to_ndarray_dyn_with::<bf16>(Casting::SameKind).expect("host bf16");
+    let narrow = t.clone().into_ndarray_narrow::<bf16>(Casting::SameKind).expect("bf16");
+    assert_eq!(bf16_bits(&narrow), bf16_bits(&host));
+    let exact = t.into_ndarray_narrow::<f16>(Casting::Exact);
+    assert!(matches!(exact, Err(Error::Inexact { .. })), "{exact:?}");
+
+    let b = TestTensor::<1, Bool>::from_ndarray(&array![true, false, true], device).expect("bool");
+    let bytes = b.into_ndarray_narrow::<u8>(Casting::Safe).expect("u8");
+    assert_eq!(bytes, array![1u8, 0, 1].into_dyn());
 }

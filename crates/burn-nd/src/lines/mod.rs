@@ -17,8 +17,6 @@ pub use burn_0_22::Burn022;
 
 /// The public items only one line has, re-exported at the crate root.
 pub(crate) mod line_items {
-    #[cfg(feature = "burn-0-21")]
-    pub use super::burn_0_21::batch::NarrowRead;
     #[cfg(feature = "burn-0-22")]
     pub use super::burn_0_22::kind::{kinds, NdKind};
     #[cfg(feature = "burn-0-22")]

@@ -1,6 +1,6 @@
 //! Burn 0.21's read-back: [`ToNdarrayAsync`] (and so [`read_batch`](crate::read_batch)) for
-//! `Tensor<B, D, K>`, and [`NarrowRead`], the read that narrows on the device first, generic
-//! over every backend.
+//! `Tensor<B, D, K>`, and [`NarrowRead`], the read that narrows on the device first, for its
+//! Float and Bool tensors on every backend.
 
 use std::future::Future;
 
@@ -10,7 +10,9 @@ use burn_backend::tensor::TransactionOp;
 use ndarray::ArrayD;
 
 use crate::check::check_cast;
+use crate::convert::narrow::{self, device_cast, NarrowRead};
 use crate::convert::readback::sealed;
+use crate::lines::burn_0_21::data::Line021;
 use crate::{ndarray_from_data, Casting, Error, NdDType, NdElement, ToNdarray, ToNdarrayAsync};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}
@@ -38,75 +40,28 @@ impl<B: Backend, const D: usize, K: BasicOps<B> + TransactionOp<B>> ToNdarrayAsy
     }
 }
 
-/// Read-back that narrows on the device first when the target type is smaller, so fewer
-/// bytes cross the bus: f32/f64 → f16 or bf16 (Float tensors), bool → u8 (Bool tensors).
-///
-/// The device cast is used only where its result is the one the host cast would give:
-/// float → float rounding (round to nearest even, overflow to ±inf, NaN kept as a NaN, though
-/// its payload bits may differ from the host cast's) and 0/1 bools,
-/// only under [`Casting::SameKind`] / [`Casting::Unsafe`] (Exact needs the wide values to
-/// check), and only when the backend supports the narrow dtype on the tensor's device. In
-/// every other case this is [`ToNdarray::into_ndarray_dyn_with`].
-///
-/// It pays where bytes cross a bus (a discrete GPU), and costs where they do not: on a CPU
-/// adapter such as lavapipe the device cast is slower than the host's, so prefer
-/// `to_ndarray_with` there (BENCHMARKS.md has the read-back measurements).
-///
-/// ```
-/// # use burn021 as burn;
-/// use burn::tensor::{Bool, Tensor};
-/// use burn_nd::Casting;
-/// use burn_nd::NarrowRead;
-/// use burn_ndarray::NdArray;
-///
-/// let b = Tensor::<NdArray, 1, Bool>::from_bool([true, false].into(), &Default::default());
-/// assert_eq!(b.into_ndarray_narrow::<u8>(Casting::Safe)?.into_iter().collect::<Vec<_>>(), vec![1, 0]);
-/// # Ok::<_, burn_nd::Error>(())
-/// ```
-pub trait NarrowRead: sealed::Sealed + Sized {
-    /// Consumes the tensor into an `ArrayD<E>`, narrowing on the device where that is exact
-    /// to do (see the trait docs).
-    ///
-    /// ```
-    /// # use burn021 as burn;
-    /// use burn::tensor::Tensor;
-    /// use burn_nd::{half::f16, Casting};
-    /// use burn_nd::NarrowRead;
-    /// use burn_ndarray::NdArray;
-    ///
-    /// let t = Tensor::<NdArray, 1>::from_floats([0.1, 1e6], &Default::default());
-    /// let h = t.into_ndarray_narrow::<f16>(Casting::SameKind)?;
-    /// assert_eq!(h[1], f16::INFINITY);
-    /// # Ok::<_, burn_nd::Error>(())
-    /// ```
-    fn into_ndarray_narrow<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error>;
-}
+impl<B: Backend, const D: usize> narrow::sealed::Sealed for Tensor<B, D, Float> {}
+impl<B: Backend, const D: usize> narrow::sealed::Sealed for Tensor<B, D, Bool> {}
 
 impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Float> {
     fn into_ndarray_narrow<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         let from = self.dtype();
         check_cast(from, E::DTYPE, casting)?;
-        let target = match E::DTYPE {
-            NdDType::F16 => Some(FloatDType::F16),
-            NdDType::BF16 => Some(FloatDType::BF16),
-            _ => None,
+        let narrow = match device_cast::<Line021>(from, E::DTYPE, casting) {
+            Some(NdDType::F16) => FloatDType::F16,
+            Some(NdDType::BF16) => FloatDType::BF16,
+            _ => return self.into_ndarray_dyn_with(casting),
         };
-        let wider = matches!(from, DType::F32 | DType::F64 | DType::Flex32);
-        let loose = matches!(casting, Casting::SameKind | Casting::Unsafe);
-        match target {
-            Some(t)
-                if wider && loose && B::supports_dtype(&self.device(), DType::from(E::DTYPE)) =>
-            {
-                let narrow = self.cast(t);
-                let dtype = narrow.dtype();
-                ndarray_from_data(
-                    narrow.try_into_data().map_err(Error::backend)?,
-                    dtype,
-                    casting,
-                )
-            }
-            _ => self.into_ndarray_dyn_with(casting),
+        if !B::supports_dtype(&self.device(), DType::from(E::DTYPE)) {
+            return self.into_ndarray_dyn_with(casting);
         }
+        let narrow = self.cast(narrow);
+        let dtype = narrow.dtype();
+        ndarray_from_data(
+            narrow.try_into_data().map_err(Error::backend)?,
+            dtype,
+            casting,
+        )
     }
 }
 
@@ -114,17 +69,15 @@ impl<B: Backend, const D: usize> NarrowRead for Tensor<B, D, Bool> {
     fn into_ndarray_narrow<E: NdElement>(self, casting: Casting) -> Result<ArrayD<E>, Error> {
         let from = self.dtype();
         check_cast(from, E::DTYPE, casting)?;
-        let store_is_wide = matches!(from, DType::Bool(burn021::tensor::BoolStore::U32));
-        if E::DTYPE == NdDType::U8 && store_is_wide && B::supports_dtype(&self.device(), DType::U8)
-        {
-            // 0/1 values: the integer cast on the device is exact.
-            let narrow = self.int().cast(IntDType::U8);
-            return ndarray_from_data(
-                narrow.try_into_data().map_err(Error::backend)?,
-                DType::U8,
-                casting,
-            );
+        let narrow = device_cast::<Line021>(from, E::DTYPE, casting).is_some();
+        if !narrow || !B::supports_dtype(&self.device(), DType::U8) {
+            return self.into_ndarray_dyn_with(casting);
         }
-        self.into_ndarray_dyn_with(casting)
+        let narrow = self.int().cast(IntDType::U8);
+        ndarray_from_data(
+            narrow.try_into_data().map_err(Error::backend)?,
+            DType::U8,
+            casting,
+        )
     }
 }

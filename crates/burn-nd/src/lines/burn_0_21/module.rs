@@ -7,5 +7,5 @@ line_module_impls! {
     module_args: [B],
     tensor_prefix: [B,],
     kind_bound: [burn021::tensor::BasicOps<B>],
-    marker: crate::lines::Burn021<B>,
+    marker: super::Burn021<B>,
 }

@@ -165,7 +165,9 @@ mod tests {
     use super::{cpu_primitive, CpuPrimitive};
 
     /// The address of the flex storage Burn's own downcast reaches.
-    fn burn_address<const D: usize, K: crate::NdKind>(t: &Tensor<D, K>) -> usize {
+    fn burn_address<const D: usize, K: crate::lines::burn_0_22::kind::NdKind>(
+        t: &Tensor<D, K>,
+    ) -> usize {
         let flex = t
             .clone()
             .without_autodiff()

@@ -6,6 +6,6 @@ line_module_impls! {
     generics: [],
     module_args: [],
     tensor_prefix: [],
-    kind_bound: [crate::NdKind],
-    marker: crate::lines::Burn022,
+    kind_bound: [super::kind::NdKind],
+    marker: super::Burn022,
 }
