@@ -7,20 +7,23 @@
 //! | many tensors in one device sync | [`read_batch`] (a Burn `Transaction`) |
 //! | fewer bytes across the bus when the target type is narrower | [`NarrowRead::into_ndarray_narrow`] |
 //!
-//! Everything is generic over `B: Backend`, so it lives in burn-nd (`burn_nd::read_batch` and
-//! the rest) and works on every backend; this crate re-exports it under its old paths and is
-//! where the wgpu read-back benchmark (`benches/readback.rs`) lives. On a backend without a
-//! device the paths simply do what the plain conversion does.
+//! Each works on both Burn lines (features `burn-0-22`, the default, and `burn-0-21`) and on
+//! every backend, so the code lives in burn-nd (`burn_nd::read_batch` and the rest); this
+//! crate re-exports it, and is where the wgpu read-back is measured (`benches/readback.rs`,
+//! both lines in one run: batched and narrowed reads, and `read_into`, which copies a
+//! read-back that already holds the requested type straight from Burn's buffer into the
+//! caller's array). cubecl's client returns every read-back as a buffer of its own (its
+//! `read*` calls give `Bytes`; none fills a caller's memory), so that buffer is the nearest a
+//! read gets to the mapped staging memory. On a backend without a device the paths do what
+//! the plain conversion does.
 //!
 //! ```no_run
-//! # use burn021 as burn;
-//! use burn::tensor::Tensor;
+//! use burn::tensor::{Device, DeviceKind, Tensor};
 //! use burn_nd::Casting;
 //! use burn_nd_wgpu::{read_batch, NarrowRead, ToNdarrayAsync};
-//! use burn_wgpu::{Wgpu, WgpuDevice};
 //!
-//! let device = WgpuDevice::default();
-//! let t = Tensor::<Wgpu, 2>::ones([256, 256], &device);
+//! let device = Device::wgpu(DeviceKind::DefaultDevice);
+//! let t = Tensor::<2>::ones([256, 256], &device);
 //! let a = pollster::block_on(t.clone().into_ndarray_async::<f32>(Casting::Safe))?;
 //! let many = read_batch::<f32, _>([t.clone(), t.clone() * 2.0], Casting::Safe)?;
 //! let half = t.into_ndarray_narrow::<burn_nd::half::f16>(Casting::SameKind)?; // cast on device

@@ -178,6 +178,12 @@ pub mod prelude {
     pub use crate::{can_cast, Casting, Error, FromNdarray, NdElement, ToNdarray};
 }
 
+/// The depth the README links to, compiled and run as doctests too.
+#[doc = include_str!("../../../docs/backends.md")]
+#[doc = include_str!("../../../docs/python.md")]
+#[cfg(all(doctest, feature = "npy"))]
+pub struct DocsDoctests;
+
 /// The README's examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../../README.md")]
 #[cfg(all(doctest, feature = "npy"))]

@@ -193,6 +193,10 @@ fn static_checks(
         cargo().args(["fmt", "--all", "--", "--check"]),
     ));
     let mut features = vec!["burn-nd/npy".to_string()];
+    // burn-nd-wgpu's benchmark runs both lines side by side.
+    if usable.contains(&Backend::Wgpu) {
+        features.push("burn-nd-wgpu/burn-0-21".to_string());
+    }
     for suite in suites {
         features.push(format!("burn-nd-conformance/{}", suite.feature()));
         if suite.examples {
@@ -480,9 +484,9 @@ fn msrv_check(usable: &[Backend], setup: bool) -> Result<(String, Command), Erro
         cmd.args(["-p", &format!("burn-nd-{}", b.name())]);
         backend_env(b, &mut cmd)?;
     }
-    // burn-nd-ndarray and burn-nd-tch serve both lines; `--no-default-features` leaves them
-    // none, so they get the 0.21 one the declared Rust version builds.
-    for b in [Backend::Ndarray, Backend::Tch] {
+    // burn-nd-ndarray, burn-nd-wgpu and burn-nd-tch serve both lines; `--no-default-features`
+    // leaves them none, so they get the 0.21 one the declared Rust version builds.
+    for b in [Backend::Ndarray, Backend::Wgpu, Backend::Tch] {
         if usable.contains(&b) {
             cmd.args(["--features", &format!("burn-nd-{}/burn-0-21", b.name())]);
         }

@@ -343,4 +343,19 @@ mod tests_0_22 {
         assert!(t.read_into_with(&mut ints, Casting::Exact).is_ok());
         assert_eq!(ints, array![[1, 3], [2, 4]]);
     }
+
+    /// A Bool tensor whose storage holds a byte other than 0 or 1 (data Burn took as given)
+    /// is refused by name, never read as `true`: the view checks every byte, as libtorch's
+    /// does.
+    #[test]
+    fn bool_bytes_other_than_0_or_1_are_refused() {
+        use burn::tensor::BoolStore;
+        let data = TensorData::from_bytes_vec(vec![1, 0, 2], [3], DType::Bool(BoolStore::Native));
+        let t = Tensor::<1, Bool>::from_data(data, &Device::flex());
+        let shared = t.clone();
+        let err = shared.to_ndarray::<bool>().unwrap_err();
+        assert!(matches!(err, crate::Error::Backend { .. }), "{err}");
+        let mut out = ndarray::Array1::<u8>::zeros(3);
+        assert!(t.read_into(&mut out).is_err());
+    }
 }
