@@ -41,6 +41,9 @@ pub(crate) trait Line {
 
     /// `values` as bytes, the vector's buffer handed over without a copy.
     fn bytes_from_vec<E: NdElement>(values: Vec<E>) -> Self::Bytes;
+    /// `bytes` as Burn's bytes, moved into an allocation aligned for every element type
+    /// (Burn's `Bytes::from_bytes_vec`): a `Vec<u8>` itself promises only byte alignment.
+    fn bytes_from_byte_vec(bytes: Vec<u8>) -> Self::Bytes;
     /// Bytes over `bytes`'s memory, shared with its owner, which they keep alive.
     fn bytes_from_shared(bytes: bytes::Bytes) -> Self::Bytes;
     /// The bytes as a vector of `E` without a copy, where the buffer was allocated as one;

@@ -204,7 +204,7 @@ pub(crate) fn shared_data<L: Line>(
     let bytes = match shared_bytes(bytes, shape, dtype)? {
         SharedBytes::Bool(values) => return Ok(SharedData::Bool(values)),
         SharedBytes::Keep(bytes) => L::bytes_from_shared(bytes),
-        SharedBytes::Aligned(bytes) => L::bytes_from_vec(bytes),
+        SharedBytes::Aligned(bytes) => L::bytes_from_byte_vec(bytes),
     };
     Ok(SharedData::Data(L::from_bytes(
         bytes,

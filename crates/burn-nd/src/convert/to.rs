@@ -12,6 +12,10 @@ use crate::{Casting, Error, HostBuffer, NdDType, NdElement, Rank, StaticRank};
 /// Implemented by each Burn line for its tensors only.
 pub(crate) mod sealed {
     pub trait Sealed {}
+
+    /// Proof that the caller checked the cast and the output's shape: only this crate can make
+    /// one, so the hidden methods that skip those checks cannot be called from outside.
+    pub struct Checked(pub(crate) ());
 }
 
 /// What a line's read of a tensor gives: its values read straight from a CPU backend's memory
@@ -97,16 +101,27 @@ where
     let (bytes, shape, dtype) = <T::Line as Line>::into_parts(data);
     <T::Line as Line>::load_host_bytes(&bytes)?;
     let malformed = |e: ndarray::ShapeError| Error::backend(std::io::Error::other(e.to_string()));
-    if dtype == <T::Line as Line>::DType::from(E::DTYPE) {
+    let same_type = dtype == <T::Line as Line>::DType::from(E::DTYPE);
+    let elements = shape.iter().product::<usize>();
+    if same_type {
         // The same type: nothing to cast or check. Bytes that are no valid `E`s (a bool byte
-        // other than 0 or 1) or misaligned ones take the casting path below, which says so.
+        // other than 0 or 1), misaligned ones or too many take the path below, which says so.
         if let Ok(values) = bytemuck::checked::try_cast_slice::<u8, E>(&bytes) {
-            let view = ArrayViewD::from_shape(shape.as_slice(), values).map_err(malformed)?;
-            out.view_mut().into_dyn().assign(&view);
-            return Ok(());
+            if values.len() == elements {
+                let view = ArrayViewD::from_shape(shape.as_slice(), values).map_err(malformed)?;
+                out.view_mut().into_dyn().assign(&view);
+                return Ok(());
+            }
         }
     }
-    let values = cast_stored::<E>(&bytes, stored::<T::Line>(dtype)?, &shape, exact)?;
+    // As `data_into_vec`: the bytes as the stored type itself when it is `E` (an `Err` for
+    // bytes that are no valid `E`s), else as the element type the line stores `dtype` in.
+    let stored = if same_type {
+        E::DTYPE
+    } else {
+        stored::<T::Line>(dtype)?
+    };
+    let values = cast_stored::<E>(&bytes, stored, &shape, exact)?;
     let values = ArrayD::from_shape_vec(shape, values).map_err(malformed)?;
     out.view_mut().into_dyn().assign(&values);
     Ok(())
@@ -205,7 +220,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
         casting: Casting,
     ) -> Result<Array<E, Dm>, Error> {
         check_cast(self.nd_dtype()?, E::DTYPE, casting)?;
-        self.read_checked_array(casting)
+        self.read_checked_array(casting, sealed::Checked(()))
     }
 
     /// [`read_array`](Self::read_array) once the caller has checked the cast: what each Burn
@@ -214,6 +229,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     fn read_checked_array<E: NdElement, Dm: Dimension>(
         self,
         casting: Casting,
+        checked: sealed::Checked,
     ) -> Result<Array<E, Dm>, Error>;
 
     /// Copies the tensor's values straight from its memory into `out` (its shape, checked by
@@ -233,6 +249,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
         &self,
         out: &mut ArrayBase<S, Dm>,
         casting: Casting,
+        checked: sealed::Checked,
     ) -> Result<(), Error>
     where
         E: NdElement,
@@ -323,9 +340,10 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// shapes) and a cast `casting` forbids ([`Error::Casting`], naming both dtypes) are found
     /// before anything is read; under [`Casting::Exact`] every value is cast and checked in a
     /// temporary array before any is written, so an inexact value ([`Error::Inexact`]) leaves
-    /// `out` as it was. A same-dtype read of a burn-flex (0.22), burn-ndarray or CPU burn-tch (0.21) tensor,
-    /// plain or `Autodiff`, is one copy straight from the tensor's memory into `out`; any other read
-    /// goes through one temporary array.
+    /// `out` as it was. A same-dtype read of a burn-flex, burn-ndarray or CPU libtorch tensor
+    /// (either line), plain or `Autodiff`, is one copy straight from the tensor's memory into
+    /// `out`, and one of another device's read-back is one copy straight from Burn's read-back
+    /// buffer; a read that casts goes through one temporary array.
     ///
     /// ```
     /// use burn_nd::prelude::*;
@@ -364,7 +382,7 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
         if self.copy_direct(out)? {
             return Ok(());
         }
-        self.read_into_checked(out, casting)
+        self.read_into_checked(out, casting, sealed::Checked(()))
     }
 
     /// Consumes the tensor into an `ArrayD<E>` under [`Casting::Safe`].

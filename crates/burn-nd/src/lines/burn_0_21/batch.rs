@@ -9,10 +9,10 @@ use burn021::tensor::{BasicOps, Bool, DType, Float, FloatDType, IntDType, Tensor
 use burn_backend::tensor::TransactionOp;
 use ndarray::ArrayD;
 
+use super::data::Line021;
 use crate::check::check_cast;
 use crate::convert::narrow::{self, device_cast, NarrowRead};
 use crate::convert::readback::sealed;
-use crate::lines::burn_0_21::data::Line021;
 use crate::{ndarray_from_data, Casting, Error, NdDType, NdElement, ToNdarray, ToNdarrayAsync};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}

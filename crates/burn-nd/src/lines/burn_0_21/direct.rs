@@ -8,8 +8,8 @@ use burn021::tensor::backend::Backend;
 use burn021::tensor::{BasicOps, Tensor, TensorData, TensorPrimitive};
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
+use super::data::Line021;
 use crate::convert::to::{LineTensor, Read};
-use crate::lines::burn_0_21::data::Line021;
 use crate::storage::{copy_into, read_copy};
 use crate::{Error, NdElement};
 

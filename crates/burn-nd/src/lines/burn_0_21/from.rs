@@ -4,9 +4,9 @@ use burn021::tensor::backend::Backend;
 use burn021::tensor::{get_device_settings, BasicOps, DType, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
+use super::data::Line021;
 use crate::check::burn_kind;
 use crate::convert::from::{ndarray_data, sealed, shared_data, shared_target, SharedData};
-use crate::lines::burn_0_21::data::Line021;
 use crate::{Casting, Error, FromNdarray, NdDType, NdElement, TensorKind};
 
 impl<B: Backend, const D: usize, K: BasicOps<B>> sealed::Sealed for Tensor<B, D, K> {}

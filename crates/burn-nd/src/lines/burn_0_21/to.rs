@@ -33,6 +33,7 @@ where
     fn read_checked_array<E: NdElement, Dm: Dimension>(
         self,
         casting: Casting,
+        _checked: sealed::Checked,
     ) -> Result<Array<E, Dm>, Error> {
         read_array(self, casting)
     }
@@ -50,6 +51,7 @@ where
         &self,
         out: &mut ArrayBase<S, Dm>,
         casting: Casting,
+        _checked: sealed::Checked,
     ) -> Result<(), Error>
     where
         E: NdElement,

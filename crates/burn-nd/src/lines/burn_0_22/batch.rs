@@ -6,11 +6,11 @@ use std::future::Future;
 use burn::tensor::{Bool, DType, Float, FloatDType, IntDType, Tensor, TensorData, Transaction};
 use ndarray::ArrayD;
 
+use super::data::Line022;
+use super::kind::NdKind;
 use crate::check::check_cast;
 use crate::convert::narrow::{self, device_cast, NarrowRead};
 use crate::convert::readback::sealed;
-use crate::lines::burn_0_22::data::Line022;
-use crate::lines::burn_0_22::kind::NdKind;
 use crate::{ndarray_from_data, Casting, Error, NdDType, NdElement, ToNdarray, ToNdarrayAsync};
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}

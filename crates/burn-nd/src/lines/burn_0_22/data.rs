@@ -36,6 +36,10 @@ impl Line for Line022 {
         Bytes::from_elems(values)
     }
 
+    fn bytes_from_byte_vec(bytes: Vec<u8>) -> Bytes {
+        Bytes::from_bytes_vec(bytes)
+    }
+
     fn bytes_from_shared(bytes: bytes::Bytes) -> Bytes {
         Bytes::from_shared(bytes, AllocationProperty::Other)
     }

@@ -13,9 +13,9 @@ use burn::backend::{Backend, BackendTensor, DispatchTensor, DispatchTensorKind};
 use burn::tensor::{Tensor, TensorData};
 use ndarray::{ArrayBase, DataMut, Dimension};
 
+use super::data::Line022;
+use super::kind::NdKind;
 use crate::convert::to::{LineTensor, Read};
-use crate::lines::burn_0_22::data::Line022;
-use crate::lines::burn_0_22::kind::NdKind;
 use crate::storage::{copy_into, read_copy};
 use crate::{Error, NdElement};
 
@@ -165,9 +165,7 @@ mod tests {
     use super::{cpu_primitive, CpuPrimitive};
 
     /// The address of the flex storage Burn's own downcast reaches.
-    fn burn_address<const D: usize, K: crate::lines::burn_0_22::kind::NdKind>(
-        t: &Tensor<D, K>,
-    ) -> usize {
+    fn burn_address<const D: usize, K: super::super::kind::NdKind>(t: &Tensor<D, K>) -> usize {
         let flex = t
             .clone()
             .without_autodiff()

@@ -3,10 +3,10 @@
 use burn::tensor::{DType, Device, Tensor};
 use ndarray::{ArrayBase, Data, Dimension};
 
+use super::data::Line022;
+use super::kind::NdKind;
 use crate::check::burn_kind;
 use crate::convert::from::{ndarray_data, sealed, shared_data, shared_target, SharedData};
-use crate::lines::burn_0_22::data::Line022;
-use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Casting, Error, FromNdarray, NdDType, NdElement, TensorKind};
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}

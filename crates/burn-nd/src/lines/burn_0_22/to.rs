@@ -4,9 +4,9 @@
 use burn::tensor::Tensor;
 use ndarray::{Array, ArrayBase, DataMut, Dimension};
 
+use super::kind::NdKind;
 use crate::check::logical_dtype;
 use crate::convert::to::{copy_direct, into_host_buffer, read_array, read_into, sealed};
-use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Casting, Error, HostBuffer, NdDType, NdElement, ToNdarray};
 
 impl<const D: usize, K: NdKind> sealed::Sealed for Tensor<D, K> {}
@@ -29,6 +29,7 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
     fn read_checked_array<E: NdElement, Dm: Dimension>(
         self,
         casting: Casting,
+        _checked: sealed::Checked,
     ) -> Result<Array<E, Dm>, Error> {
         read_array(self, casting)
     }
@@ -46,6 +47,7 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         &self,
         out: &mut ArrayBase<S, Dm>,
         casting: Casting,
+        _checked: sealed::Checked,
     ) -> Result<(), Error>
     where
         E: NdElement,

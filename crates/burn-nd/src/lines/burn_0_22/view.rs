@@ -10,9 +10,9 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::Tensor;
 use ndarray::ArrayViewD;
 
+use super::direct::{cpu_primitive, CpuPrimitive};
+use super::kind::NdKind;
 use crate::backends::flex::FlexStorage;
-use crate::lines::burn_0_22::direct::{cpu_primitive, CpuPrimitive};
-use crate::lines::burn_0_22::kind::NdKind;
 use crate::{Error, NdElement};
 
 /// The backend memory a view reads.
