@@ -236,6 +236,30 @@ pub(crate) fn cast_stored<E: NdElement>(
     })
 }
 
+/// `Ok` when every byte a `backend`'s Bool tensor holds in `bytes` (a view of its memory) is 0
+/// or 1, the only valid `bool`s; else [`Error::Backend`] naming the first other byte and its
+/// index. One pass (a slice scan where the view is dense). For the homes whose views can hold
+/// such bytes (burn-flex, libtorch).
+#[cfg(any(feature = "_flex", feature = "_tch"))]
+pub(crate) fn check_bool_bytes(backend: &str, bytes: &ArrayViewD<'_, u8>) -> Result<(), Error> {
+    let valid = match bytes.as_slice_memory_order() {
+        Some(dense) => dense.iter().all(|&byte| byte <= 1),
+        None => bytes.iter().all(|&byte| byte <= 1),
+    };
+    if valid {
+        return Ok(());
+    }
+    let (index, byte) = bytes
+        .indexed_iter()
+        .find(|(_, &byte)| byte > 1)
+        .map_or((Vec::new(), 0), |(index, &byte)| {
+            (index.slice().to_vec(), byte)
+        });
+    Err(Error::backend(std::io::Error::other(format!(
+        "{backend} Bool tensor holds byte {byte} at index {index:?}: a bool is 0 or 1"
+    ))))
+}
+
 /// Writes `src` into `out` (the same shape) when both hold the same element type: one
 /// `memcpy` where both are contiguous in standard order, ndarray's element-wise (strided)
 /// assignment otherwise. `false`, writing nothing, for different element types.

@@ -19,6 +19,7 @@
 
 use ndarray::ArrayViewD;
 
+use crate::array::check_bool_bytes;
 use crate::check::logical_dtype;
 use crate::line::{stored, Line};
 use crate::storage::{HostStorage, ViewFn};
@@ -69,7 +70,7 @@ impl<'a> FlexParts<'a> {
     /// `bool` (each checked to be 0 or 1), every other one as its stored type.
     fn with_view<F: ViewFn>(&self, f: F) -> Result<F::Out, Error> {
         if self.logical == NdDType::Bool && self.stored == NdDType::U8 {
-            check_bool_bytes(&self.view::<u8>()?)?;
+            check_bool_bytes("flex", &self.view::<u8>()?)?;
             return self.view::<bool>().map(|view| f.call(&view));
         }
         for_nd_dtype!(self.stored, S => self.view::<S>().map(|view| f.call(&view)))
@@ -90,31 +91,10 @@ impl<'a> FlexParts<'a> {
             });
         }
         if E::DTYPE == NdDType::Bool {
-            check_bool_bytes(&self.view::<u8>()?)?;
+            check_bool_bytes("flex", &self.view::<u8>()?)?;
         }
         self.view()
     }
-}
-
-/// `Ok` when every byte a Bool tensor's view reads is 0 or 1, else [`Error::Backend`] naming the
-/// first other byte and its index: one pass (a slice scan where the view is dense).
-fn check_bool_bytes(bytes: &ArrayViewD<'_, u8>) -> Result<(), Error> {
-    let valid = match bytes.as_slice_memory_order() {
-        Some(dense) => dense.iter().all(|&byte| byte <= 1),
-        None => bytes.iter().all(|&byte| byte <= 1),
-    };
-    if valid {
-        return Ok(());
-    }
-    let (index, byte) = bytes
-        .indexed_iter()
-        .find(|(_, &byte)| byte > 1)
-        .map_or((Vec::new(), 0), |(index, &byte)| {
-            (ndarray::Dimension::slice(&index).to_vec(), byte)
-        });
-    Err(Error::backend(std::io::Error::other(format!(
-        "flex Bool tensor holds byte {byte} at index {index:?}: a bool is 0 or 1"
-    ))))
 }
 
 /// A flex tensor type of one line: its parts. Every line's `FlexTensor` answers the same

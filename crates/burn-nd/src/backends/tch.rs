@@ -10,8 +10,9 @@
 //! and a Bool tensor's bytes), and `ToNdarray` copies or casts from that view once. The
 //! `unsafe` [`cpu_view`] is the same view for callers who answer for writers to the memory.
 
-use ndarray::{ArrayViewD, Dimension, IxDyn, ShapeBuilder};
+use ndarray::{ArrayViewD, IxDyn, ShapeBuilder};
 
+use crate::array::check_bool_bytes;
 use crate::storage::{HostStorage, ViewFn};
 use crate::{Error, NdDType, NdElement};
 
@@ -100,33 +101,12 @@ fn checked_view<A: NdElement>(tensor: &tch::Tensor) -> Result<ArrayViewD<'_, A>,
     }
     if A::DTYPE == NdDType::Bool {
         // SAFETY: the tensor is on the CPU and stores bytes; any byte is a valid `u8`.
-        check_bool_bytes(&unsafe { memory.view::<u8>(tensor) })?;
+        check_bool_bytes("libtorch", &unsafe { memory.view::<u8>(tensor) })?;
     }
     // SAFETY: the tensor is on the CPU, its kind stores `A`s (or bytes, read as u8), its memory
     // is aligned for `A`; a Bool tensor's bytes were just checked to be 0 or 1, the only
     // valid `bool`s.
     Ok(unsafe { memory.view(tensor) })
-}
-
-/// `Ok` when every byte of a Bool tensor is 0 or 1; else the first other one, by index. One
-/// pass over the memory (a slice scan when the bytes are dense, as libtorch makes them).
-fn check_bool_bytes(bytes: &ArrayViewD<'_, u8>) -> Result<(), Error> {
-    let valid = match bytes.as_slice_memory_order() {
-        Some(dense) => dense.iter().all(|&byte| byte <= 1),
-        None => bytes.iter().all(|&byte| byte <= 1),
-    };
-    if valid {
-        return Ok(());
-    }
-    let (index, byte) = bytes
-        .indexed_iter()
-        .find(|(_, &byte)| byte > 1)
-        .map_or((Vec::new(), 0), |(index, &byte)| {
-            (index.slice().to_vec(), byte)
-        });
-    Err(Error::backend(std::io::Error::other(format!(
-        "libtorch Bool tensor holds byte {byte} at index {index:?}: a bool is 0 or 1"
-    ))))
 }
 
 /// The view of a tensor that [`cpu_view`] accepted as `A`s before, without its checks again
