@@ -1,19 +1,25 @@
-//! The Burn 0.21 model: an MLP generic over the backend, and the parameter writer.
+//! The Burn 0.21 trainer, generic over the backend: the MLP and the Burn calls of
+//! [`Trainer`]; [`trainer`] picks the backend a `--backend` name means. Everything else is
+//! line-free ([`crate::training`]).
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 
 // `#[derive(Module)]` names `burn::`: here that is Burn 0.21.
 use burn021 as burn;
 
-use burn::module::Module;
+use burn::module::{AutodiffModule, Module};
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::nn::{Linear, LinearConfig, Relu};
-use burn::optim::{GradientsParams, Optimizer};
+use burn::optim::adaptor::OptimizerAdaptor;
+use burn::optim::{Adam, AdamConfig, GradientsParams, Optimizer};
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Int, Tensor};
-use burn_nd::ndarray::{Array1, Array2};
+use burn_nd::ndarray::{Array2, ArrayView2};
 use burn_nd::prelude::*;
+use burn_nd::DynArray;
 
-use crate::{shuffled, BoxError, BATCH, LEARNING_RATE};
+use crate::training::{batch_indices, ArrayTargets, Spec, Targets, Trainer};
+use crate::{shuffled, BoxError};
 
 /// Input → hidden → ReLU → hidden → ReLU → output.
 #[derive(Module, Debug)]
@@ -41,80 +47,130 @@ impl<B: Backend> Mlp<B> {
         let x = self.act.forward(self.fc2.forward(x));
         self.out.forward(x)
     }
+}
 
-    /// Every weight and bias as `(name, tensor)`, for saving.
-    pub fn named_parameters(&self) -> Vec<(String, Tensor<B, 2>)> {
-        let mut out = Vec::new();
-        for (name, layer) in [("fc1", &self.fc1), ("fc2", &self.fc2), ("out", &self.out)] {
-            out.push((format!("{name}_weight"), layer.weight.val()));
-            if let Some(bias) = &layer.bias {
-                out.push((format!("{name}_bias"), bias.val().unsqueeze()));
-            }
+/// The Burn 0.21 [`Trainer`]: an [`Mlp`] with Adam on the Autodiff backend `B`.
+pub struct Trainer021<B: AutodiffBackend> {
+    /// `None` only inside [`Trainer::epoch`], while the optimiser holds it.
+    model: Option<Mlp<B>>,
+    optim: OptimizerAdaptor<Adam, Mlp<B>, B>,
+    inputs: Tensor<B, 2>,
+    targets: Targets<Tensor<B, 2>, Tensor<B, 1, Int>>,
+    loss: CrossEntropyLoss<B>,
+    spec: Spec,
+}
+
+impl<B: AutodiffBackend> Trainer021<B> {
+    /// A fresh MLP for `inputs` and `targets`, on the device they are on, `B`'s RNG seeded
+    /// with `spec.seed` first.
+    pub fn new(
+        inputs: Tensor<B, 2>,
+        targets: Targets<Tensor<B, 2>, Tensor<B, 1, Int>>,
+        spec: Spec,
+    ) -> Self {
+        let device = inputs.device();
+        B::seed(&device, spec.seed);
+        Trainer021 {
+            model: Some(Mlp::new(
+                inputs.dims()[1],
+                spec.hidden,
+                spec.outputs,
+                &device,
+            )),
+            optim: AdamConfig::new().init(),
+            loss: CrossEntropyLossConfig::new().init(&device),
+            inputs,
+            targets,
+            spec,
         }
-        out
+    }
+
+    /// [`Trainer021::new`] on `device`, the arrays converted by burn-nd.
+    pub fn from_arrays(
+        inputs: &Array2<f32>,
+        targets: &ArrayTargets,
+        spec: Spec,
+        device: &B::Device,
+    ) -> Result<Self, BoxError> {
+        let targets = match targets {
+            Targets::Values(y) => Targets::Values(Tensor::<B, 2>::from_ndarray(y, device)?),
+            Targets::Classes(c) => Targets::Classes(Tensor::<B, 1, Int>::from_ndarray(c, device)?),
+        };
+        let inputs = Tensor::<B, 2>::from_ndarray(inputs, device)?;
+        Ok(Trainer021::new(inputs, targets, spec))
+    }
+
+    fn model(&self) -> Result<&Mlp<B>, BoxError> {
+        self.model
+            .as_ref()
+            .ok_or_else(|| "an epoch failed midway".into())
     }
 }
 
-/// One epoch of mean-squared-error training on an `AutodiffBackend`: Adam steps on
-/// mini-batches of [`BATCH`] rows of `(x, y)` in the order `shuffled(rows, seed)` gives. The
-/// regression script and the Python demo both train with it.
-pub fn train_epoch<B: AutodiffBackend, O: Optimizer<Mlp<B>, B>>(
-    mut model: Mlp<B>,
-    optim: &mut O,
-    x: &Tensor<B, 2>,
-    y: &Tensor<B, 2>,
-    seed: u64,
-) -> Result<Mlp<B>, BoxError> {
-    let device = x.device();
-    for batch in shuffled(x.dims()[0], seed).chunks(BATCH) {
-        let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-        let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
-        let pred = model.forward(x.clone().select(0, idx.clone()));
-        let loss = (pred - y.clone().select(0, idx)).powi_scalar(2).mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optim.step(LEARNING_RATE, model, grads);
-    }
-    Ok(model)
-}
-
-/// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
-pub fn save_parameters<B: Backend>(model: &Mlp<B>, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
-    let mut written = Vec::new();
-    for (name, tensor) in model.named_parameters() {
-        let array: Array2<f32> = tensor.into_ndarray()?;
-        let path = dir.join(format!("{name}.npy"));
-        ndarray_npy::write_npy(&path, &array)?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// Runs `$run::<Autodiff<B>>(device, $args)` on the backend named by `$args.backend`.
-#[macro_export]
-macro_rules! with_backend {
-    ($args:expr, $run:ident) => {{
-        let args = $args;
-        match args.backend.as_str() {
-            #[cfg(feature = "ndarray-0-21")]
-            "ndarray" => $run::<burn_autodiff::Autodiff<burn_ndarray::NdArray>>(
-                burn_ndarray::NdArrayDevice::Cpu,
-                &args,
-            ),
-            #[cfg(feature = "wgpu-0-21")]
-            "wgpu" => $run::<burn_autodiff::Autodiff<burn_wgpu::Wgpu>>(
-                burn_wgpu::WgpuDevice::DefaultDevice,
-                &args,
-            ),
-            #[cfg(feature = "tch-0-21")]
-            "tch" => $run::<burn_autodiff::Autodiff<burn_tch::LibTorch>>(
-                burn_tch::LibTorchDevice::Cpu,
-                &args,
-            ),
-            other => Err(format!(
-                "backend {other} is not compiled in (compiled: {})",
-                $crate::compiled_backends()
-            )
-            .into()),
+impl<B: AutodiffBackend> Trainer for Trainer021<B> {
+    fn epoch(&mut self, seed: u64) -> Result<(), BoxError> {
+        let device = self.inputs.device();
+        for batch in shuffled(self.inputs.dims()[0], seed).chunks(self.spec.batch) {
+            let model = self.model.take().ok_or("an epoch failed midway")?;
+            let idx = Tensor::<B, 1, Int>::from_ndarray(&batch_indices(batch), &device)?;
+            let outputs = model.forward(self.inputs.clone().select(0, idx.clone()));
+            let loss = match &self.targets {
+                Targets::Values(y) => (outputs - y.clone().select(0, idx)).powi_scalar(2).mean(),
+                Targets::Classes(c) => self.loss.forward(outputs, c.clone().select(0, idx)),
+            };
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            self.model = Some(self.optim.step(self.spec.learning_rate, model, grads));
         }
-    }};
+        Ok(())
+    }
+
+    fn predict(&self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f32>, BoxError> {
+        let inputs = Tensor::<B::InnerBackend, 2>::from_ndarray(&inputs, &self.inputs.device())?;
+        Ok(self.model()?.valid().forward(inputs).into_ndarray()?)
+    }
+
+    fn parameters(&self) -> Result<BTreeMap<String, DynArray>, BoxError> {
+        Ok(burn_nd::module_to_arrays(&self.model()?.valid())?)
+    }
+}
+
+/// A [`Trainer021`] on the Autodiff form of the Burn 0.21 backend `backend` names, if it is
+/// compiled in (`None` otherwise).
+pub fn trainer(
+    backend: &str,
+    inputs: &Array2<f32>,
+    targets: &ArrayTargets,
+    spec: Spec,
+) -> Result<Option<Box<dyn Trainer>>, BoxError> {
+    let _ = (inputs, targets, spec);
+    Ok(Some(match backend {
+        #[cfg(feature = "ndarray-0-21")]
+        "ndarray" => Box::new(
+            Trainer021::<burn_autodiff::Autodiff<burn_ndarray::NdArray>>::from_arrays(
+                inputs,
+                targets,
+                spec,
+                &burn_ndarray::NdArrayDevice::Cpu,
+            )?,
+        ),
+        #[cfg(feature = "wgpu-0-21")]
+        "wgpu" => Box::new(
+            Trainer021::<burn_autodiff::Autodiff<burn_wgpu::Wgpu>>::from_arrays(
+                inputs,
+                targets,
+                spec,
+                &burn_wgpu::WgpuDevice::DefaultDevice,
+            )?,
+        ),
+        #[cfg(feature = "tch-0-21")]
+        "tch" => Box::new(
+            Trainer021::<burn_autodiff::Autodiff<burn_tch::LibTorch>>::from_arrays(
+                inputs,
+                targets,
+                spec,
+                &burn_tch::LibTorchDevice::Cpu,
+            )?,
+        ),
+        _ => return Ok(None),
+    }))
 }

@@ -1,16 +1,19 @@
-//! The Burn 0.22 model, on any `Device` (the scripts use burn-flex): the MLP and the
-//! parameter writer.
+//! The Burn 0.22 trainer, on burn-flex's Autodiff device: the MLP and the Burn calls of
+//! [`Trainer`]; everything else is line-free ([`crate::training`]).
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 
 use burn::module::Module;
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::nn::{Linear, LinearConfig, Relu};
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor};
-use burn_nd::ndarray::{Array1, Array2};
+use burn_nd::ndarray::{Array2, ArrayView2};
 use burn_nd::prelude::*;
+use burn_nd::DynArray;
 
-use crate::{shuffled, BoxError, BATCH, LEARNING_RATE};
+use crate::training::{batch_indices, ArrayTargets, Spec, Targets, Trainer};
+use crate::{shuffled, BoxError};
 
 /// Input → hidden → ReLU → hidden → ReLU → output.
 #[derive(Module, Debug)]
@@ -22,7 +25,7 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    /// A freshly initialised MLP (weights drawn from the backend's seeded RNG).
+    /// A freshly initialised MLP (weights drawn from the device's seeded RNG).
     pub fn new(inputs: usize, hidden: usize, outputs: usize, device: &Device) -> Self {
         Mlp {
             fc1: LinearConfig::new(inputs, hidden).init(device),
@@ -38,50 +41,86 @@ impl Mlp {
         let x = self.act.forward(self.fc2.forward(x));
         self.out.forward(x)
     }
+}
 
-    /// Every weight and bias as `(name, tensor)`, for saving.
-    pub fn named_parameters(&self) -> Vec<(String, Tensor<2>)> {
-        let mut out = Vec::new();
-        for (name, layer) in [("fc1", &self.fc1), ("fc2", &self.fc2), ("out", &self.out)] {
-            out.push((format!("{name}_weight"), layer.weight.val()));
-            if let Some(bias) = &layer.bias {
-                out.push((format!("{name}_bias"), bias.val().unsqueeze()));
-            }
+/// The Burn 0.22 [`Trainer`]: an [`Mlp`] with Adam on an Autodiff device.
+pub struct FlexTrainer {
+    /// `None` only inside [`Trainer::epoch`], while the optimiser holds it.
+    model: Option<Mlp>,
+    optim: ModuleOptimizer,
+    inputs: Tensor<2>,
+    targets: Targets<Tensor<2>, Tensor<1, Int>>,
+    loss: CrossEntropyLoss,
+    spec: Spec,
+}
+
+impl FlexTrainer {
+    /// A fresh MLP for `inputs` and `targets`, on the device they are on (an Autodiff one),
+    /// its RNG seeded with `spec.seed` first.
+    pub fn new(inputs: Tensor<2>, targets: Targets<Tensor<2>, Tensor<1, Int>>, spec: Spec) -> Self {
+        let device = inputs.device();
+        device.seed(spec.seed);
+        FlexTrainer {
+            model: Some(Mlp::new(
+                inputs.dims()[1],
+                spec.hidden,
+                spec.outputs,
+                &device,
+            )),
+            optim: AdamConfig::new().init(),
+            loss: CrossEntropyLossConfig::new().init(&device),
+            inputs,
+            targets,
+            spec,
         }
-        out
+    }
+
+    /// [`FlexTrainer::new`] on burn-flex's Autodiff device, the arrays converted by burn-nd.
+    pub fn from_arrays(
+        inputs: &Array2<f32>,
+        targets: &ArrayTargets,
+        spec: Spec,
+    ) -> Result<Self, BoxError> {
+        let device = Device::flex().autodiff();
+        let targets = match targets {
+            Targets::Values(y) => Targets::Values(Tensor::<2>::from_ndarray(y, &device)?),
+            Targets::Classes(c) => Targets::Classes(Tensor::<1, Int>::from_ndarray(c, &device)?),
+        };
+        let inputs = Tensor::<2>::from_ndarray(inputs, &device)?;
+        Ok(FlexTrainer::new(inputs, targets, spec))
+    }
+
+    fn model(&self) -> Result<&Mlp, BoxError> {
+        self.model
+            .as_ref()
+            .ok_or_else(|| "an epoch failed midway".into())
     }
 }
 
-/// One epoch of mean-squared-error training on an Autodiff device: Adam steps on mini-batches
-/// of [`BATCH`] rows of `(x, y)` in the order `shuffled(rows, seed)` gives. The regression
-/// script and the Python demo both train with it.
-pub fn train_epoch(
-    mut model: Mlp,
-    optim: &mut ModuleOptimizer,
-    x: &Tensor<2>,
-    y: &Tensor<2>,
-    seed: u64,
-) -> Result<Mlp, BoxError> {
-    let device = x.device();
-    for batch in shuffled(x.dims()[0], seed).chunks(BATCH) {
-        let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-        let idx = Tensor::<1, Int>::from_ndarray(&idx, &device)?;
-        let pred = model.forward(x.clone().select(0, idx.clone()));
-        let loss = (pred - y.clone().select(0, idx)).powi_scalar(2).mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optim.step(LEARNING_RATE, model, grads);
+impl Trainer for FlexTrainer {
+    fn epoch(&mut self, seed: u64) -> Result<(), BoxError> {
+        let device = self.inputs.device();
+        for batch in shuffled(self.inputs.dims()[0], seed).chunks(self.spec.batch) {
+            let model = self.model.take().ok_or("an epoch failed midway")?;
+            let idx = Tensor::<1, Int>::from_ndarray(&batch_indices(batch), &device)?;
+            let outputs = model.forward(self.inputs.clone().select(0, idx.clone()));
+            let loss = match &self.targets {
+                Targets::Values(y) => (outputs - y.clone().select(0, idx)).powi_scalar(2).mean(),
+                Targets::Classes(c) => self.loss.forward(outputs, c.clone().select(0, idx)),
+            };
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            self.model = Some(self.optim.step(self.spec.learning_rate, model, grads));
+        }
+        Ok(())
     }
-    Ok(model)
-}
 
-/// Writes every parameter of `model` as `<name>.npy` in `dir` (via burn-nd → ndarray-npy).
-pub fn save_parameters(model: &Mlp, dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
-    let mut written = Vec::new();
-    for (name, tensor) in model.named_parameters() {
-        let array: Array2<f32> = tensor.into_ndarray()?;
-        let path = dir.join(format!("{name}.npy"));
-        ndarray_npy::write_npy(&path, &array)?;
-        written.push(path);
+    fn predict(&self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f32>, BoxError> {
+        let device = self.inputs.device().without_autodiff();
+        let inputs = Tensor::<2>::from_ndarray(&inputs, &device)?;
+        Ok(self.model()?.valid().forward(inputs).into_ndarray()?)
     }
-    Ok(written)
+
+    fn parameters(&self) -> Result<BTreeMap<String, DynArray>, BoxError> {
+        Ok(burn_nd::module_to_arrays(&self.model()?.valid())?)
+    }
 }

@@ -1,9 +1,9 @@
 //! Shared pieces of the burn-nd example training scripts: command line, data loading, a seeded
-//! shuffle, metrics computed with `ndarray` on converted tensors, plots and `.npy` output,
-//! none of which depends on the Burn release. Only the MLP and each script's training loop are
-//! written per Burn line: [`flex`] on Burn 0.22 (burn-flex, the default), [`burn_0_21`] on
-//! Burn 0.21, where each script is one generic `run::<B>()` and [`with_backend!`] picks `B`
-//! at run time.
+//! shuffle, the training loop's steps ([`training`]), metrics computed with `ndarray` on
+//! converted tensors, plots and `.npy` output, none of which depends on the Burn release. Only
+//! the MLP and the Burn calls of one epoch and one prediction are written per Burn line:
+//! [`flex`] on Burn 0.22 (burn-flex, the default), [`burn_0_21`] on Burn 0.21 (generic over
+//! the backend, picked at run time by `--backend`).
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +14,21 @@ use plotters::prelude::*;
 pub mod burn_0_21;
 #[cfg(feature = "flex-0-22")]
 pub mod flex;
+pub mod training;
 
-/// Rows per mini-batch of the regression MLP's training.
-pub const BATCH: usize = 32;
-/// Adam's learning rate for the regression MLP.
-pub const LEARNING_RATE: f64 = 1e-3;
-/// Width of the regression MLP's hidden layers.
-pub const HIDDEN: usize = 16;
+use training::Spec;
+
+/// The regression MLP, as the script and the Python demo train it: hidden layers of 16,
+/// mini-batches of 32, Adam at 1e-3; `outputs` values per sample, weights seeded by `seed`.
+pub fn regression_spec(outputs: usize, seed: u64) -> Spec {
+    Spec {
+        hidden: 16,
+        outputs,
+        batch: 32,
+        learning_rate: 1e-3,
+        seed,
+    }
+}
 
 /// Boxed error for the scripts.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -90,31 +98,6 @@ impl Args {
         bar.set_style(style);
         bar
     }
-}
-
-/// Trains on the backend `--backend` names: `$flex(&args)` for `flex` (Burn 0.22), else
-/// `$run::<Autodiff<B>>` for the Burn 0.21 backend (see [`with_backend!`]).
-#[macro_export]
-macro_rules! train {
-    ($args:expr, $flex:ident, $run:ident) => {{
-        let args: &$crate::Args = $args;
-        #[allow(unused_mut)]
-        let mut result = Err(format!(
-            "backend {} is not compiled in (compiled: {})",
-            args.backend,
-            $crate::compiled_backends()
-        )
-        .into());
-        #[cfg(feature = "flex-0-22")]
-        if args.backend == "flex" {
-            result = $flex(args);
-        }
-        #[cfg(feature = "burn-0-21")]
-        if args.backend != "flex" {
-            result = $crate::with_backend!(args.clone(), $run);
-        }
-        result
-    }};
 }
 
 /// The backend `--backend` defaults to: flex where it is compiled in.

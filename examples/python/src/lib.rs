@@ -2,7 +2,8 @@
 //! example's MLP on NumPy arrays through burn-nd-numpy, and exposes Burn tensors to Python so
 //! the conversions can be tested from pytest.
 //!
-//! - `Regressor.fit(x, y, epochs, seed)`: trains the MLP on an Autodiff device;
+//! - `Regressor.fit(x, y, epochs, seed)`: trains the MLP on an Autodiff device with the
+//!   examples' trainer (`burn_nd_examples::training`), `x` and `y` taken by burn-nd-numpy;
 //!   `predict(x)` and `state_dict()` (every parameter, named as in the `.npz` files) answer
 //!   with `numpy.ndarray`s.
 //! - `Tensor.from_numpy(a, backend, autodiff, kind, dtype, casting)` holds a Burn tensor;
@@ -13,9 +14,10 @@
 use std::sync::Mutex;
 
 use burn_nd::{Casting, NdDType};
-use burn_nd_numpy::{NumpyElement, ToNumpy};
-use numpy::{PyArrayMethods, PyUntypedArray};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use burn_nd_examples::training::Trainer;
+use burn_nd_numpy::{FromNumpy, NumpyElement, ToNumpy};
+use numpy::{AllowTypeChange, IntoPyArray, PyArray2, PyArrayLike2, PyArrayMethods, PyUntypedArray};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 #[cfg(all(feature = "burn-0-21", feature = "burn-0-22"))]
@@ -136,6 +138,36 @@ macro_rules! by_rank {
             ))),
         }
     };
+}
+
+/// What `Tensor.from_numpy` was asked for.
+pub(crate) struct Request<'a> {
+    pub(crate) backend: &'a str,
+    pub(crate) autodiff: bool,
+    pub(crate) kind: &'a str,
+    pub(crate) dtype: Option<NdDType>,
+    pub(crate) casting: Casting,
+}
+
+/// A tensor of type `T` (a line's `Tensor` of one rank and kind) from `array` on `device`, of
+/// the array's dtype or `request.dtype` under `request.casting`.
+pub(crate) fn build_kind<T>(
+    array: &Bound<'_, PyAny>,
+    device: &T::Device,
+    request: &Request<'_>,
+) -> PyResult<Box<dyn Held>>
+where
+    T: FromNumpy + Held + 'static,
+    T::DType: From<NdDType>,
+{
+    let tensor = match request.dtype {
+        None => T::from_numpy(array, device)?,
+        Some(NdDType::Bool) => {
+            T::from_numpy_as(array, device, T::bool_dtype(device), request.casting)?
+        }
+        Some(dtype) => T::from_numpy_as(array, device, dtype.into(), request.casting)?,
+    };
+    Ok(Box::new(tensor))
 }
 
 /// What the `Tensor` class does with the Burn tensor it holds, whatever its rank, kind, line
@@ -344,7 +376,7 @@ impl Tensor {
         let dtype = dtype.map(parse_dtype).transpose()?;
         let kind = kind.unwrap_or_else(|| default_kind(dtype.unwrap_or(source)));
         let casting = parse_casting(casting)?;
-        let request = line::Request {
+        let request = Request {
             backend,
             autodiff,
             kind,
@@ -408,16 +440,17 @@ impl Tensor {
 }
 
 /// The regression example's MLP (10 inputs, two hidden layers of 16, 1 output), trained on an
-/// Autodiff device.
+/// Autodiff device by the examples' line-free trainer.
 #[pyclass(module = "burn_nd_demo")]
 struct Regressor {
-    model: Mutex<line::Model>,
+    trainer: Mutex<Box<dyn Trainer>>,
 }
 
 #[pymethods]
 impl Regressor {
     /// Trains a fresh MLP on `x` (n × 10, float32) and `y` (n × 1) with Adam, mini-batches
-    /// of 32, for `epochs` epochs; the random state is seeded with `seed`.
+    /// of 32, for `epochs` epochs, with the GIL released; the random state is seeded with
+    /// `seed`.
     #[staticmethod]
     #[pyo3(signature = (x, y, epochs = 40, seed = 0))]
     fn fit(
@@ -426,30 +459,38 @@ impl Regressor {
         epochs: usize,
         seed: u64,
     ) -> PyResult<Regressor> {
-        let model = line::fit(x, y, epochs, seed)?;
+        let mut trainer = line::trainer(x, y, seed)?;
+        x.py()
+            .detach(|| (0..epochs).try_for_each(|epoch| trainer.epoch(seed + epoch as u64)))
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         Ok(Regressor {
-            model: Mutex::new(model),
+            trainer: Mutex::new(trainer),
         })
     }
 
-    /// The model's output (n × 1, float32) for `x` (n × 10).
+    /// The model's output (n × 1, float32) for `x` (n × 10, any float layout).
     fn predict<'py>(
         &self,
         py: Python<'py>,
-        x: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyUntypedArray>> {
-        // The forward pass releases the GIL: it runs on a clone of the model (its parameters
-        // are reference counts) taken under the lock, not with the lock held, which would
-        // deadlock a thread that holds the GIL while it waits for the lock.
-        let model = self.model()?;
-        line::predict(&model, py, x)
+        x: PyArrayLike2<'py, f32, AllowTypeChange>,
+    ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        // An owned copy: with the GIL released, Python code could write the array.
+        let x = x.as_array().to_owned();
+        // The lock is taken with the GIL released, never the other way round: a thread that
+        // held the GIL while it waited for the lock would stop the predicting thread from
+        // taking the GIL back.
+        let y = py
+            .detach(|| self.lock()?.predict(x.view()).map_err(|e| e.to_string()))
+            .map_err(PyRuntimeError::new_err)?;
+        Ok(y.into_pyarray(py))
     }
 
     /// Every parameter as a NumPy array, named as burn-nd's `.npz` files name them.
     fn state_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let model = self.model()?;
+        let parameters = py
+            .detach(|| self.lock()?.parameters().map_err(|e| e.to_string()))
+            .map_err(PyRuntimeError::new_err)?;
         let dict = pyo3::types::PyDict::new(py);
-        let parameters = burn_nd::module_to_arrays(&model).map_err(burn_nd_numpy::to_py_err)?;
         for (name, array) in parameters {
             dict.set_item(name, burn_nd_numpy::dyn_array_into_numpy(py, array)?)?;
         }
@@ -458,13 +499,11 @@ impl Regressor {
 }
 
 impl Regressor {
-    /// A clone of the model (its parameters are reference counts), the lock released again.
-    fn model(&self) -> PyResult<line::Model> {
-        let model = self
-            .model
+    /// The trainer, locked (called with the GIL released).
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Box<dyn Trainer>>, String> {
+        self.trainer
             .lock()
-            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
-        Ok(model.clone())
+            .map_err(|_| "model lock poisoned".to_string())
     }
 }
 

@@ -3,31 +3,22 @@
 // `Device::ndarray()`: burn-ndarray is deprecated in Burn 0.22, and still served.
 #![allow(deprecated)]
 
-use burn::module::Module;
-use burn::optim::AdamConfig;
 use burn::tensor::{Bool, DType, Device, Float, Int, Tensor};
-use burn_nd::{AsNdarrayView, Casting, FromNdarray, NdDType, NdKind, ToNdarray};
-use burn_nd_examples::flex::{train_epoch, Mlp};
-use burn_nd_numpy::{to_py_err, FromNumpy, ToNumpy};
+use burn_nd::{AsNdarrayView, Casting, NdDType, NdKind, ToNdarray};
+use burn_nd_examples::flex::FlexTrainer;
+use burn_nd_examples::regression_spec;
+use burn_nd_examples::training::{Targets, Trainer};
+use burn_nd_numpy::{to_py_err, FromNumpy};
 use numpy::PyUntypedArray;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::{by_dtype, held, ndarray_ptr, Held};
+use crate::{build_kind, by_dtype, held, ndarray_ptr, Held, Request};
 
 /// The Burn line this module was built for.
 pub(crate) const BURN_LINE: &str = "0.22";
 /// The backends `Tensor.from_numpy` takes.
 pub(crate) const BACKENDS: [&str; 2] = ["flex", "ndarray"];
-
-/// What `Tensor.from_numpy` was asked for.
-pub(crate) struct Request<'a> {
-    pub(crate) backend: &'a str,
-    pub(crate) autodiff: bool,
-    pub(crate) kind: &'a str,
-    pub(crate) dtype: Option<NdDType>,
-    pub(crate) casting: Casting,
-}
 
 fn device(backend: &str, autodiff: bool) -> PyResult<Device> {
     let device = match backend {
@@ -58,24 +49,6 @@ pub(crate) fn build<const D: usize>(
     }
 }
 
-fn build_kind<T>(
-    array: &Bound<'_, PyAny>,
-    device: &Device,
-    request: &Request<'_>,
-) -> PyResult<Box<dyn Held>>
-where
-    T: FromNdarray<Device = Device, DType = DType> + Held + 'static,
-{
-    let tensor = match request.dtype {
-        None => T::from_numpy(array, device)?,
-        Some(NdDType::Bool) => {
-            T::from_numpy_as(array, device, T::bool_dtype(device), request.casting)?
-        }
-        Some(dtype) => T::from_numpy_as(array, device, dtype.into(), request.casting)?,
-    };
-    Ok(Box::new(tensor))
-}
-
 held!(Tensor<D, Float>, |t| t + 1.0, |t| storage_ptr(t));
 held!(Tensor<D, Int>, |t| t + 1, |t| storage_ptr(t));
 held!(Tensor<D, Bool>, |t| t.bool_not(), |t| storage_ptr(t));
@@ -97,39 +70,16 @@ where
     ndarray_ptr(tensor)
 }
 
-/// The trained model, on burn-flex without Autodiff.
-pub(crate) type Model = Mlp;
-
-/// The regression example's training, on burn-flex's Autodiff device, with the GIL released.
-pub(crate) fn fit(
+/// The regression example's trainer on burn-flex's Autodiff device, `x` (n × inputs) and `y`
+/// (n × outputs) taken as float32 (a `same_kind` cast), with no copy where their layout allows.
+pub(crate) fn trainer(
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
-    epochs: usize,
     seed: u64,
-) -> PyResult<Model> {
-    let py = x.py();
+) -> PyResult<Box<dyn Trainer>> {
     let device = Device::flex().autodiff();
-    device.seed(seed);
     let x = Tensor::<2>::from_numpy_as(x, &device, DType::F32, Casting::SameKind)?;
     let y = Tensor::<2>::from_numpy_as(y, &device, DType::F32, Casting::SameKind)?;
-    py.detach(|| {
-        let mut model = Mlp::new(x.dims()[1], burn_nd_examples::HIDDEN, y.dims()[1], &device);
-        let mut optim = AdamConfig::new().init();
-        for epoch in 0..epochs {
-            model = train_epoch(model, &mut optim, &x, &y, seed + epoch as u64)
-                .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-        }
-        Ok(model.valid())
-    })
-}
-
-/// The model's output for `x`.
-pub(crate) fn predict<'py>(
-    model: &Model,
-    py: Python<'py>,
-    x: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyUntypedArray>> {
-    let x = Tensor::<2>::from_numpy_as(x, &Device::flex(), DType::F32, Casting::SameKind)?;
-    let y = py.detach(|| model.forward(x));
-    y.into_numpy(py)
+    let spec = regression_spec(y.dims()[1], seed);
+    Ok(Box::new(FlexTrainer::new(x, Targets::Values(y), spec)))
 }

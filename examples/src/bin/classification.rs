@@ -1,6 +1,6 @@
 //! Classification of 8×8 handwritten digits (1,797 images, 10 classes): an MLP trained on an
-//! Autodiff device (Burn 0.22 burn-flex by default, or a Burn 0.21 `Autodiff<B>`); accuracy and the confusion matrix are computed with `ndarray` from logits
-//! converted by burn-nd.
+//! Autodiff device (Burn 0.22 burn-flex by default, or a Burn 0.21 `Autodiff<B>`); accuracy
+//! and the confusion matrix are computed with `ndarray` from logits converted by burn-nd.
 //!
 //! ```text
 //! cargo run --release -p burn-nd-examples --bin classification -- [--backend flex] [--epochs 30]
@@ -10,7 +10,7 @@
 //! learned weight to `--out` (default `target/examples-out/classification`).
 
 use burn_nd::ndarray::{s, Array1, Array2};
-use burn_nd::prelude::*;
+use burn_nd_examples::training::{save_parameters, trainer, Spec, Targets};
 use burn_nd_examples::*;
 use plotters::prelude::*;
 
@@ -127,83 +127,29 @@ impl Curves {
     }
 }
 
-/// The training loop on Burn 0.22: burn-flex's Autodiff device.
-#[cfg(feature = "flex-0-22")]
-fn run_flex(args: &Args) -> Result<Report, BoxError> {
-    use burn::module::Module;
-    use burn::nn::loss::CrossEntropyLossConfig;
-    use burn::optim::{AdamConfig, GradientsParams};
-    use burn::tensor::{Device, Int, Tensor};
-    use burn_nd_examples::flex::{save_parameters, Mlp};
-
-    let device = Device::flex().autodiff();
-    device.seed(args.seed);
+/// The training loop, on whichever Burn line and backend `--backend` names: every epoch the
+/// test logits come back as ndarray for the confusion matrix.
+fn run(args: &Args) -> Result<Report, BoxError> {
     let data = Data::load(args)?;
-    let x_train = Tensor::<2>::from_ndarray(&data.x_train, &device)?;
-    let y_train_t = Tensor::<1, Int>::from_ndarray(&data.y_train, &device)?;
-    let x_test = Tensor::<2>::from_ndarray(&data.x_test, &device.clone().without_autodiff())?;
-
-    let mut model = Mlp::new(64, 64, CLASSES, &device);
-    let mut optim = AdamConfig::new().init();
-    let loss_fn = CrossEntropyLossConfig::new().init(&device);
+    let targets = Targets::Classes(data.y_train.clone());
+    let spec = Spec {
+        hidden: 64,
+        outputs: CLASSES,
+        batch: BATCH,
+        learning_rate: LEARNING_RATE,
+        seed: args.seed,
+    };
+    let mut trainer = trainer(&args.backend, &data.x_train, &targets, spec)?;
     let mut curves = Curves::new();
     let bar = args.progress();
     bar.set_prefix(format!("classification/{}", args.backend));
     for epoch in 0..args.epochs {
-        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
-            let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-            let idx = Tensor::<1, Int>::from_ndarray(&idx, &device)?;
-            let logits = model.forward(x_train.clone().select(0, idx.clone()));
-            let loss = loss_fn.forward(logits, y_train_t.clone().select(0, idx));
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(LEARNING_RATE, model, grads);
-        }
-        let logits: Array2<f32> = model.valid().forward(x_test.clone()).into_ndarray()?;
+        trainer.epoch(args.seed + epoch as u64)?;
+        let logits = trainer.predict(data.x_test.view())?;
         curves.epoch(&data, &logits, &bar);
     }
     bar.finish();
-    save_parameters(&model.valid(), &args.out)?;
-    curves.finish(&data, args)
-}
-
-/// The training loop on Burn 0.21, generic over the backend.
-#[cfg(feature = "burn-0-21")]
-fn run<B: burn021::tensor::backend::AutodiffBackend>(
-    device: B::Device,
-    args: &Args,
-) -> Result<Report, BoxError> {
-    use burn021::module::AutodiffModule;
-    use burn021::nn::loss::CrossEntropyLossConfig;
-    use burn021::optim::{AdamConfig, GradientsParams, Optimizer};
-    use burn021::tensor::{Int, Tensor};
-    use burn_nd_examples::burn_0_21::{save_parameters, Mlp};
-
-    B::seed(&device, args.seed);
-    let data = Data::load(args)?;
-    let x_train = Tensor::<B, 2>::from_ndarray(&data.x_train, &device)?;
-    let y_train_t = Tensor::<B, 1, Int>::from_ndarray(&data.y_train, &device)?;
-    let x_test = Tensor::<B::InnerBackend, 2>::from_ndarray(&data.x_test, &device)?;
-
-    let mut model = Mlp::<B>::new(64, 64, CLASSES, &device);
-    let mut optim = AdamConfig::new().init();
-    let loss_fn = CrossEntropyLossConfig::new().init(&device);
-    let mut curves = Curves::new();
-    let bar = args.progress();
-    bar.set_prefix(format!("classification/{}", args.backend));
-    for epoch in 0..args.epochs {
-        for batch in shuffled(data.x_train.nrows(), args.seed + epoch as u64).chunks(BATCH) {
-            let idx: Array1<i64> = batch.iter().map(|&i| i as i64).collect();
-            let idx = Tensor::<B, 1, Int>::from_ndarray(&idx, &device)?;
-            let logits = model.forward(x_train.clone().select(0, idx.clone()));
-            let loss = loss_fn.forward(logits, y_train_t.clone().select(0, idx));
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(LEARNING_RATE, model, grads);
-        }
-        let logits: Array2<f32> = model.valid().forward(x_test.clone()).into_ndarray()?;
-        curves.epoch(&data, &logits, &bar);
-    }
-    bar.finish();
-    save_parameters(&model.valid(), &args.out)?;
+    save_parameters(&trainer.parameters()?, &args.out)?;
     curves.finish(&data, args)
 }
 
@@ -273,7 +219,7 @@ fn heatmap(path: &std::path::Path, counts: &Array2<u32>) -> Result<(), BoxError>
 
 fn main() -> Result<(), BoxError> {
     let args = Args::parse(30, "target/examples-out/classification")?;
-    let report = train!(&args, run_flex, run)?;
+    let report = run(&args)?;
     println!(
         "digits classification, backend {}, {} epochs, seed {}",
         args.backend, args.epochs, args.seed

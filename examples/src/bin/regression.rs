@@ -10,7 +10,7 @@
 //! learned weight to `--out` (default `target/examples-out/regression`).
 
 use burn_nd::ndarray::{s, Array1, Array2, Axis};
-use burn_nd::prelude::*;
+use burn_nd_examples::training::{save_parameters, trainer, Targets};
 use burn_nd_examples::*;
 use plotters::prelude::*;
 
@@ -33,7 +33,7 @@ struct Report {
 /// The data as arrays, before any Burn line sees it: standardised features, scaled targets.
 struct Data {
     x_train: Array2<f32>,
-    y_scaled: Array2<f64>,
+    y_scaled: Array2<f32>,
     x_test: Array2<f32>,
     y_train: Array1<f64>,
     y_test: Array1<f64>,
@@ -53,7 +53,9 @@ impl Data {
         let y_std = y_train.std(0.0);
         Ok(Data {
             x_train: scaler.apply(&features(&train)),
-            y_scaled: y_train.mapv(|y| (y - y_mean) / y_std).insert_axis(Axis(1)),
+            y_scaled: y_train
+                .mapv(|y| ((y - y_mean) / y_std) as f32)
+                .insert_axis(Axis(1)),
             x_test: scaler.apply(&features(&test)),
             y_train,
             y_test,
@@ -63,8 +65,9 @@ impl Data {
     }
 
     /// Model outputs (scaled) back in the target's units.
-    fn unscale(&self, p: Array2<f64>) -> Array1<f64> {
-        p.column(0).mapv(|p| p * self.y_std + self.y_mean)
+    fn unscale(&self, p: Array2<f32>) -> Array1<f64> {
+        p.column(0)
+            .mapv(|p| f64::from(p) * self.y_std + self.y_mean)
     }
 }
 
@@ -81,8 +84,8 @@ impl Curves {
     fn epoch(
         &mut self,
         data: &Data,
-        train: Array2<f64>,
-        test: Array2<f64>,
+        train: Array2<f32>,
+        test: Array2<f32>,
         bar: &indicatif::ProgressBar,
     ) {
         let (train_mse, _) = metrics(&data.unscale(train), &data.y_train);
@@ -121,85 +124,24 @@ impl Curves {
     }
 }
 
-/// The training loop on Burn 0.22: burn-flex's Autodiff device.
-#[cfg(feature = "flex-0-22")]
-fn run_flex(args: &Args) -> Result<Report, BoxError> {
-    use burn::module::Module;
-    use burn::optim::AdamConfig;
-    use burn::tensor::{Device, Tensor};
-    use burn_nd_examples::flex::{save_parameters, train_epoch, Mlp};
-
-    let device = Device::flex().autodiff();
-    device.seed(args.seed);
+/// The training loop, on whichever Burn line and backend `--backend` names: every epoch the
+/// predictions on both sets come back as ndarray for the metrics.
+fn run(args: &Args) -> Result<Report, BoxError> {
     let data = Data::load(args)?;
-    // ndarray → tensors (burn-nd casts f64 targets to the device's float dtype).
-    let x_train = Tensor::<2>::from_ndarray(&data.x_train, &device)?;
-    let y_train_t = Tensor::<2>::from_ndarray(&data.y_scaled, &device)?;
-    let x_test = Tensor::<2>::from_ndarray(&data.x_test, &device.clone().without_autodiff())?;
-    let x_train_eval = x_train.clone().without_autodiff();
-
-    let mut model = Mlp::new(10, HIDDEN, 1, &device);
-    let mut optim = AdamConfig::new().init();
+    let targets = Targets::Values(data.y_scaled.clone());
+    let spec = regression_spec(1, args.seed);
+    let mut trainer = trainer(&args.backend, &data.x_train, &targets, spec)?;
     let mut curves = Curves::default();
     let bar = args.progress();
     bar.set_prefix(format!("regression/{}", args.backend));
     for epoch in 0..args.epochs {
-        model = train_epoch(
-            model,
-            &mut optim,
-            &x_train,
-            &y_train_t,
-            args.seed + epoch as u64,
-        )?;
-        // Evaluate without the autodiff graph; predictions come back as f64 arrays.
-        let valid = model.valid();
-        let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
-        let test = valid.forward(x_test.clone()).into_ndarray()?;
+        trainer.epoch(args.seed + epoch as u64)?;
+        let train = trainer.predict(data.x_train.view())?;
+        let test = trainer.predict(data.x_test.view())?;
         curves.epoch(&data, train, test, &bar);
     }
     bar.finish();
-    save_parameters(&model.valid(), &args.out)?;
-    curves.finish(&data, args)
-}
-
-/// The training loop on Burn 0.21, generic over the backend.
-#[cfg(feature = "burn-0-21")]
-fn run<B: burn021::tensor::backend::AutodiffBackend>(
-    device: B::Device,
-    args: &Args,
-) -> Result<Report, BoxError> {
-    use burn021::module::AutodiffModule;
-    use burn021::optim::AdamConfig;
-    use burn021::tensor::Tensor;
-    use burn_nd_examples::burn_0_21::{save_parameters, train_epoch, Mlp};
-
-    B::seed(&device, args.seed);
-    let data = Data::load(args)?;
-    let x_train = Tensor::<B, 2>::from_ndarray(&data.x_train, &device)?;
-    let y_train_t = Tensor::<B, 2>::from_ndarray(&data.y_scaled, &device)?;
-    let x_test = Tensor::<B::InnerBackend, 2>::from_ndarray(&data.x_test, &device)?;
-    let x_train_eval = x_train.clone().inner();
-
-    let mut model = Mlp::<B>::new(10, HIDDEN, 1, &device);
-    let mut optim = AdamConfig::new().init();
-    let mut curves = Curves::default();
-    let bar = args.progress();
-    bar.set_prefix(format!("regression/{}", args.backend));
-    for epoch in 0..args.epochs {
-        model = train_epoch(
-            model,
-            &mut optim,
-            &x_train,
-            &y_train_t,
-            args.seed + epoch as u64,
-        )?;
-        let valid = model.valid();
-        let train = valid.forward(x_train_eval.clone()).into_ndarray()?;
-        let test = valid.forward(x_test.clone()).into_ndarray()?;
-        curves.epoch(&data, train, test, &bar);
-    }
-    bar.finish();
-    save_parameters(&model.valid(), &args.out)?;
+    save_parameters(&trainer.parameters()?, &args.out)?;
     curves.finish(&data, args)
 }
 
@@ -244,7 +186,7 @@ fn scatter(
 
 fn main() -> Result<(), BoxError> {
     let args = Args::parse(100, "target/examples-out/regression")?;
-    let report = train!(&args, run_flex, run)?;
+    let report = run(&args)?;
     println!(
         "diabetes regression, backend {}, {} epochs, seed {}",
         args.backend, args.epochs, args.seed
