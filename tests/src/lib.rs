@@ -1,5 +1,5 @@
 //! The burn-nd conformance suite: every test written once and instantiated per Burn line and
-//! backend with [`conformance!`] (see `tests/*.rs`).
+//! backend with [`conformance!`] (see `tests/burn_<line>/`).
 //!
 //! The tests live in `src/suite/`, one file per job, written against three names the
 //! instantiation defines: `TestTensor<D, K>` (`Tensor<B, D, K>` on Burn 0.21, `Tensor<D, K>`

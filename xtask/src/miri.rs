@@ -21,7 +21,7 @@ const MIRI_RUNS: [(&str, &[&str]); 2] = [
             "-p",
             "burn-nd-conformance",
             "--test",
-            "ndarray_0_21",
+            "burn_0_21",
             "share_",
         ],
     ),

@@ -3,6 +3,7 @@
 
 mod matrix;
 mod projects;
+mod suites;
 
 use std::process::Command;
 
@@ -13,95 +14,11 @@ use crate::setup::{backend_env, fuzz_command, fuzz_setup, numpy_venv, pip_setup,
 use crate::{cargo, project_root, run_status, Backend, Error, NUMPY_VERSION};
 use matrix::{check_step, run_pytest};
 use projects::{example_runs, quick_start_project, QUICK_STARTS};
+use suites::{suites, Suite};
 
 /// The fuzz targets in `crates/burn-nd/fuzz`, and how long the test run gives each.
 const FUZZ_TARGETS: [&str; 2] = ["npy_reader", "npz_reader"];
 const FUZZ_SMOKE_SECONDS: u32 = 20;
-
-/// One backend on one Burn line: the conformance crate's feature `<backend>-<line>` (for
-/// example `flex-0-22`) and its test binary `tests/<backend>_<line>.rs`. The one list of what
-/// the matrix tests; the features themselves are declared in `tests/Cargo.toml` (and, where
-/// `examples` is set, in `examples/Cargo.toml` under the same name).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Suite {
-    /// The backend, as `--backend` and the example scripts name it.
-    pub(crate) backend: &'static str,
-    /// The Burn line, "0.21" or "0.22".
-    pub(crate) line: &'static str,
-    /// What must be installed first (`None`: pure Rust, always run).
-    pub(crate) needs: Option<Backend>,
-    /// Whether the example scripts run on it (burn-nd-examples has its feature).
-    pub(crate) examples: bool,
-}
-
-impl Suite {
-    /// The feature of the conformance crate (and of burn-nd-examples) that builds it.
-    pub(crate) fn feature(self) -> String {
-        format!("{}-{}", self.backend, self.line.replace('.', "-"))
-    }
-
-    /// Its test binary in `tests/tests/`.
-    fn test(self) -> String {
-        self.feature().replace('-', "_")
-    }
-
-    /// Whether it can run with the backends set up here.
-    fn usable(self, usable: &[Backend]) -> bool {
-        self.needs.is_none_or(|b| usable.contains(&b))
-    }
-}
-
-/// Every backend on every Burn line, Burn 0.21 first.
-pub(crate) const SUITES: [Suite; 8] = [
-    Suite {
-        backend: "ndarray",
-        line: "0.21",
-        needs: Some(Backend::Ndarray),
-        examples: true,
-    },
-    Suite {
-        backend: "wgpu",
-        line: "0.21",
-        needs: Some(Backend::Wgpu),
-        examples: true,
-    },
-    Suite {
-        backend: "tch",
-        line: "0.21",
-        needs: Some(Backend::Tch),
-        examples: true,
-    },
-    Suite {
-        backend: "flex",
-        line: "0.21",
-        needs: None,
-        examples: false,
-    },
-    Suite {
-        backend: "flex",
-        line: "0.22",
-        needs: None,
-        examples: true,
-    },
-    Suite {
-        backend: "ndarray",
-        line: "0.22",
-        needs: None,
-        examples: false,
-    },
-    Suite {
-        backend: "tch",
-        line: "0.22",
-        needs: Some(Backend::Tch),
-        examples: false,
-    },
-    Suite {
-        backend: "wgpu",
-        line: "0.22",
-        needs: Some(Backend::Wgpu),
-        examples: false,
-    },
-];
 
 /// The crates published to crates.io (every other member has `publish = false`).
 const PUBLISHED: [&str; 5] = [
@@ -148,12 +65,14 @@ pub(crate) fn test_backends(backends: &[Backend], setup: bool) -> Result<bool, E
             ));
         }
     }
-    let suites: Vec<Suite> = SUITES.into_iter().filter(|s| s.usable(&usable)).collect();
+    let suites: Vec<Suite> = suites()?
+        .into_iter()
+        .filter(|s| s.usable(&usable))
+        .collect();
     static_checks(&usable, &suites, setup, &mut rows)?;
     unit_tests_and_doctests(&usable, setup, &mut rows)?;
     fuzz_smoke(setup, &mut rows);
-    conformance_0_21(&suites, &mut rows)?;
-    conformance_0_22(&suites, &mut rows)?;
+    conformance(&suites, &mut rows)?;
     python_bridge(&mut rows)?;
     quick_starts(&mut rows);
     print_matrix(&rows);
@@ -336,43 +255,42 @@ fn suite_env(suite: &Suite, cmd: &mut Command) -> Result<(), Error> {
     }
 }
 
-/// Burn 0.21: each suite in its own build (a backend is a type there), and the example
-/// scripts on it where it has them.
-fn conformance_0_21(suites: &[Suite], rows: &mut Vec<Row>) -> Result<(), Error> {
-    for suite in suites.iter().filter(|s| s.line == "0.21") {
-        let name = suite.backend;
-        println!("\n=== conformance: Burn 0.21 {name} ===");
-        let mut cmd = cargo();
-        cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
-            .args(["--features", &suite.feature(), "--test", &suite.test()]);
-        suite_env(suite, &mut cmd)?;
-        let (counts, ok) = run_tests(&mut cmd, &line_label("0.21", name))?;
-        push_rows(rows, counts, ok, &format!("conformance 0.21 {name}"));
-        examples(suite, rows)?;
-    }
-    Ok(())
-}
-
-/// Burn 0.22: one feature set for every runnable suite, so the suite and the Burn 0.22 stack
-/// are built once for all of them; then the example scripts.
-fn conformance_0_22(suites: &[Suite], rows: &mut Vec<Row>) -> Result<(), Error> {
-    let line: Vec<&Suite> = suites.iter().filter(|s| s.line == "0.22").collect();
-    let features: Vec<String> = line.iter().map(|s| s.feature()).collect();
-    for suite in &line {
-        let name = suite.backend;
-        println!("\n=== conformance: Burn 0.22 {name} ===");
-        let mut cmd = cargo();
-        cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
-            .args(["--features", &features.join(","), "--test", &suite.test()]);
-        // The shared build links what every suite in it needs (libtorch).
-        for other in &line {
-            suite_env(other, &mut cmd)?;
+/// Each line's suites, oldest line first: on a line whose backends are built alone (0.21,
+/// where a backend is a type) each suite is its own build; on the others one feature set
+/// serves every runnable suite of the line, so the suite and the Burn stack are built once.
+/// Then the example scripts of each suite that has them.
+fn conformance(suites: &[Suite], rows: &mut Vec<Row>) -> Result<(), Error> {
+    let mut lines: Vec<&str> = suites.iter().map(|s| s.line.as_str()).collect();
+    lines.dedup();
+    for line in lines {
+        let of_line: Vec<&Suite> = suites.iter().filter(|s| s.line == line).collect();
+        for suite in &of_line {
+            let (name, line) = (suite.backend.as_str(), suite.line.as_str());
+            println!("\n=== conformance: Burn {line} {name} ===");
+            // The suites built together: this one alone, or the line's.
+            let built: Vec<&Suite> = if suite.built_alone() {
+                vec![suite]
+            } else {
+                of_line.clone()
+            };
+            let features: Vec<String> = built.iter().map(|s| s.feature()).collect();
+            let mut cmd = cargo();
+            cmd.args(["test", "-p", "burn-nd-conformance", "--no-default-features"])
+                .args(["--features", &features.join(","), "--test", &suite.test()])
+                .args(["--", &suite.filter()]);
+            // A shared build links what every suite in it needs (libtorch).
+            for other in &built {
+                suite_env(other, &mut cmd)?;
+            }
+            let (counts, ok) = run_tests(&mut cmd, &line_label(line, name))?;
+            push_rows(rows, counts, ok, &format!("conformance {line} {name}"));
+            if suite.built_alone() {
+                examples(suite, rows)?;
+            }
         }
-        let (counts, ok) = run_tests(&mut cmd, &line_label("0.22", name))?;
-        push_rows(rows, counts, ok, &format!("conformance 0.22 {name}"));
-    }
-    for suite in line {
-        examples(suite, rows)?;
+        for suite in of_line.iter().filter(|s| !s.built_alone()) {
+            examples(suite, rows)?;
+        }
     }
     Ok(())
 }
@@ -388,7 +306,7 @@ fn examples(suite: &Suite, rows: &mut Vec<Row>) -> Result<(), Error> {
         Some(Backend::Wgpu | Backend::Tch) => ("5", "2"),
         _ => ("40", "8"),
     };
-    for (script, mut cmd) in example_runs(suite.backend, &suite.feature(), epochs) {
+    for (script, mut cmd) in example_runs(&suite.backend, &suite.feature(), epochs) {
         suite_env(suite, &mut cmd)?;
         rows.push(check_step(
             &format!("example {script} ({} {})", suite.line, suite.backend),
@@ -448,7 +366,8 @@ fn quick_starts(rows: &mut Vec<Row>) {
 /// The matrix row of a conformance test on Burn line `line` and backend `name`: one row for
 /// the plain backend, one for its Autodiff form, one per backend-only module.
 fn line_label<'a>(line: &'a str, name: &'a str) -> impl Fn(&str) -> String + 'a {
-    move |test: &str| match test.split("::").next().unwrap_or("") {
+    // Test names start with the backend's module: `flex::plain::...`.
+    move |test: &str| match test.split("::").nth(1).unwrap_or("") {
         "plain" => format!("{line} {name}"),
         "autodiff" => format!("{line} {name} + autodiff"),
         other => format!("{line} {name} ({other})"),
