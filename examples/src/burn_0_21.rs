@@ -18,7 +18,9 @@ use burn_nd::ndarray::{Array2, ArrayView2};
 use burn_nd::prelude::*;
 use burn_nd::DynArray;
 
-use crate::training::{batch_indices, ArrayTargets, Spec, Targets, Trainer};
+use crate::training::{
+    batch_indices, check_width, ArrayTargets, Predictor, Spec, Targets, Trainer, MIDWAY,
+};
 use crate::{shuffled, BoxError};
 
 /// Input → hidden → ReLU → hidden → ReLU → output.
@@ -99,20 +101,22 @@ impl<B: AutodiffBackend> Trainer021<B> {
         let inputs = Tensor::<B, 2>::from_ndarray(inputs, device)?;
         Ok(Trainer021::new(inputs, targets, spec))
     }
+}
 
-    fn model(&self) -> Result<&Mlp<B>, BoxError> {
-        self.model
-            .as_ref()
-            .ok_or_else(|| "an epoch failed midway".into())
-    }
+/// The Burn 0.21 [`Predictor`]: an [`Mlp`] on the plain backend `B`.
+#[derive(Clone)]
+pub struct Predictor021<B: Backend> {
+    model: Mlp<B>,
+    device: B::Device,
+    width: usize,
 }
 
 impl<B: AutodiffBackend> Trainer for Trainer021<B> {
     fn epoch(&mut self, seed: u64) -> Result<(), BoxError> {
         let device = self.inputs.device();
         for batch in shuffled(self.inputs.dims()[0], seed).chunks(self.spec.batch) {
-            let model = self.model.take().ok_or("an epoch failed midway")?;
             let idx = Tensor::<B, 1, Int>::from_ndarray(&batch_indices(batch), &device)?;
+            let model = self.model.take().ok_or(MIDWAY)?;
             let outputs = model.forward(self.inputs.clone().select(0, idx.clone()));
             let loss = match &self.targets {
                 Targets::Values(y) => (outputs - y.clone().select(0, idx)).powi_scalar(2).mean(),
@@ -124,19 +128,34 @@ impl<B: AutodiffBackend> Trainer for Trainer021<B> {
         Ok(())
     }
 
+    fn predictor(&self) -> Result<Box<dyn Predictor>, BoxError> {
+        Ok(Box::new(Predictor021::<B::InnerBackend> {
+            model: self.model.as_ref().ok_or(MIDWAY)?.valid(),
+            device: self.inputs.device(),
+            width: self.inputs.dims()[1],
+        }))
+    }
+}
+
+impl<B: Backend> Predictor for Predictor021<B> {
     fn predict(&self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f32>, BoxError> {
-        let inputs = Tensor::<B::InnerBackend, 2>::from_ndarray(&inputs, &self.inputs.device())?;
-        Ok(self.model()?.valid().forward(inputs).into_ndarray()?)
+        check_width(&inputs, self.width)?;
+        let inputs = Tensor::<B, 2>::from_ndarray(&inputs, &self.device)?;
+        Ok(self.model.forward(inputs).into_ndarray()?)
     }
 
     fn parameters(&self) -> Result<BTreeMap<String, DynArray>, BoxError> {
-        Ok(burn_nd::module_to_arrays(&self.model()?.valid())?)
+        Ok(burn_nd::module_to_arrays(&self.model)?)
+    }
+
+    fn boxed_clone(&self) -> Box<dyn Predictor> {
+        Box::new(self.clone())
     }
 }
 
 /// A [`Trainer021`] on the Autodiff form of the Burn 0.21 backend `backend` names, if it is
 /// compiled in (`None` otherwise).
-pub fn trainer(
+pub fn on_backend(
     backend: &str,
     inputs: &Array2<f32>,
     targets: &ArrayTargets,

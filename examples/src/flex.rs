@@ -12,7 +12,9 @@ use burn_nd::ndarray::{Array2, ArrayView2};
 use burn_nd::prelude::*;
 use burn_nd::DynArray;
 
-use crate::training::{batch_indices, ArrayTargets, Spec, Targets, Trainer};
+use crate::training::{
+    batch_indices, check_width, ArrayTargets, Predictor, Spec, Targets, Trainer, MIDWAY,
+};
 use crate::{shuffled, BoxError};
 
 /// Input → hidden → ReLU → hidden → ReLU → output.
@@ -89,20 +91,22 @@ impl FlexTrainer {
         let inputs = Tensor::<2>::from_ndarray(inputs, &device)?;
         Ok(FlexTrainer::new(inputs, targets, spec))
     }
+}
 
-    fn model(&self) -> Result<&Mlp, BoxError> {
-        self.model
-            .as_ref()
-            .ok_or_else(|| "an epoch failed midway".into())
-    }
+/// The Burn 0.22 [`Predictor`]: an [`Mlp`] on a plain device.
+#[derive(Clone)]
+pub struct FlexPredictor {
+    model: Mlp,
+    device: Device,
+    width: usize,
 }
 
 impl Trainer for FlexTrainer {
     fn epoch(&mut self, seed: u64) -> Result<(), BoxError> {
         let device = self.inputs.device();
         for batch in shuffled(self.inputs.dims()[0], seed).chunks(self.spec.batch) {
-            let model = self.model.take().ok_or("an epoch failed midway")?;
             let idx = Tensor::<1, Int>::from_ndarray(&batch_indices(batch), &device)?;
+            let model = self.model.take().ok_or(MIDWAY)?;
             let outputs = model.forward(self.inputs.clone().select(0, idx.clone()));
             let loss = match &self.targets {
                 Targets::Values(y) => (outputs - y.clone().select(0, idx)).powi_scalar(2).mean(),
@@ -114,13 +118,27 @@ impl Trainer for FlexTrainer {
         Ok(())
     }
 
+    fn predictor(&self) -> Result<Box<dyn Predictor>, BoxError> {
+        Ok(Box::new(FlexPredictor {
+            model: self.model.as_ref().ok_or(MIDWAY)?.valid(),
+            device: self.inputs.device().without_autodiff(),
+            width: self.inputs.dims()[1],
+        }))
+    }
+}
+
+impl Predictor for FlexPredictor {
     fn predict(&self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f32>, BoxError> {
-        let device = self.inputs.device().without_autodiff();
-        let inputs = Tensor::<2>::from_ndarray(&inputs, &device)?;
-        Ok(self.model()?.valid().forward(inputs).into_ndarray()?)
+        check_width(&inputs, self.width)?;
+        let inputs = Tensor::<2>::from_ndarray(&inputs, &self.device)?;
+        Ok(self.model.forward(inputs).into_ndarray()?)
     }
 
     fn parameters(&self) -> Result<BTreeMap<String, DynArray>, BoxError> {
-        Ok(burn_nd::module_to_arrays(&self.model()?.valid())?)
+        Ok(burn_nd::module_to_arrays(&self.model)?)
+    }
+
+    fn boxed_clone(&self) -> Box<dyn Predictor> {
+        Box::new(self.clone())
     }
 }

@@ -39,19 +39,46 @@ pub struct Spec {
     pub seed: u64,
 }
 
-/// An MLP in training on one Burn line's Autodiff device; the scripts' loop, the Python
-/// demo's `fit` and `predict` are written once over it.
+/// An MLP in training on one Burn line's Autodiff device; the scripts' loop and the Python
+/// demo's `fit` are written once over it.
 pub trait Trainer: Send {
     /// One epoch: Adam steps on mini-batches of [`Spec::batch`] rows, in the order
     /// [`shuffled`](crate::shuffled)`(rows, seed)` gives.
     fn epoch(&mut self, seed: u64) -> Result<(), BoxError>;
 
-    /// The model's outputs for `inputs` (n × inputs), computed without the autodiff graph on
-    /// the same backend, converted to ndarray by burn-nd.
+    /// The model as it is now, without the autodiff graph, on the same backend: it shares
+    /// the parameters' memory (no copy), and holds neither the training data nor the
+    /// optimiser's state.
+    fn predictor(&self) -> Result<Box<dyn Predictor>, BoxError>;
+}
+
+/// A trained MLP, without the autodiff graph.
+pub trait Predictor: Send {
+    /// The model's outputs for `inputs` (n × the model's inputs), converted to ndarray by
+    /// burn-nd; an `Err` naming both widths when `inputs` has another number of columns.
     fn predict(&self, inputs: ArrayView2<'_, f32>) -> Result<Array2<f32>, BoxError>;
 
     /// Every parameter, named as burn-nd's `.npz` files name them (`fc1.weight`, ...).
     fn parameters(&self) -> Result<BTreeMap<String, DynArray>, BoxError>;
+
+    /// Another handle on the same model (its parameters are reference counts, not copied).
+    fn boxed_clone(&self) -> Box<dyn Predictor>;
+}
+
+/// What a trainer says when an epoch that failed midway took its model with it.
+pub const MIDWAY: &str = "an earlier epoch failed midway and lost the model";
+
+/// `Ok` when `inputs` has the `width` columns an MLP takes, else an `Err` naming both.
+pub fn check_width(inputs: &ArrayView2<'_, f32>, width: usize) -> Result<(), BoxError> {
+    if inputs.ncols() == width {
+        Ok(())
+    } else {
+        Err(format!(
+            "the inputs have {} columns; the model takes {width}",
+            inputs.ncols()
+        )
+        .into())
+    }
 }
 
 /// A fresh MLP training on `inputs` (n × inputs) toward `targets`, on the Autodiff form of
@@ -70,7 +97,7 @@ pub fn trainer(
         )?));
     }
     #[cfg(feature = "burn-0-21")]
-    if let Some(trainer) = crate::burn_0_21::trainer(backend, inputs, targets, spec)? {
+    if let Some(trainer) = crate::burn_0_21::on_backend(backend, inputs, targets, spec)? {
         return Ok(trainer);
     }
     let _ = (inputs, targets, spec);
@@ -94,6 +121,19 @@ pub fn save_parameters(
         written.push(path);
     }
     Ok(written)
+}
+
+/// Writes `array` as `dir/<name>.npy` (burn-nd's `.npy` writer).
+pub fn save_array<T>(array: &Array1<T>, dir: &Path, name: &str) -> Result<(), BoxError>
+where
+    T: Clone,
+    DynArray: From<burn_nd::ndarray::ArrayD<T>>,
+{
+    let array = DynArray::from(array.clone().into_dyn());
+    Ok(burn_nd::npy::write_npy(
+        dir.join(format!("{name}.npy")),
+        &array,
+    )?)
 }
 
 /// The rows of a mini-batch as an index array for Burn's `select` (`i64`, which every

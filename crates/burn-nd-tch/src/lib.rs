@@ -53,7 +53,8 @@
 //! ```
 //!
 //! (Examples here are `no_run` because running needs libtorch on the library path; the same
-//! code runs in the conformance suite, `tests/tests/burn_0_21/tch.rs` and `tests/tests/burn_0_22/tch.rs`.)
+//! code runs in the conformance suite, `tests/tests/burn_0_21/tch.rs` and
+//! `tests/tests/burn_0_22/tch.rs`.)
 #![deny(missing_docs)]
 
 #[cfg(not(any(feature = "burn-0-21", feature = "burn-0-22")))]

@@ -3,9 +3,10 @@
 //! the conversions can be tested from pytest.
 //!
 //! - `Regressor.fit(x, y, epochs, seed)`: trains the MLP on an Autodiff device with the
-//!   examples' trainer (`burn_nd_examples::training`), `x` and `y` taken by burn-nd-numpy;
-//!   `predict(x)` and `state_dict()` (every parameter, named as in the `.npz` files) answer
-//!   with `numpy.ndarray`s.
+//!   examples' trainer (`burn_nd_examples::training`), `x` and `y` taken by burn-nd-numpy
+//!   (no copy where their layout allows); `predict(x)` (`x` copied into an ndarray first) and
+//!   `state_dict()` (every parameter, named as in the `.npz` files) answer with
+//!   `numpy.ndarray`s.
 //! - `Tensor.from_numpy(a, backend, autodiff, kind, dtype, casting)` holds a Burn tensor;
 //!   `numpy()`, `into_numpy()`, `to_pyarray(dtype, casting)` read it back.
 //!
@@ -14,9 +15,13 @@
 use std::sync::Mutex;
 
 use burn_nd::{Casting, NdDType};
-use burn_nd_examples::training::Trainer;
+use burn_nd_examples::training::Predictor;
 use burn_nd_numpy::{FromNumpy, NumpyElement, ToNumpy};
-use numpy::{AllowTypeChange, IntoPyArray, PyArray2, PyArrayLike2, PyArrayMethods, PyUntypedArray};
+use numpy::ndarray::Array2;
+use numpy::{
+    AllowTypeChange, IntoPyArray, PyArray2, PyArrayLike2, PyArrayMethods, PyUntypedArray,
+    PyUntypedArrayMethods,
+};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -440,10 +445,11 @@ impl Tensor {
 }
 
 /// The regression example's MLP (10 inputs, two hidden layers of 16, 1 output), trained on an
-/// Autodiff device by the examples' line-free trainer.
+/// Autodiff device by the examples' trainer; it holds the trained model only (not the
+/// training data, the autodiff graph or the optimiser's state).
 #[pyclass(module = "burn_nd_demo")]
 struct Regressor {
-    trainer: Mutex<Box<dyn Trainer>>,
+    model: Mutex<Box<dyn Predictor>>,
 }
 
 #[pymethods]
@@ -460,36 +466,42 @@ impl Regressor {
         seed: u64,
     ) -> PyResult<Regressor> {
         let mut trainer = line::trainer(x, y, seed)?;
-        x.py()
-            .detach(|| (0..epochs).try_for_each(|epoch| trainer.epoch(seed + epoch as u64)))
+        let model = x
+            .py()
+            .detach(|| {
+                (0..epochs).try_for_each(|epoch| trainer.epoch(seed + epoch as u64))?;
+                trainer.predictor()
+            })
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         Ok(Regressor {
-            trainer: Mutex::new(trainer),
+            model: Mutex::new(model),
         })
     }
 
-    /// The model's output (n × 1, float32) for `x` (n × 10, any float layout).
+    /// The model's output (n × 1, float32) for `x` (n × 10, any layout, of a dtype NumPy
+    /// casts to float32 under `same_kind`).
     fn predict<'py>(
         &self,
         py: Python<'py>,
-        x: PyArrayLike2<'py, f32, AllowTypeChange>,
+        x: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
-        // An owned copy: with the GIL released, Python code could write the array.
-        let x = x.as_array().to_owned();
-        // The lock is taken with the GIL released, never the other way round: a thread that
-        // held the GIL while it waited for the lock would stop the predicting thread from
-        // taking the GIL back.
+        let x = float32_matrix(x)?;
+        // The forward pass releases the GIL: it runs on a clone of the model (its parameters
+        // are reference counts) taken under the lock, not with the lock held, which would
+        // deadlock a thread that holds the GIL while it waits for the lock.
+        let model = self.model()?;
         let y = py
-            .detach(|| self.lock()?.predict(x.view()).map_err(|e| e.to_string()))
-            .map_err(PyRuntimeError::new_err)?;
+            .detach(move || model.predict(x.view()))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(y.into_pyarray(py))
     }
 
     /// Every parameter as a NumPy array, named as burn-nd's `.npz` files name them.
     fn state_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let parameters = py
-            .detach(|| self.lock()?.parameters().map_err(|e| e.to_string()))
-            .map_err(PyRuntimeError::new_err)?;
+        let model = self.model()?;
+        let parameters = model
+            .parameters()
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let dict = pyo3::types::PyDict::new(py);
         for (name, array) in parameters {
             dict.set_item(name, burn_nd_numpy::dyn_array_into_numpy(py, array)?)?;
@@ -499,12 +511,35 @@ impl Regressor {
 }
 
 impl Regressor {
-    /// The trainer, locked (called with the GIL released).
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Box<dyn Trainer>>, String> {
-        self.trainer
+    /// A clone of the model (its parameters are reference counts), the lock released again.
+    fn model(&self) -> PyResult<Box<dyn Predictor>> {
+        let model = self
+            .model
             .lock()
-            .map_err(|_| "model lock poisoned".to_string())
+            .map_err(|_| PyValueError::new_err("model lock poisoned"))?;
+        Ok(model.boxed_clone())
     }
+}
+
+/// `x` as an owned float32 matrix: a 2-D array whose dtype casts to float32 under
+/// `same_kind` (a `TypeError` otherwise, a `ValueError` for another rank), copied while the
+/// GIL is held (with it released, Python code could write the array).
+fn float32_matrix(x: &Bound<'_, PyAny>) -> PyResult<Array2<f32>> {
+    let array = x.cast::<PyUntypedArray>()?;
+    let source = parse_dtype(&array.dtype().getattr("name")?.extract::<String>()?)?;
+    if !burn_nd::can_cast(source, NdDType::F32, Casting::SameKind) {
+        return Err(PyTypeError::new_err(format!(
+            "cannot cast {source:?} to float32 under same_kind"
+        )));
+    }
+    if array.ndim() != 2 {
+        return Err(PyValueError::new_err(format!(
+            "x must be 2-D (n × inputs), not of rank {}",
+            array.ndim()
+        )));
+    }
+    let x: PyArrayLike2<'_, f32, AllowTypeChange> = x.extract()?;
+    Ok(x.as_array().to_owned())
 }
 
 #[pymodule]

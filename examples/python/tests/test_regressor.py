@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import burn_nd_demo as demo
 from conftest import at_once, in_child
@@ -42,6 +43,21 @@ def test_predict_takes_any_float_layout():
     c = model.predict(x[:8])
     np.testing.assert_array_equal(model.predict(np.asfortranarray(x[:8])), c)
     np.testing.assert_array_equal(model.predict(x[:8].astype(np.float64)), c)
+
+
+def test_bad_inputs_are_errors_and_the_model_stays_usable():
+    x, y = load()
+    model = demo.Regressor.fit(x[:64], y[:64], epochs=1, seed=1)
+    c = model.predict(x[:8])
+    with pytest.raises(ValueError, match="5 columns; the model takes 10"):
+        model.predict(x[:8, :5])
+    with pytest.raises(ValueError, match="2-D"):
+        model.predict(x[0])
+    with pytest.raises(TypeError, match="complex64"):
+        model.predict(x[:8].astype(np.complex64))
+    # The model answers as before: no error above left it locked or half-used.
+    np.testing.assert_array_equal(model.predict(x[:8]), c)
+    assert sorted(model.state_dict()) == sorted(model.state_dict())
 
 
 def predict_from_8_threads():

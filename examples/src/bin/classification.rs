@@ -6,11 +6,12 @@
 //! cargo run --release -p burn-nd-examples --bin classification -- [--backend flex] [--epochs 30]
 //! ```
 //!
-//! Writes `accuracy_curve.png`, `confusion_matrix.png`, `predictions.npy` and one `.npy` per
-//! learned weight to `--out` (default `target/examples-out/classification`).
+//! Writes `accuracy_curve.png`, `confusion_matrix.png`, `predictions.npy` and each learned
+//! parameter as `<name>.npy` (`fc1.weight.npy`, ...) to `--out` (default
+//! `target/examples-out/classification`).
 
 use burn_nd::ndarray::{s, Array1, Array2};
-use burn_nd_examples::training::{save_parameters, trainer, Spec, Targets};
+use burn_nd_examples::training::{save_array, save_parameters, trainer, Spec, Targets};
 use burn_nd_examples::*;
 use plotters::prelude::*;
 
@@ -118,7 +119,7 @@ impl Curves {
             &[("test", &self.curve, BLUE)],
         )?;
         heatmap(&args.out.join("confusion_matrix.png"), &self.counts)?;
-        ndarray_npy::write_npy(args.out.join("predictions.npy"), &self.predicted)?;
+        save_array(&self.predicted, &args.out, "predictions")?;
         Ok(Report {
             accuracy: accuracy(&self.counts),
             baseline,
@@ -145,11 +146,11 @@ fn run(args: &Args) -> Result<Report, BoxError> {
     bar.set_prefix(format!("classification/{}", args.backend));
     for epoch in 0..args.epochs {
         trainer.epoch(args.seed + epoch as u64)?;
-        let logits = trainer.predict(data.x_test.view())?;
+        let logits = trainer.predictor()?.predict(data.x_test.view())?;
         curves.epoch(&data, &logits, &bar);
     }
     bar.finish();
-    save_parameters(&trainer.parameters()?, &args.out)?;
+    save_parameters(&trainer.predictor()?.parameters()?, &args.out)?;
     curves.finish(&data, args)
 }
 

@@ -6,11 +6,12 @@
 //! cargo run --release -p burn-nd-examples --bin regression -- [--backend flex] [--epochs 200]
 //! ```
 //!
-//! Writes `loss_curve.png`, `predicted_vs_actual.png`, `predictions.npy` and one `.npy` per
-//! learned weight to `--out` (default `target/examples-out/regression`).
+//! Writes `loss_curve.png`, `predicted_vs_actual.png`, `predictions.npy` and each learned
+//! parameter as `<name>.npy` (`fc1.weight.npy`, ...) to `--out` (default
+//! `target/examples-out/regression`).
 
 use burn_nd::ndarray::{s, Array1, Array2, Axis};
-use burn_nd_examples::training::{save_parameters, trainer, Targets};
+use burn_nd_examples::training::{save_array, save_parameters, trainer, Targets};
 use burn_nd_examples::*;
 use plotters::prelude::*;
 
@@ -114,7 +115,7 @@ impl Curves {
             &self.last_pred,
             test_r2,
         )?;
-        ndarray_npy::write_npy(args.out.join("predictions.npy"), &self.last_pred)?;
+        save_array(&self.last_pred, &args.out, "predictions")?;
         Ok(Report {
             test_mse,
             test_r2,
@@ -136,12 +137,13 @@ fn run(args: &Args) -> Result<Report, BoxError> {
     bar.set_prefix(format!("regression/{}", args.backend));
     for epoch in 0..args.epochs {
         trainer.epoch(args.seed + epoch as u64)?;
-        let train = trainer.predict(data.x_train.view())?;
-        let test = trainer.predict(data.x_test.view())?;
+        let model = trainer.predictor()?;
+        let train = model.predict(data.x_train.view())?;
+        let test = model.predict(data.x_test.view())?;
         curves.epoch(&data, train, test, &bar);
     }
     bar.finish();
-    save_parameters(&trainer.parameters()?, &args.out)?;
+    save_parameters(&trainer.predictor()?.parameters()?, &args.out)?;
     curves.finish(&data, args)
 }
 

@@ -260,10 +260,11 @@ fn suite_env(suite: &Suite, cmd: &mut Command) -> Result<(), Error> {
 /// serves every runnable suite of the line, so the suite and the Burn stack are built once.
 /// Then the example scripts of each suite that has them.
 fn conformance(suites: &[Suite], rows: &mut Vec<Row>) -> Result<(), Error> {
+    // `suites` is sorted by line, so equal lines are neighbours.
     let mut lines: Vec<&str> = suites.iter().map(|s| s.line.as_str()).collect();
     lines.dedup();
-    for line in lines {
-        let of_line: Vec<&Suite> = suites.iter().filter(|s| s.line == line).collect();
+    for this_line in lines {
+        let of_line: Vec<&Suite> = suites.iter().filter(|s| s.line == this_line).collect();
         for suite in &of_line {
             let (name, line) = (suite.backend.as_str(), suite.line.as_str());
             println!("\n=== conformance: Burn {line} {name} ===");

@@ -50,37 +50,69 @@ impl Suite {
 }
 
 /// Every suite the manifests declare, oldest line first, each line's backends in name order.
+/// A suite needs the [`Backend`] of its name set up (`ndarray`, `wgpu`, `tch`); any other
+/// backend is taken as pure Rust (burn-flex): a new one that needs a system library joins
+/// [`Backend`] first.
 pub(crate) fn suites() -> Result<Vec<Suite>, Error> {
     let root = project_root();
     let examples = features(&root.join("examples/Cargo.toml"))?;
-    let mut suites: Vec<Suite> = features(&root.join("tests/Cargo.toml"))?
-        .iter()
-        .filter_map(|feature| parse_feature(feature))
-        .map(|(backend, line)| Suite {
-            needs: Backend::parse(&backend).ok(),
-            examples: false,
-            backend,
-            line,
-        })
-        .collect();
-    for suite in &mut suites {
-        suite.examples = examples.contains(&suite.feature());
+    let mut suites = Vec::new();
+    for feature in features(&root.join("tests/Cargo.toml"))? {
+        if let Some((backend, line)) = parse_feature(&feature)? {
+            let mut suite = Suite {
+                needs: Backend::parse(&backend).ok(),
+                examples: false,
+                backend,
+                line,
+            };
+            suite.examples = examples.contains(&suite.feature());
+            suites.push(suite);
+        }
     }
     suites.sort_by(|a, b| (version(&a.line), &a.backend).cmp(&(version(&b.line), &b.backend)));
     if suites.is_empty() {
         return Err("tests/Cargo.toml declares no `<backend>-X-Y` feature".into());
     }
+    // A suite runs as the tests whose names contain `<backend>::`: no backend's name may end
+    // another's (`gpu::` would also run `wgpu::`).
+    for a in &suites {
+        if let Some(b) = suites
+            .iter()
+            .find(|b| b.backend != a.backend && b.backend.ends_with(a.backend.as_str()))
+        {
+            return Err(format!(
+                "backend names `{}` and `{}`: the test filter `{}` would run both",
+                a.backend,
+                b.backend,
+                a.filter()
+            )
+            .into());
+        }
+    }
     Ok(suites)
 }
 
-/// `(backend, "X.Y")` of a feature `<backend>-X-Y`; `None` for any other feature.
-fn parse_feature(feature: &str) -> Option<(String, String)> {
+/// `(backend, "X.Y")` of a feature `<backend>-X-Y` (`None` for a feature of another shape,
+/// `burn-X-Y` included); an `Err` for one that ends in `-X-Y` but names no backend the test
+/// filter can take (lowercase letters only).
+fn parse_feature(feature: &str) -> Result<Option<(String, String)>, Error> {
     let mut parts = feature.rsplitn(3, '-');
-    let (minor, major, backend) = (parts.next()?, parts.next()?, parts.next()?);
+    let (Some(minor), Some(major), Some(backend)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Ok(None);
+    };
     let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let named = !backend.is_empty() && backend.bytes().all(|b| b.is_ascii_lowercase());
-    (numeric(major) && numeric(minor) && named && backend != "burn")
-        .then(|| (backend.to_string(), format!("{major}.{minor}")))
+    if !numeric(major) || !numeric(minor) || backend == "burn" {
+        return Ok(None);
+    }
+    if backend.is_empty() || !backend.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(format!(
+            "tests/Cargo.toml: feature `{feature}` looks like `<backend>-X-Y`, but a backend \
+             name is lowercase letters only"
+        )
+        .into());
+    }
+    Ok(Some((backend.to_string(), format!("{major}.{minor}"))))
 }
 
 /// A line `X.Y` as numbers, for ordering (`0.9` before `0.21`).
@@ -118,12 +150,10 @@ mod tests {
 
     #[test]
     fn features_name_a_backend_and_a_line() {
+        let parsed = |f: &str| parse_feature(f).expect(f);
+        assert_eq!(parsed("flex-0-22"), Some(("flex".into(), "0.22".into())));
         assert_eq!(
-            parse_feature("flex-0-22"),
-            Some(("flex".into(), "0.22".into()))
-        );
-        assert_eq!(
-            parse_feature("ndarray-0-21"),
+            parsed("ndarray-0-21"),
             Some(("ndarray".into(), "0.21".into()))
         );
         for other in [
@@ -131,10 +161,13 @@ mod tests {
             "default",
             "flex",
             "flex-0",
-            "x-y-0-22",
-            "Flex-0-22",
+            "_flex",
+            "flex-0-x",
         ] {
-            assert_eq!(parse_feature(other), None, "{other}");
+            assert_eq!(parsed(other), None, "{other}");
+        }
+        for wrong in ["x-y-0-22", "Flex-0-22", "cuda12-0-22", "-0-22"] {
+            assert!(parse_feature(wrong).is_err(), "{wrong}");
         }
     }
 
@@ -145,34 +178,24 @@ mod tests {
         assert_eq!(feature_names(manifest), ["default", "flex-0-22"]);
     }
 
-    /// The matrix of this repository: both lines, every backend, 0.21 first.
+    /// What holds for this repository's matrix whatever lines and backends it lists: lines in
+    /// order, each with its test binary, the example runs a subset of the suites.
     #[test]
-    fn the_repository_declares_both_lines() {
+    fn the_manifests_give_a_runnable_matrix() {
         let suites = suites().expect("manifests");
-        let names: Vec<String> = suites.iter().map(Suite::feature).collect();
-        assert_eq!(
-            names,
-            [
-                "flex-0-21",
-                "ndarray-0-21",
-                "tch-0-21",
-                "wgpu-0-21",
-                "flex-0-22",
-                "ndarray-0-22",
-                "tch-0-22",
-                "wgpu-0-22"
-            ]
+        let lines: Vec<(u32, u32)> = suites.iter().map(|s| version(&s.line)).collect();
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+        for suite in &suites {
+            let binary = project_root().join("tests/tests").join(suite.test());
+            assert!(binary.join("main.rs").is_file(), "{}", binary.display());
+            assert!(
+                binary.join(format!("{}.rs", suite.backend)).is_file(),
+                "{suite:?}"
+            );
+        }
+        assert!(
+            suites.iter().any(|s| s.examples),
+            "the scripts run somewhere"
         );
-        let with_examples: Vec<String> = suites
-            .iter()
-            .filter(|s| s.examples)
-            .map(Suite::feature)
-            .collect();
-        assert_eq!(
-            with_examples,
-            ["ndarray-0-21", "tch-0-21", "wgpu-0-21", "flex-0-22"]
-        );
-        assert_eq!(suites[0].test(), "burn_0_21");
-        assert!(suites[0].built_alone() && !suites[4].built_alone());
     }
 }
