@@ -4,7 +4,7 @@
 //! 0.22, [`crate::burn_0_21`] on Burn 0.21): there only the Burn calls are spelled.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use burn_nd::ndarray::{Array1, Array2, ArrayView2};
 use burn_nd::DynArray;
@@ -108,31 +108,31 @@ pub fn trainer(
     .into())
 }
 
-/// Writes each of `parameters` as `<name>.npy` in `dir` (burn-nd's `.npy` writer); the paths
-/// written, in name order.
+/// Writes each of `parameters` as `<name>.npy` in `dir`.
 pub fn save_parameters(
     parameters: &BTreeMap<String, DynArray>,
     dir: &Path,
-) -> Result<Vec<PathBuf>, BoxError> {
-    let mut written = Vec::new();
-    for (name, array) in parameters {
-        let path = dir.join(format!("{name}.npy"));
-        burn_nd::npy::write_npy(&path, array)?;
-        written.push(path);
-    }
-    Ok(written)
+) -> Result<(), BoxError> {
+    parameters
+        .iter()
+        .try_for_each(|(name, array)| save_npy(array, dir, name))
 }
 
-/// Writes `array` as `dir/<name>.npy` (burn-nd's `.npy` writer).
+/// Writes `array` as `dir/<name>.npy`.
 pub fn save_array<T>(array: &Array1<T>, dir: &Path, name: &str) -> Result<(), BoxError>
 where
     T: Clone,
     DynArray: From<burn_nd::ndarray::ArrayD<T>>,
 {
-    let array = DynArray::from(array.clone().into_dyn());
+    save_npy(&DynArray::from(array.clone().into_dyn()), dir, name)
+}
+
+/// Writes `array` as `dir/<name>.npy` with burn-nd's `.npy` writer: the one place the scripts'
+/// output files are named and written.
+fn save_npy(array: &DynArray, dir: &Path, name: &str) -> Result<(), BoxError> {
     Ok(burn_nd::npy::write_npy(
         dir.join(format!("{name}.npy")),
-        &array,
+        array,
     )?)
 }
 
