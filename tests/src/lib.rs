@@ -10,7 +10,13 @@
 //! Where backends legitimately differ, the difference is written down in an [`Expect`] passed
 //! by the instantiation, never detected at run time and skipped.
 
-use burn_nd::NdDType;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use burn_nd::dlpack::dlpark::ffi::{DLDataType, DLDevice};
+use burn_nd::dlpack::dlpark::metadata::Dynamic;
+use burn_nd::dlpack::{dl_dtype, Dlpack};
+use burn_nd::{NdDType, NdElement};
 
 #[cfg(feature = "burn-0-22")]
 pub use burn;
@@ -23,6 +29,10 @@ pub struct Expect {
     /// The non-bool dtypes a tensor may have on this backend; every other one must be refused
     /// with `Error::Unsupported`.
     pub dtypes: &'static [NdDType],
+    /// Whether a DLPack export shares the backend's own memory (burn-flex and burn-ndarray,
+    /// whose in-place writes check that nothing else holds the storage) rather than copying
+    /// it (libtorch, which writes shared storage in place, and device backends).
+    pub shares_memory: bool,
 }
 
 /// The lists of the backends that exist on both Burn lines and hold the same dtypes on each.
@@ -44,6 +54,7 @@ impl Expect {
             NdDType::U16,
             NdDType::U8,
         ],
+        shares_memory: true,
     };
 
     /// burn-ndarray (0.21 and 0.22) holds every integer type and f32/f64, but no f16 or bf16
@@ -61,6 +72,7 @@ impl Expect {
             NdDType::U16,
             NdDType::U8,
         ],
+        shares_memory: true,
     };
 
     /// wgpu on lavapipe (burn-wgpu 0.21 and Burn 0.22's wgpu device): f64, f32, f16, and 32-
@@ -76,6 +88,7 @@ impl Expect {
             NdDType::U64,
             NdDType::U32,
         ],
+        shares_memory: false,
     };
 
     /// Whether the backend holds `dtype`.
@@ -168,6 +181,8 @@ macro_rules! conformance {
             prop_float_casts, prop_int_casts, prop_from_ndarray);
         $crate::conformance!(@file files $expect; dyn_arrays_and_files, module_params);
         $crate::conformance!(@file readback $expect; async_read, batched_read, narrowed_read);
+        $crate::conformance!(@file dlpack $expect;
+            dlpack_export, dlpack_copy_on_write, dlpack_import, dlpack_threads);
     };
     (@suite $expect:expr $(, $extra:ident)+) => {
         $crate::conformance!(@suite $expect);
@@ -198,4 +213,50 @@ macro_rules! conformance {
             }
         )*
     };
+}
+
+/// A DLPack tensor as another library exports one: a copy of `values` in memory of its own
+/// (aligned for every element type, or one byte off when `misaligned`), laid out as `shape`
+/// with element `strides` from element `first` (the `byte_offset`), on `device`, of `dtype`
+/// (the values' own when `None`). The counter counts its deleter's runs.
+pub fn foreign_dlpack<E: NdElement>(
+    values: &[E],
+    shape: &[usize],
+    strides: &[isize],
+    first: usize,
+    misaligned: bool,
+    device: DLDevice,
+    dtype: Option<DLDataType>,
+) -> (Dlpack, Arc<AtomicUsize>) {
+    /// The memory, and the count its drop adds to.
+    struct Owner {
+        _words: Vec<u64>,
+        deleted: Arc<AtomicUsize>,
+    }
+    impl Drop for Owner {
+        fn drop(&mut self) {
+            self.deleted.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let bytes: &[u8] = bytemuck::checked::cast_slice(values);
+    let pad = usize::from(misaligned);
+    let mut words = vec![0u64; (bytes.len() + pad).div_ceil(8)];
+    bytemuck::cast_slice_mut::<u64, u8>(&mut words)[pad..pad + bytes.len()].copy_from_slice(bytes);
+    let deleted = Arc::new(AtomicUsize::new(0));
+    let data = words.as_mut_ptr().cast::<std::ffi::c_void>();
+    let owner = Owner {
+        _words: words,
+        deleted: deleted.clone(),
+    };
+    let mut managed = Dynamic::new(shape.to_vec(), strides.to_vec())
+        .initialize(Box::new(owner))
+        .expect("allocate");
+    managed
+        .set_data(data)
+        .set_byte_offset((pad + first * size_of::<E>()) as u64)
+        .set_dtype(dtype.unwrap_or(dl_dtype(E::DTYPE)))
+        .set_device(device);
+    // SAFETY: `data` is the owner's heap memory, which moving the owner into the managed tensor
+    // does not move, freed by its deleter; the caller's layout stays inside `values`.
+    (unsafe { managed.finish() }, deleted)
 }

@@ -88,7 +88,19 @@ pub(crate) fn build_demo(feature: &str, release: bool) -> Result<(), Error> {
     run_status(&mut cmd)
 }
 
-/// pytest over `examples/python/tests`, verbose (one line per test) with each skipped test
+/// The torch venv's `site-packages`, where torch is set up: put on `PYTHONPATH`, it gives
+/// this venv's Python PyTorch (the torch venv has no NumPy to shadow this one's).
+fn torch_site() -> Option<String> {
+    Command::new(crate::setup::torch_venv().join("bin/python"))
+        .args(["-c", "import site; print(site.getsitepackages()[0])"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+}
+
+/// pytest over `examples/python/tests` (PyTorch from the torch venv), verbose (one line per test) with each skipped test
 /// and its whole reason in the summary (`-rs --no-fold-skipped`), with `envs` added.
 pub(crate) fn pytest(envs: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(python_venv().join("bin/python"));
@@ -96,6 +108,9 @@ pub(crate) fn pytest(envs: &[(&str, &str)]) -> Command {
         .args(["-m", "pytest", "-v", "-rs", "--no-fold-skipped"])
         .args(["-p", "no:cacheprovider", "tests"])
         .envs(envs.iter().copied());
+    if let Some(site) = torch_site() {
+        cmd.env("PYTHONPATH", site);
+    }
     cmd
 }
 
@@ -109,13 +124,7 @@ const BENCH_END: &str = "<!-- end of the Python part -->";
 /// where it is set up), written into BENCHMARKS.md.
 pub(crate) fn bench_python() -> Result<bool, Error> {
     python_setup()?;
-    let torch_site = Command::new(crate::setup::torch_venv().join("bin/python"))
-        .args(["-c", "import site; print(site.getsitepackages()[0])"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string());
+    let torch_site = torch_site();
     let mut part = format!(
         "{BENCH_BEGIN}\n\n## Python: burn-nd-numpy beside NumPy and PyTorch\n\n\
          Regenerate with `cargo xtask bench-python` (builds `burn_nd_demo` in release for each \

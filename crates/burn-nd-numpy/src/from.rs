@@ -8,13 +8,15 @@ use burn_nd::{Casting, DTypeLike, FromNdarray, NdDType, NdElement};
 use numpy::{
     PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
 use crate::borrow::shared_borrow;
 use crate::dtype::nd_dtype;
 use crate::to_py_err;
+#[cfg(feature = "dlpack")]
+use dlpark::{ffi::DLDevice, python::ImportedDlpack};
 
 /// Builds any tensor burn-nd builds (Float, Int or Bool, any backend, `Autodiff` included,
 /// either Burn line) from a `numpy.ndarray`: the Rust side of `torch.from_numpy`.
@@ -98,6 +100,55 @@ pub trait FromNumpy: FromNdarray {
         dtype: Self::DType,
         casting: Casting,
     ) -> PyResult<Self>;
+
+    /// A tensor of `object`'s own dtype on `device`, from anything a Python user holds: a
+    /// NumPy array ([`from_numpy`](Self::from_numpy)'s rules), any `__dlpack__` producer on
+    /// the CPU or a DLPack capsule (a PyTorch, JAX or CuPy array, a [`PyTensor`](crate::PyTensor); burn-nd's
+    /// `FromDlpack`: no copy where the memory is row-major and aligned, and the producer's
+    /// deleter runs when the last tensor on it is gone), or a buffer-protocol object
+    /// (`bytes`, `array.array`, a `memoryview`; taken as NumPy reads it). A producer on another
+    /// device is a `ValueError` naming it; a PyTorch tensor that requires grad gives PyTorch's
+    /// own error (call `detach()`); anything else a `TypeError`.
+    ///
+    /// ```
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd_numpy::FromNumpy;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| -> PyResult<()> {
+    ///     let array = py.import("array")?.call_method1("array", ("d", vec![1.0, 2.0]))?;
+    ///     let t = Tensor::<1>::from_python(&array, &Device::flex())?;
+    ///     assert_eq!(t.dtype(), DType::F64);
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<_, PyErr>(())
+    /// ```
+    #[cfg(feature = "dlpack")]
+    fn from_python(object: &Bound<'_, PyAny>, device: &Self::Device) -> PyResult<Self>;
+
+    /// [`from_python`](Self::from_python) to `dtype`, the values cast under `casting`.
+    ///
+    /// ```
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd::Casting;
+    /// use burn_nd_numpy::FromNumpy;
+    /// use pyo3::prelude::*;
+    ///
+    /// Python::attach(|py| -> PyResult<()> {
+    ///     let array = py.import("array")?.call_method1("array", ("d", vec![1.0, 2.0]))?;
+    ///     let t = Tensor::<1>::from_python_as(&array, &Device::flex(), DType::F32, Casting::SameKind)?;
+    ///     assert_eq!(t.dtype(), DType::F32);
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<_, PyErr>(())
+    /// ```
+    #[cfg(feature = "dlpack")]
+    fn from_python_as(
+        object: &Bound<'_, PyAny>,
+        device: &Self::Device,
+        dtype: Self::DType,
+        casting: Casting,
+    ) -> PyResult<Self>;
 }
 
 impl<T: FromNdarray> FromNumpy for T
@@ -120,6 +171,89 @@ where
         casting: Casting,
     ) -> PyResult<T> {
         Input::new(array)?.into_tensor(device, dtype, casting)
+    }
+
+    #[cfg(feature = "dlpack")]
+    fn from_python(object: &Bound<'_, PyAny>, device: &T::Device) -> PyResult<T> {
+        use burn_nd::dlpack::FromDlpack;
+        match PythonSource::of(object)? {
+            PythonSource::Numpy(array) => T::from_numpy(&array, device),
+            PythonSource::Dlpack(ImportedDlpack::Versioned(dlpack)) => {
+                T::from_dlpack(dlpack, device).map_err(to_py_err)
+            }
+            PythonSource::Dlpack(ImportedDlpack::Legacy(dlpack)) => {
+                T::from_dlpack(dlpack, device).map_err(to_py_err)
+            }
+        }
+    }
+
+    #[cfg(feature = "dlpack")]
+    fn from_python_as(
+        object: &Bound<'_, PyAny>,
+        device: &T::Device,
+        dtype: T::DType,
+        casting: Casting,
+    ) -> PyResult<T> {
+        use burn_nd::dlpack::FromDlpack;
+        match PythonSource::of(object)? {
+            PythonSource::Numpy(array) => T::from_numpy_as(&array, device, dtype, casting),
+            PythonSource::Dlpack(ImportedDlpack::Versioned(dlpack)) => {
+                T::from_dlpack_as(dlpack, device, dtype, casting).map_err(to_py_err)
+            }
+            PythonSource::Dlpack(ImportedDlpack::Legacy(dlpack)) => {
+                T::from_dlpack_as(dlpack, device, dtype, casting).map_err(to_py_err)
+            }
+        }
+    }
+}
+
+/// What [`FromNumpy::from_python`] was given, taken in.
+#[cfg(feature = "dlpack")]
+enum PythonSource<'py> {
+    /// A NumPy array, or NumPy's view of a buffer-protocol object.
+    Numpy(Bound<'py, PyAny>),
+    /// The DLPack tensor a `__dlpack__` producer exported (its capsule consumed).
+    Dlpack(ImportedDlpack),
+}
+
+#[cfg(feature = "dlpack")]
+impl<'py> PythonSource<'py> {
+    /// A NumPy array as it is; a `__dlpack__` producer's export or a DLPack capsule (consumed:
+    /// a used one is refused); a buffer as NumPy views it.
+    fn of(object: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if object.cast::<PyUntypedArray>().is_ok() {
+            return Ok(PythonSource::Numpy(object.clone()));
+        }
+        let py = object.py();
+        let capsule = object.cast::<PyCapsule>().is_ok();
+        if capsule || object.hasattr(pyo3::intern!(py, "__dlpack__"))? {
+            let request = dlpark::python::ImportRequest::new(object.as_borrowed())?;
+            // A producer that names its device first is refused before it exports anything;
+            // a capsule or legacy one is refused by `from_dlpack`, which names the device too.
+            if let Some(device) = request.device().ok().filter(|d| *d != DLDevice::CPU) {
+                return Err(PyValueError::new_err(format!(
+                    "the object is on {}: burn-nd takes DLPack tensors in host memory only; \
+                     copy it to the CPU first (x.cpu(), np.asarray(x))",
+                    burn_nd::dlpack::device_name(device)
+                )));
+            }
+            return Ok(PythonSource::Dlpack(request.import(None, None)?));
+        }
+        if let Ok(view) = pyo3::types::PyMemoryView::from(object) {
+            // NumPy's view of the buffer (of a `bytes` too, which `asarray` would make a string).
+            let array = numpy::get_array_module(py)?
+                .getattr(pyo3::intern!(py, "asarray"))?
+                .call1((view,))?;
+            return Ok(PythonSource::Numpy(array));
+        }
+        let type_name = object
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_string(), |n| n.to_string());
+        Err(PyTypeError::new_err(format!(
+            "expected a numpy.ndarray, a DLPack producer (__dlpack__: PyTorch, JAX, CuPy) or a \
+             buffer, got {type_name}"
+        )))
     }
 }
 

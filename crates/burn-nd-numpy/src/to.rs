@@ -1,9 +1,8 @@
 //! Tensor → `numpy.ndarray`: [`ToNumpy`].
 
 use burn_nd::half::{bf16, f16};
-use burn_nd::ndarray::{ArrayViewMutD, IxDyn};
 use burn_nd::{Casting, DynArray, HostBuffer, NdDType, NdElement, ToNdarray};
-use numpy::{PyArray, PyArrayDyn, PyArrayMethods, PyUntypedArray};
+use numpy::{PyArray, PyArrayDyn, PyUntypedArray};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
@@ -186,42 +185,119 @@ pub(crate) fn host_buffer_into_numpy(
 ) -> PyResult<Bound<'_, PyUntypedArray>> {
     let dtype = buffer.dtype();
     let shape = buffer.shape().to_vec();
+    let strides = row_major_strides(&shape);
     let data = buffer.as_bytes_mut().as_mut_ptr();
     let owner = PyCapsule::new_with_value(py, buffer, c"burn_nd_numpy.HostBuffer")?.into_any();
-    Ok(match dtype {
-        NdDType::F64 => over::<f64>(owner, data, &shape),
-        NdDType::F32 => over::<f32>(owner, data, &shape),
-        NdDType::F16 => over::<f16>(owner, data, &shape),
-        NdDType::I64 => over::<i64>(owner, data, &shape),
-        NdDType::I32 => over::<i32>(owner, data, &shape),
-        NdDType::I16 => over::<i16>(owner, data, &shape),
-        NdDType::I8 => over::<i8>(owner, data, &shape),
-        NdDType::U64 => over::<u64>(owner, data, &shape),
-        NdDType::U32 => over::<u32>(owner, data, &shape),
-        NdDType::U16 => over::<u16>(owner, data, &shape),
-        NdDType::U8 => over::<u8>(owner, data, &shape),
-        // Bytes, then NumPy's view of them as bool_ (any byte is a valid NumPy bool).
-        NdDType::Bool => over::<u8>(owner, data, &shape)
-            .call_method1("view", ("bool",))?
-            .cast_into::<PyUntypedArray>()?,
-        NdDType::BF16 => over::<u16>(owner, data, &shape)
-            .call_method1("view", (bf16_descr(py)?,))?
-            .cast_into::<PyUntypedArray>()?,
-    })
+    // SAFETY: `data` is the buffer's memory: `dtype` elements of `shape` in row-major order,
+    // aligned (the buffer checks alignment when it takes over a backend's bytes; a `Vec<E>`
+    // is aligned), at an address fixed for the buffer's life, reached by nothing else, and
+    // owned by `owner`.
+    unsafe { numpy_over(owner, data, &shape, &strides, dtype, Access::Writeable) }
 }
 
-/// A writeable array of `E`s of `shape` at `data`, whose base object is `owner`.
-fn over<'py, E: numpy::Element>(
+/// The element strides of a row-major array of `shape`.
+pub(crate) fn row_major_strides(shape: &[usize]) -> Vec<usize> {
+    let mut strides = vec![1; shape.len()];
+    for axis in (1..shape.len()).rev() {
+        strides[axis - 1] = strides[axis] * shape[axis];
+    }
+    strides
+}
+
+/// Whether Python may write an array made by [`numpy_over`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Memory the array alone reaches.
+    Writeable,
+    /// Memory others read: NumPy refuses writes (`flags.writeable` is `False`).
+    ReadOnly,
+}
+
+/// A `numpy.ndarray` of `dtype` over the memory at `data`, laid out as `shape` with element
+/// `strides`, whose base object is `owner` (bool and bf16 are their bytes viewed as NumPy's
+/// `bool_` and `ml_dtypes.bfloat16`).
+///
+/// # Safety
+///
+/// `data` is `dtype` elements aligned for it, every one the layout reaches valid and alive as
+/// long as `owner` is; with [`Access::Writeable`], nothing else reads or writes that memory.
+pub(crate) unsafe fn numpy_over<'py>(
     owner: Bound<'py, PyAny>,
     data: *mut u8,
     shape: &[usize],
-) -> Bound<'py, PyUntypedArray> {
-    // SAFETY: `data` is a `HostBuffer`'s memory: `E`s of `shape` in row-major order, aligned
-    // for `E` (the buffer checks alignment when it takes over a backend's bytes; a `Vec<E>`
-    // is aligned), at an address fixed for the buffer's life, reached by nothing else.
-    let view = unsafe { ArrayViewMutD::<E>::from_shape_ptr(IxDyn(shape), data.cast::<E>()) };
-    // SAFETY: `owner` is the capsule that owns the buffer, so the memory outlives the array,
-    // which holds `owner` as its base; the buffer never reallocates.
-    let array = unsafe { PyArray::borrow_from_array(&view, owner) };
-    array.as_untyped().clone()
+    strides: &[usize],
+    dtype: NdDType,
+    access: Access,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
+    let py = owner.py();
+    let flags = match access {
+        Access::Writeable => numpy::npyffi::NPY_ARRAY_WRITEABLE,
+        Access::ReadOnly => 0,
+    };
+    // SAFETY (each arm): the caller's promise, for the element type `dtype` stores.
+    unsafe {
+        Ok(match dtype {
+            NdDType::F64 => over::<f64>(owner, data, shape, strides, flags)?,
+            NdDType::F32 => over::<f32>(owner, data, shape, strides, flags)?,
+            NdDType::F16 => over::<f16>(owner, data, shape, strides, flags)?,
+            NdDType::I64 => over::<i64>(owner, data, shape, strides, flags)?,
+            NdDType::I32 => over::<i32>(owner, data, shape, strides, flags)?,
+            NdDType::I16 => over::<i16>(owner, data, shape, strides, flags)?,
+            NdDType::I8 => over::<i8>(owner, data, shape, strides, flags)?,
+            NdDType::U64 => over::<u64>(owner, data, shape, strides, flags)?,
+            NdDType::U32 => over::<u32>(owner, data, shape, strides, flags)?,
+            NdDType::U16 => over::<u16>(owner, data, shape, strides, flags)?,
+            NdDType::U8 => over::<u8>(owner, data, shape, strides, flags)?,
+            // Bytes, then NumPy's view of them as bool_ (any byte is a valid NumPy bool).
+            NdDType::Bool => over::<u8>(owner, data, shape, strides, flags)?
+                .call_method1("view", ("bool",))?
+                .cast_into::<PyUntypedArray>()?,
+            NdDType::BF16 => over::<u16>(owner, data, shape, strides, flags)?
+                .call_method1("view", (bf16_descr(py)?,))?
+                .cast_into::<PyUntypedArray>()?,
+        })
+    }
+}
+
+/// An array of `E`s of `shape` and element `strides` (zero ones included: a broadcast) at
+/// `data`, with NumPy's `flags`, whose base object is `owner`.
+///
+/// # Safety
+///
+/// As for [`numpy_over`], for `E`.
+unsafe fn over<'py, E: numpy::Element>(
+    owner: Bound<'py, PyAny>,
+    data: *mut u8,
+    shape: &[usize],
+    strides: &[usize],
+    flags: std::ffi::c_int,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
+    use numpy::npyffi::{get_type_object, npy_intp, NpyTypes, PY_ARRAY_API};
+    use numpy::PyArrayDescrMethods;
+    let py = owner.py();
+    let mut dims: Vec<npy_intp> = shape.iter().map(|&n| n as npy_intp).collect();
+    let size = std::mem::size_of::<E>();
+    let mut byte_strides: Vec<npy_intp> = strides.iter().map(|&s| (s * size) as npy_intp).collect();
+    // SAFETY: NumPy's own constructor of an array over given memory (what rust-numpy's
+    // `borrow_from_array` calls), with a dtype reference it takes over; the caller vouches
+    // for the memory, which `owner`, set as the base below, keeps alive.
+    unsafe {
+        let array = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            get_type_object(py, NpyTypes::PyArray_Type),
+            E::get_dtype(py).into_dtype_ptr(),
+            dims.len() as std::ffi::c_int,
+            dims.as_mut_ptr(),
+            byte_strides.as_mut_ptr(),
+            data.cast(),
+            flags,
+            std::ptr::null_mut(),
+        );
+        let array = Bound::from_owned_ptr_or_err(py, array)?;
+        // Steals the reference to `owner`, also on failure.
+        if PY_ARRAY_API.PyArray_SetBaseObject(py, array.as_ptr().cast(), owner.into_ptr()) != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        Ok(array.cast_into::<PyUntypedArray>()?)
+    }
 }

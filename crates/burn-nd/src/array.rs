@@ -292,10 +292,107 @@ pub(crate) fn assign_same<
     true
 }
 
+/// A read-only view of a backend's storage `all`, laid out as `shape` with element `strides`
+/// (negative and zero strides included) from element `offset`: the logical element at index
+/// zero. An error, never an out-of-bounds view, when the layout reaches outside `all`.
+/// (Burn 0.22's flex tensors and DLPack tensors are laid out this way.)
+pub(crate) fn strided_view<'a, S>(
+    all: &'a [S],
+    shape: &[usize],
+    strides: &[isize],
+    offset: usize,
+) -> Result<ArrayViewD<'a, S>, Error> {
+    let outside = || {
+        Error::backend(std::io::Error::other(format!(
+            "a tensor of shape {shape:?}, strides {strides:?} and offset {offset} reaches \
+             outside its {}-element storage",
+            all.len()
+        )))
+    };
+    if shape.contains(&0) {
+        return ArrayViewD::from_shape(ndarray::IxDyn(shape), &[]).map_err(|_| outside());
+    }
+    // ndarray wants the slice to start at the lowest address the view reaches: the logical
+    // first element moved back along every axis that runs backwards.
+    let mut low = offset as isize;
+    for (&n, &s) in shape.iter().zip(strides) {
+        if s < 0 {
+            low += (n as isize - 1) * s;
+        }
+    }
+    let low = usize::try_from(low).map_err(|_| outside())?;
+    let rest = all.get(low..).ok_or_else(outside)?;
+    // ndarray reads custom strides as `isize` stored in `usize`: negative ones round-trip.
+    let strides: Vec<usize> = strides.iter().map(|&s| s as usize).collect();
+    ArrayViewD::from_shape(
+        ndarray::ShapeBuilder::strides(ndarray::IxDyn(shape), ndarray::IxDyn(&strides)),
+        rest,
+    )
+    .map_err(|_| outside())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ndarray::IxDyn;
+
+    /// Negative, zero and positive strides read the elements a backend's layout names, and a
+    /// layout reaching outside the storage is an error.
+    #[test]
+    fn strided_views_follow_any_layout() {
+        let all: Vec<i32> = (0..12).collect();
+        // A [3, 4] tensor flipped along axis 0: rows 2, 1, 0.
+        let flipped = strided_view(&all, &[3, 4], &[-4, 1], 8).unwrap();
+        assert_eq!(
+            flipped
+                .index_axis(ndarray::Axis(0), 0)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![8, 9, 10, 11]
+        );
+        assert_eq!(
+            flipped
+                .index_axis(ndarray::Axis(0), 2)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![0, 1, 2, 3]
+        );
+        // Broadcast along axis 0, transposed, offset.
+        let broadcast = strided_view(&all, &[2, 3], &[0, 1], 5).unwrap();
+        assert_eq!(
+            broadcast
+                .index_axis(ndarray::Axis(0), 1)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![5, 6, 7]
+        );
+        let transposed = strided_view(&all, &[4, 3], &[1, 4], 0).unwrap();
+        assert_eq!(
+            transposed
+                .index_axis(ndarray::Axis(0), 1)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![1, 5, 9]
+        );
+        assert_eq!(strided_view(&all, &[0, 5], &[5, 1], 12).unwrap().len(), 0);
+        for (shape, strides, offset) in [
+            (&[3usize, 4][..], &[4isize, 1][..], 1usize),
+            (&[3, 4], &[-4, 1], 4),
+            (&[13], &[1], 0),
+        ] {
+            assert!(
+                matches!(
+                    strided_view(&all, shape, strides, offset),
+                    Err(Error::Backend { .. })
+                ),
+                "{shape:?} {strides:?} {offset}"
+            );
+        }
+    }
 
     /// The gather gives ndarray's own logical order for every layout: transposes (tiled,
     /// with partial tiles at the edges), negative and stepped strides, broadcast (zero)

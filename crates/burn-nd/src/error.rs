@@ -167,6 +167,12 @@ pub enum Error {
         /// What is wrong, with the numbers involved.
         reason: String,
     },
+    /// A DLPack tensor burn-nd cannot take (a dtype Burn lacks, a malformed descriptor, a
+    /// layout beyond the address space), or an export dlpark could not allocate.
+    Dlpack {
+        /// What is wrong, with the values involved.
+        reason: String,
+    },
     /// The backend failed to read the tensor back; Burn's error is kept as the source.
     Backend {
         /// Burn's own error.
@@ -290,6 +296,7 @@ impl fmt::Display for Error {
             ),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Npy { file, reason } => write!(f, "{file}: not a readable .npy: {reason}"),
+            Error::Dlpack { reason } => write!(f, "DLPack: {reason}"),
             Error::Backend { source } => write!(f, "backend read failed: {source}"),
         }
     }

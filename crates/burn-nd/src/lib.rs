@@ -17,6 +17,7 @@
 //! | a tensor's values as bytes in one buffer, to hand to C or Python without another copy | [`ToNdarray::into_host_buffer`], [`HostBuffer`] |
 //! | every parameter of a `Module` by name, and back | [`module_to_arrays`], [`module_from_arrays`] |
 //! | `.npy` / `.npz` files of tensors, arrays, modules (feature `npy`) | `npy` |
+//! | a tensor as a DLPack tensor and back, zero-copy on the CPU (feature `dlpack`) | `dlpack` |
 //! | the static dimension of a rank | [`Rank`], [`StaticRank`] |
 //! | what went wrong | [`Error`] |
 //! | to write a backend crate on top of burn-nd | [`backend`] |
@@ -82,6 +83,8 @@ mod casting;
 mod check;
 #[macro_use]
 mod convert;
+#[cfg(feature = "dlpack")]
+pub mod dlpack;
 mod element;
 mod error;
 mod fast;

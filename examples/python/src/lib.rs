@@ -145,13 +145,75 @@ macro_rules! by_rank {
     };
 }
 
-/// What `Tensor.from_numpy` was asked for.
+/// What `Tensor.from_numpy` or `Tensor.from_python` was asked for.
 pub(crate) struct Request<'a> {
+    /// Anything burn-nd-numpy's `from_python` takes (a DLPack producer, a buffer), not only a
+    /// NumPy array.
+    pub(crate) any_object: bool,
     pub(crate) backend: &'a str,
     pub(crate) autodiff: bool,
     pub(crate) kind: &'a str,
     pub(crate) dtype: Option<NdDType>,
     pub(crate) casting: Casting,
+}
+
+impl<'a> Request<'a> {
+    /// The request for `object`: rank and dtype read off it (NumPy's, PyTorch's or JAX's
+    /// `ndim` and `dtype`; a buffer's as NumPy reads it), the kind the dtype's unless named.
+    fn new(
+        object: &Bound<'_, PyAny>,
+        any_object: bool,
+        backend: &'a str,
+        autodiff: bool,
+        kind: Option<&'a str>,
+        dtype: Option<&str>,
+        casting: &str,
+    ) -> PyResult<(Self, usize)> {
+        // For anything with no rank, rank 1 lets burn-nd-numpy say what is wrong.
+        let ndim = object
+            .getattr("ndim")
+            .and_then(|n| n.extract::<usize>())
+            .unwrap_or(1);
+        let source = source_dtype(object).unwrap_or(NdDType::F32);
+        let dtype = dtype.map(parse_dtype).transpose()?;
+        let kind = kind.unwrap_or_else(|| default_kind(dtype.unwrap_or(source)));
+        let request = Request {
+            any_object,
+            backend,
+            autodiff,
+            kind,
+            dtype,
+            casting: parse_casting(casting)?,
+        };
+        Ok((request, ndim))
+    }
+}
+
+/// The dtype of a NumPy, PyTorch or JAX array (`torch.float32` read as `float32`), or of a
+/// buffer as NumPy reads it.
+fn source_dtype(object: &Bound<'_, PyAny>) -> Option<NdDType> {
+    let dtype = match object.getattr("dtype") {
+        Ok(dtype) => dtype,
+        Err(_) => object
+            .py()
+            .import("numpy")
+            .ok()?
+            .call_method1("asarray", (pyo3::types::PyMemoryView::from(object).ok()?,))
+            .ok()?
+            .getattr("dtype")
+            .ok()?,
+    };
+    let name = match dtype.getattr("name") {
+        Ok(name) => name.extract::<String>().ok()?,
+        Err(_) => dtype.str().ok()?.to_string(),
+    };
+    parse_dtype(name.trim_start_matches("torch.")).ok()
+}
+
+/// A tensor of the rank, kind and dtype `request` names from `object`.
+fn build(object: &Bound<'_, PyAny>, request: &(Request<'_>, usize)) -> PyResult<Box<dyn Held>> {
+    let (request, ndim) = request;
+    by_rank!(*ndim, D => line::build::<D>(object, request))
 }
 
 /// A tensor of type `T` (a line's `Tensor` of one rank and kind) from `array` on `device`, of
@@ -165,12 +227,20 @@ where
     T: FromNumpy + Held + 'static,
     T::DType: From<NdDType>,
 {
-    let tensor = match request.dtype {
-        None => T::from_numpy(array, device)?,
-        Some(NdDType::Bool) => {
-            T::from_numpy_as(array, device, T::bool_dtype(device), request.casting)?
+    let tensor = match (request.dtype, request.any_object) {
+        (None, false) => T::from_numpy(array, device)?,
+        (None, true) => T::from_python(array, device)?,
+        (Some(dtype), any_object) => {
+            let dtype = match dtype {
+                NdDType::Bool => T::bool_dtype(device),
+                dtype => dtype.into(),
+            };
+            if any_object {
+                T::from_python_as(array, device, dtype, request.casting)?
+            } else {
+                T::from_numpy_as(array, device, dtype, request.casting)?
+            }
         }
-        Some(dtype) => T::from_numpy_as(array, device, dtype.into(), request.casting)?,
     };
     Ok(Box::new(tensor))
 }
@@ -192,8 +262,12 @@ pub(crate) trait Held: Send {
     /// in place where the backend may reuse a unique buffer.
     fn bump(self: Box<Self>) -> Box<dyn Held>;
     fn duplicate(&self) -> Box<dyn Held>;
+    /// Burn's `flip` of the first axis: on burn-flex a view with a negative stride.
+    fn flip(self: Box<Self>) -> Box<dyn Held>;
     /// The address of the tensor's host storage, where the backend crate can show it.
     fn storage_ptr(&self) -> PyResult<Option<usize>>;
+    /// The tensor as burn-nd-numpy's `PyTensor` (a second handle: a reference count).
+    fn py_tensor(&self) -> burn_nd_numpy::PyTensor;
 }
 
 /// The typed read of [`Held::to_pyarray`] for any tensor.
@@ -248,9 +322,15 @@ macro_rules! held {
             fn duplicate(&self) -> Box<dyn $crate::Held> {
                 Box::new(self.clone())
             }
+            fn flip(self: Box<Self>) -> Box<dyn $crate::Held> {
+                Box::new((*self).flip([0]))
+            }
             fn storage_ptr(&self) -> PyResult<Option<usize>> {
                 let $s = self;
                 $ptr
+            }
+            fn py_tensor(&self) -> burn_nd_numpy::PyTensor {
+                burn_nd_numpy::PyTensor::new(self.clone())
             }
         }
     };
@@ -365,30 +445,30 @@ impl Tensor {
         dtype: Option<&str>,
         casting: &str,
     ) -> PyResult<Tensor> {
-        // Rank and dtype pick the tensor type; for anything that is no array, rank 1 lets
-        // burn-nd-numpy say what is wrong.
-        let ndim = array
-            .getattr("ndim")
-            .and_then(|n| n.extract::<usize>())
-            .unwrap_or(1);
-        let source = array
-            .getattr("dtype")
-            .and_then(|d| d.getattr("name"))
-            .and_then(|n| n.extract::<String>())
-            .ok()
-            .and_then(|n| parse_dtype(&n).ok())
-            .unwrap_or(NdDType::F32);
-        let dtype = dtype.map(parse_dtype).transpose()?;
-        let kind = kind.unwrap_or_else(|| default_kind(dtype.unwrap_or(source)));
-        let casting = parse_casting(casting)?;
-        let request = Request {
-            backend,
-            autodiff,
-            kind,
-            dtype,
-            casting,
-        };
-        by_rank!(ndim, D => line::build::<D>(array, &request).map(Tensor::new))
+        let request = Request::new(array, false, backend, autodiff, kind, dtype, casting)?;
+        build(array, &request).map(Tensor::new)
+    }
+
+    /// The same from anything burn-nd-numpy's `from_python` takes: a NumPy array, a PyTorch,
+    /// JAX or CuPy array or any other `__dlpack__` producer (a `PyTensor` too), a buffer.
+    #[staticmethod]
+    #[pyo3(signature = (object, backend = "flex", autodiff = false, kind = None, dtype = None, casting = "no"))]
+    fn from_python(
+        object: &Bound<'_, PyAny>,
+        backend: &str,
+        autodiff: bool,
+        kind: Option<&str>,
+        dtype: Option<&str>,
+        casting: &str,
+    ) -> PyResult<Tensor> {
+        let request = Request::new(object, true, backend, autodiff, kind, dtype, casting)?;
+        build(object, &request).map(Tensor::new)
+    }
+
+    /// The tensor as a `PyTensor`, which `torch.from_dlpack`, `np.asarray`, `memoryview`
+    /// and JAX take directly (a second handle on the same tensor).
+    fn share(&self) -> PyResult<burn_nd_numpy::PyTensor> {
+        self.with(|t| Ok(t.py_tensor()))
     }
 
     /// `t.detach().cpu().numpy()`: a new array of the tensor's dtype and shape.
@@ -431,6 +511,12 @@ impl Tensor {
     /// when the buffer is unique.
     fn bump(&self) -> PyResult<Tensor> {
         Ok(Tensor::new(self.take()?.bump()))
+    }
+
+    /// Burn's `flip` of the first axis, consuming the tensor (a view with a negative stride
+    /// on burn-flex).
+    fn flip(&self) -> PyResult<Tensor> {
+        Ok(Tensor::new(self.take()?.flip()))
     }
 
     /// A second handle on the same tensor (Burn's `clone`: a reference count).
@@ -542,11 +628,29 @@ fn float32_matrix(x: &Bound<'_, PyAny>) -> PyResult<Array2<f32>> {
     Ok(x.as_array().to_owned())
 }
 
+/// A Burn tensor from anything burn-nd-numpy's `from_python` takes, on `backend`, as a
+/// `PyTensor` (see `Tensor.from_python`).
+#[pyfunction]
+#[pyo3(signature = (object, backend = "flex", autodiff = false, kind = None, dtype = None, casting = "no"))]
+fn tensor(
+    object: &Bound<'_, PyAny>,
+    backend: &str,
+    autodiff: bool,
+    kind: Option<&str>,
+    dtype: Option<&str>,
+    casting: &str,
+) -> PyResult<burn_nd_numpy::PyTensor> {
+    let request = Request::new(object, true, backend, autodiff, kind, dtype, casting)?;
+    Ok(build(object, &request)?.py_tensor())
+}
+
 #[pymodule]
 fn burn_nd_demo(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BURN_LINE", line::BURN_LINE)?;
     m.add("BACKENDS", line::BACKENDS.to_vec())?;
     m.add_class::<Tensor>()?;
+    m.add_class::<burn_nd_numpy::PyTensor>()?;
+    m.add_function(wrap_pyfunction!(tensor, m)?)?;
     m.add_class::<Regressor>()?;
     Ok(())
 }

@@ -17,6 +17,7 @@ const TCH: Expect = Expect {
         NdDType::I8,
         NdDType::U8,
     ],
+    shares_memory: false,
 };
 
 mod plain {

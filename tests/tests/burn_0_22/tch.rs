@@ -16,6 +16,7 @@ const TCH: Expect = Expect {
         NdDType::BF16,
         NdDType::I64,
     ],
+    shares_memory: false,
 };
 
 mod plain {

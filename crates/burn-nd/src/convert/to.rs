@@ -48,6 +48,16 @@ pub(crate) trait LineTensor: Sized {
         E: NdElement,
         S: DataMut<Elem = E>,
         Dm: Dimension;
+
+    /// The tensor's dtype ([`Error::Quantized`] for a quantized one).
+    #[cfg(feature = "dlpack")]
+    fn logical_dtype(&self) -> Result<crate::NdDType, Error>;
+
+    /// What a DLPack export of the tensor (of dtype `logical`) holds: its CPU backend's
+    /// storage, shared, or the buffer Burn's read hands over ([`crate::dlpack::plan`] decides),
+    /// else the tensor back to be copied.
+    #[cfg(feature = "dlpack")]
+    fn export(self, logical: crate::NdDType) -> Result<crate::dlpack::Export<Self>, Error>;
 }
 
 /// The read behind every `to_` / `into_` form on every line: `tensor` as an array of dimension
@@ -211,6 +221,18 @@ pub trait ToNdarray<const D: usize>: sealed::Sealed + Sized + Clone {
     /// assert_eq!(t.nd_shape(), vec![2, 3]);
     /// ```
     fn nd_shape(&self) -> Vec<usize>;
+
+    /// The tensor's device, as Burn's `Debug` prints it: for messages and Python's
+    /// `Tensor.device`.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// use burn_nd::ToNdarray;
+    ///
+    /// let t = Tensor::<1>::zeros([2], &Device::flex());
+    /// assert!(t.nd_device().contains("Flex"), "{}", t.nd_device());
+    /// ```
+    fn nd_device(&self) -> String;
 
     /// The one read behind every `to_` / `into_` form: the tensor as an array of dimension
     /// `Dm`, cast under `casting`, which is checked first, before anything is read.

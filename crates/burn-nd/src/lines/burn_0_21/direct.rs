@@ -41,6 +41,35 @@ where
     {
         copy_host::<B, _, E, S, Dm>(&self.clone().into_primitive(), out)
     }
+
+    #[cfg(feature = "dlpack")]
+    fn logical_dtype(&self) -> Result<crate::NdDType, Error> {
+        crate::check::logical_dtype(self.dtype())
+    }
+
+    #[cfg(feature = "dlpack")]
+    fn export(self, logical: crate::NdDType) -> Result<crate::dlpack::Export<Self>, Error> {
+        use crate::dlpack::{plan, Export, Plan};
+        let primitive = self.into_primitive();
+        let plan = match host::<B, _>(&primitive) {
+            Some(Host::NdArray(tensor)) => plan(tensor, logical)?,
+            #[cfg(feature = "flex-0-21")]
+            Some(Host::Flex(tensor)) => plan(tensor, logical)?,
+            // burn-tch writes in place into storage other handles share: copied.
+            _ => Plan::Copy,
+        };
+        let tensor = Tensor::<B, D, K>::from_primitive(primitive);
+        Ok(match plan {
+            Plan::Share(memory) => Export::Shared(memory),
+            Plan::HandOver => {
+                let data = tensor.try_into_data().map_err(Error::backend)?;
+                Export::HandedOver(crate::convert::data::host_buffer_from_data::<Line021>(
+                    data, logical,
+                )?)
+            }
+            Plan::Copy => Export::Copy(tensor),
+        })
+    }
 }
 
 /// Copies a primitive's values straight from its memory into `out` (the tensor's shape) when

@@ -25,6 +25,10 @@ where
         self.shape().to_vec()
     }
 
+    fn nd_device(&self) -> String {
+        format!("{:?}", self.device())
+    }
+
     fn into_host_buffer(self) -> Result<HostBuffer, Error> {
         let logical = self.nd_dtype()?;
         into_host_buffer(self, logical)

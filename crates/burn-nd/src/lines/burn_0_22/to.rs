@@ -21,6 +21,10 @@ impl<const D: usize, K: NdKind> ToNdarray<D> for Tensor<D, K> {
         self.shape().to_vec()
     }
 
+    fn nd_device(&self) -> String {
+        format!("{:?}", self.device())
+    }
+
     fn into_host_buffer(self) -> Result<HostBuffer, Error> {
         let logical = self.nd_dtype()?;
         into_host_buffer(self, logical)

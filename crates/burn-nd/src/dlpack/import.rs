@@ -1,0 +1,304 @@
+//! DLPack → tensor: [`FromDlpack`], written once over [`FromNdarray`].
+
+use dlpark::ffi::DLDeviceType;
+use dlpark::{Managed, ManagedTensorBase};
+use ndarray::{ArrayViewD, IxDyn};
+
+use super::dtype::{device_name, nd_dtype};
+use crate::array::{logical_values, strided_view};
+use crate::fast::vec_for;
+use crate::{Casting, DTypeLike, Error, FromNdarray, NdDType, NdElement};
+
+/// Builds any tensor burn-nd builds (both Burn lines, Float, Int or Bool, any backend,
+/// `Autodiff` included) from a DLPack tensor on the CPU, versioned or legacy: the Rust side of
+/// `torch.from_dlpack`.
+///
+/// - Every dtype DLPack and Burn share: float64/32/16, bf16 (`kDLBfloat`), every int and uint,
+///   bool (`kDLBool`, one byte; a byte other than 0 or 1 reads as `true`, as NumPy reads it).
+///   Any strides: negative, zero, stepped; rank 0 is [`Error::RankZero`] as elsewhere.
+/// - **Zero-copy:** a compact row-major, aligned tensor taken as its own dtype (not bool)
+///   becomes a burn-flex or burn-ndarray tensor on the DLPack memory itself
+///   ([`FromNdarray::from_shared_bytes`]); the managed tensor's deleter runs when the last
+///   tensor on that memory is dropped (on whatever thread drops it). The tensor never writes
+///   that memory, `READ_ONLY` or not: an in-place operation copies first. Other backends upload
+///   from it. Anything else is one copy (cast on the way for
+///   [`from_dlpack_as`](Self::from_dlpack_as)), and the deleter runs before this returns.
+/// - Errors, before anything is built: [`Error::NotOnHost`] naming a device other than the CPU
+///   (copy to the host first), [`Error::Dlpack`] for a dtype Burn lacks (complex, float8,
+///   vector lanes) or a malformed descriptor, and the errors of
+///   [`from_ndarray_as`](FromNdarray::from_ndarray_as).
+///
+/// The one thing no Rust code can stop, as with `torch.from_numpy`: the producer writing the
+/// memory while a tensor shares it (a PyTorch tensor written in place from Python). Do not write
+/// the source while the tensor is in use, or import with a copy.
+///
+/// ```
+/// use burn::tensor::{DType, Device, Tensor};
+/// use burn_nd::dlpack::{FromDlpack, ToDlpack};
+/// use burn_nd::{Casting, ToNdarray};
+///
+/// let device = Device::flex();
+/// let t = Tensor::<2>::from_floats([[1.0, 2.0], [3.0, 4.0]], &device);
+/// let shared = Tensor::<2>::from_dlpack(t.to_dlpack()?, &device)?; // t's own memory
+/// assert_eq!(shared.to_ndarray::<f32>()?, t.to_ndarray::<f32>()?);
+/// let wide = Tensor::<2>::from_dlpack_as(t.to_dlpack()?, &device, DType::F64, Casting::Safe)?;
+/// assert_eq!(wide.dtype(), DType::F64);
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+pub trait FromDlpack: FromNdarray {
+    /// A tensor of the DLPack tensor's own dtype on `device` (a bool tensor in the device's
+    /// bool dtype).
+    ///
+    /// ```
+    /// use burn::tensor::{DType, Device, Int, Tensor};
+    /// use burn_nd::dlpack::{FromDlpack, ToDlpack};
+    ///
+    /// let t = Tensor::<1, Int>::from_ints([1, 2, 3], &Device::flex());
+    /// let back = Tensor::<1, Int>::from_dlpack(t.to_dlpack()?, &Device::flex())?;
+    /// assert_eq!(back.dtype(), t.dtype());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn from_dlpack<M: ManagedTensorBase + 'static>(
+        dlpack: Managed<M>,
+        device: &Self::Device,
+    ) -> Result<Self, Error>;
+
+    /// A tensor of `dtype` on `device`, the values cast under `casting`.
+    ///
+    /// ```
+    /// use burn::tensor::{DType, Device, Tensor};
+    /// use burn_nd::dlpack::{FromDlpack, ToDlpack};
+    /// use burn_nd::Casting;
+    ///
+    /// let t = Tensor::<1>::from_floats([1.5, 2.0], &Device::flex());
+    /// let refused = Tensor::<1>::from_dlpack_as(t.to_dlpack()?, &Device::flex(), DType::F16, Casting::Safe);
+    /// assert!(refused.is_err());
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn from_dlpack_as<M: ManagedTensorBase + 'static>(
+        dlpack: Managed<M>,
+        device: &Self::Device,
+        dtype: Self::DType,
+        casting: Casting,
+    ) -> Result<Self, Error>;
+}
+
+impl<T: FromNdarray> FromDlpack for T
+where
+    T::DType: DTypeLike + PartialEq,
+{
+    fn from_dlpack<M: ManagedTensorBase + 'static>(
+        dlpack: Managed<M>,
+        device: &T::Device,
+    ) -> Result<T, Error> {
+        let dtype = Source::new(&dlpack)?.dtype;
+        let target = match dtype {
+            NdDType::Bool => T::bool_dtype(device),
+            dtype => T::DType::from(dtype),
+        };
+        import(dlpack, device, target, Casting::No)
+    }
+
+    fn from_dlpack_as<M: ManagedTensorBase + 'static>(
+        dlpack: Managed<M>,
+        device: &T::Device,
+        dtype: T::DType,
+        casting: Casting,
+    ) -> Result<T, Error> {
+        import(dlpack, device, dtype, casting)
+    }
+}
+
+/// What a DLPack tensor on the CPU holds, checked: its dtype, shape and strides in elements,
+/// and the address of its first element (unread for no elements).
+struct Source {
+    dtype: NdDType,
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    first: usize,
+}
+
+impl Source {
+    fn new<M: ManagedTensorBase + 'static>(dlpack: &Managed<M>) -> Result<Self, Error> {
+        let malformed = |e: dlpark::tensor::Error| Error::Dlpack {
+            reason: e.to_string(),
+        };
+        let tensor = dlpack.validate().map_err(malformed)?;
+        if tensor.device().device_type != DLDeviceType::CPU {
+            return Err(Error::NotOnHost {
+                device: device_name(tensor.device()),
+            });
+        }
+        let dtype = nd_dtype(tensor.dtype())?;
+        // `validate` checked every dimension is non-negative and their product fits a usize.
+        let shape = tensor.shape().iter().map(|&n| n as usize).collect();
+        let strides = tensor
+            .strides_or_compact()
+            .map_err(malformed)?
+            .iter()
+            .map(|&s| isize::try_from(s))
+            .collect::<Result<_, _>>()
+            .map_err(|_| Error::Dlpack {
+                reason: format!("strides {:?} overflow isize", tensor.strides()),
+            })?;
+        // SAFETY: only the address is computed (the base pointer plus the byte offset); it is
+        // dereferenced only for a tensor with elements, whose producer promised it valid.
+        let first = unsafe { tensor.offset_bytes_ptr() }.map_err(malformed)? as usize;
+        Ok(Source {
+            dtype,
+            shape,
+            strides,
+            first,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Row-major with no gaps (axes of length 1 may have any stride, as PyTorch writes them).
+    fn is_row_major(&self) -> bool {
+        let mut expected = 1isize;
+        for (&n, &s) in self.shape.iter().zip(&self.strides).rev() {
+            if n != 1 && s != expected {
+                return false;
+            }
+            expected = expected.saturating_mul(n as isize);
+        }
+        true
+    }
+
+    /// The elements' memory span: the offsets (in elements, from the first) of the lowest and
+    /// highest element the layout reaches; `None` when they overflow.
+    fn span(&self) -> Option<(isize, isize)> {
+        self.shape
+            .iter()
+            .zip(&self.strides)
+            .try_fold((0isize, 0isize), |(low, high), (&n, &s)| {
+                let reach = s.checked_mul(isize::try_from(n).ok()?.checked_sub(1)?)?;
+                Some(if reach < 0 {
+                    (low.checked_add(reach)?, high)
+                } else {
+                    (low, high.checked_add(reach)?)
+                })
+            })
+    }
+}
+
+/// The memory of a compact DLPack tensor as `bytes::Bytes`, owning the managed tensor: its
+/// deleter runs when the last `Bytes` on it is dropped.
+struct DlpackMemory<M: ManagedTensorBase> {
+    first: *const u8,
+    len: usize,
+    _dlpack: Managed<M>,
+}
+
+// SAFETY: the memory is only read through `first`, and the managed tensor, which keeps it
+// alive, is `Send` (dlpark: a DLPack deleter may run on any thread).
+unsafe impl<M: ManagedTensorBase> Send for DlpackMemory<M> {}
+
+impl<M: ManagedTensorBase> AsRef<[u8]> for DlpackMemory<M> {
+    fn as_ref(&self) -> &[u8] {
+        // SAFETY: `first` and `len` are the byte-offset start and size of a compact CPU tensor
+        // with elements, which its producer keeps valid until the deleter runs, when
+        // `_dlpack` is dropped with this value. Burn only reads it (copy-on-write); writes by
+        // the producer itself are the caller's contract (`FromDlpack`).
+        unsafe { std::slice::from_raw_parts(self.first, self.len) }
+    }
+}
+
+/// `dlpack` as a `T` of `target`: the memory kept where it can be, else one copy.
+fn import<T, M>(
+    dlpack: Managed<M>,
+    device: &T::Device,
+    target: T::DType,
+    casting: Casting,
+) -> Result<T, Error>
+where
+    T: FromNdarray,
+    T::DType: DTypeLike + PartialEq,
+    M: ManagedTensorBase + 'static,
+{
+    let source = Source::new(&dlpack)?;
+    let own_dtype = target == T::DType::from(source.dtype)
+        || (source.dtype == NdDType::Bool && target.as_nd_dtype() == Some(NdDType::Bool));
+    if own_dtype && source.len() > 0 && source.is_row_major() {
+        let memory = DlpackMemory {
+            first: source.first as *const u8,
+            len: source.len() * source.dtype.size(),
+            _dlpack: dlpack,
+        };
+        let bytes = bytes::Bytes::from_owner(memory);
+        return T::from_shared_bytes(bytes, &source.shape, source.dtype, device);
+    }
+    if source.dtype == NdDType::Bool {
+        // Read as bytes: only 0 and 1 are `bool`s, and NumPy reads any other byte as true.
+        return with_view::<u8, _>(&source, |bytes| {
+            let bytes = logical_values(bytes)?;
+            let mut bools = vec_for::<bool>(bytes.len())?;
+            bools.extend(bytes.iter().map(|&byte| byte != 0));
+            let bools =
+                ArrayViewD::from_shape(IxDyn(&source.shape), &bools).map_err(Error::backend)?;
+            T::from_ndarray_as(&bools, device, target, casting)
+        });
+    }
+    for_nd_dtype!(source.dtype, E => with_view::<E, _>(&source, |view| {
+        T::from_ndarray_as(view, device, target, casting)
+    }))
+}
+
+/// Calls `body` with a view of the source's elements as `E`s (the dtype's own type, or `u8`
+/// for bool), in its own layout: the producer's memory where it is aligned for `E`, else an
+/// aligned copy of the span the layout reaches.
+fn with_view<E: NdElement, R>(
+    source: &Source,
+    body: impl FnOnce(&ArrayViewD<'_, E>) -> Result<R, Error>,
+) -> Result<R, Error> {
+    if source.len() == 0 {
+        return body(&ArrayViewD::from_shape(IxDyn(&source.shape), &[]).map_err(Error::backend)?);
+    }
+    let too_big = || Error::Dlpack {
+        reason: format!(
+            "shape {:?} with strides {:?} reaches beyond the address space",
+            source.shape, source.strides
+        ),
+    };
+    let (low, high) = source.span().ok_or_else(too_big)?;
+    let count = high
+        .checked_sub(low)
+        .and_then(|n| n.checked_add(1))
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(too_big)?;
+    let size = source.dtype.size();
+    let bytes_len = count
+        .checked_mul(size)
+        .filter(|&n| n <= isize::MAX as usize);
+    let start = low
+        .checked_mul(size as isize)
+        .and_then(|offset| source.first.checked_add_signed(offset));
+    let (Some(bytes_len), Some(start)) = (bytes_len, start) else {
+        return Err(too_big());
+    };
+    // SAFETY: the producer of a CPU DLPack tensor with elements promises every element its
+    // layout reaches readable for the tensor's life (the managed tensor the caller holds), so
+    // the span from the lowest to the highest one is; nothing writes it meanwhile but the
+    // producer itself, the caller's contract (`FromDlpack`).
+    let memory = unsafe { std::slice::from_raw_parts(start as *const u8, bytes_len) };
+    let offset = usize::try_from(-low).map_err(|_| too_big())?;
+    match bytemuck::checked::try_cast_slice::<u8, E>(memory) {
+        Ok(all) => body(&strided_view(all, &source.shape, &source.strides, offset)?),
+        Err(_) => {
+            // Misaligned (or a bool byte that is not 0 or 1, never asked here: bools are read
+            // as `u8`): copy the span into memory aligned for every element type.
+            let mut words = vec_for::<u64>(bytes_len.div_ceil(8))?;
+            words.resize(bytes_len.div_ceil(8), 0);
+            bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes_len].copy_from_slice(memory);
+            let aligned = &bytemuck::cast_slice::<u64, u8>(&words)[..bytes_len];
+            let all =
+                bytemuck::checked::try_cast_slice::<u8, E>(aligned).map_err(|e| Error::Dlpack {
+                    reason: format!("the memory holds no {}s: {e}", E::DTYPE),
+                })?;
+            body(&strided_view(all, &source.shape, &source.strides, offset)?)
+        }
+    }
+}

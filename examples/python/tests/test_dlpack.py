@@ -1,0 +1,198 @@
+"""DLPack both ways with real NumPy and PyTorch: PyTensor out, from_python in."""
+
+import gc
+import sys
+import weakref
+
+import numpy as np
+import pytest
+import torch
+
+import burn_nd_demo as demo
+from conftest import DTYPES, HOLDS, SHOWS_STORAGE, at_once, data_ptr, sample, same
+
+SHAPES = [(5,), (2, 3), (0, 3), (2, 1, 3), (1, 2, 1, 2, 1, 1, 3, 1)]
+
+
+def torch_bytes(x):
+    return x.contiguous().view(torch.uint8).numpy().tobytes() if x.numel() else b""
+
+
+@pytest.mark.parametrize("name", DTYPES)
+def test_a_pytensor_goes_to_numpy_and_torch_without_a_copy(device, name):
+    backend, autodiff = device
+    if name not in HOLDS[backend]:
+        pytest.skip(f"{backend} holds no {name}")
+    for shape in SHAPES:
+        values = sample(name, shape)
+        t = demo.Tensor.from_numpy(values, backend, autodiff)
+        p = t.share()
+        assert p.shape == shape and p.dtype == values.dtype
+        a = np.asarray(p)
+        same(a, values)
+        if values.size:
+            assert not a.flags.writeable, "shared memory is read-only"
+        x = torch.from_dlpack(p)
+        assert tuple(x.shape) == shape
+        assert torch_bytes(x) == np.ascontiguousarray(values).tobytes()
+        if values.size:
+            assert data_ptr(a) == x.data_ptr(), "NumPy and PyTorch read one memory"
+            if backend == "flex" and t.storage_ptr() is not None:
+                assert data_ptr(a) == t.storage_ptr(), "the tensor's own storage"
+
+
+@pytest.mark.parametrize("name", DTYPES)
+def test_torch_tensors_come_in_without_a_copy_where_row_major(device, name):
+    backend, autodiff = device
+    if name not in HOLDS[backend]:
+        pytest.skip(f"{backend} holds no {name}")
+    base = torch.from_numpy(sample("int16", (4, 6))).to(getattr(torch, name))
+    for label, x in [("C", base), ("transposed", base.t()), ("stepped", base[:, ::2]),
+                     ("empty", base[:0])]:
+        t = demo.Tensor.from_python(x, backend, autodiff)
+        assert torch_bytes(torch.from_dlpack(t.share())) == torch_bytes(x), label
+        # burn-nd-ndarray's shared array of borrowed memory is a copy: only flex shows it.
+        ptr = t.storage_ptr() if backend == "flex" else None
+        if label == "C" and ptr is not None and name != "bool":
+            assert ptr == x.data_ptr(), "no copy"
+        elif label in ("transposed", "stepped") and ptr is not None:
+            assert ptr != x.data_ptr(), "a copy"
+
+
+class Producer:
+    """Only the DLPack protocol of a NumPy array, so burn-nd sees a foreign producer."""
+
+    def __init__(self, array):
+        self.array = array
+        self.ndim, self.dtype = array.ndim, array.dtype
+
+    def __dlpack__(self, **kwargs):
+        return self.array.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.array.__dlpack_device__()
+
+
+def test_foreign_layouts_lifetimes_and_the_deleter(device):
+    backend, autodiff = device
+    a = np.arange(24, dtype=np.float32).reshape(4, 6)
+    for view in [a, a[::-1], a[:, ::-2], np.asfortranarray(a), a[1:3, 2:]]:
+        t = demo.Tensor.from_python(Producer(view), backend, autodiff)
+        same(t.numpy(), np.ascontiguousarray(view))
+    source = np.arange(6, dtype=np.float64)
+    alive = weakref.ref(source)
+    before = sys.getrefcount(source)
+    t = demo.Tensor.from_python(Producer(source), backend, autodiff)
+    del source
+    gc.collect()
+    assert alive() is not None, "the tensor keeps the producer's memory"
+    same(t.numpy(), np.arange(6, dtype=np.float64))
+    del t
+    gc.collect()
+    assert alive() is None, "the deleter ran when the tensor went"
+    assert before >= 2
+
+
+def test_exports_are_read_only_and_outlive_their_tensor(device):
+    backend, autodiff = device
+    t = demo.Tensor.from_numpy(np.arange(6, dtype=np.float32), backend, autodiff)
+    p = t.share()
+    a = np.from_dlpack(p)
+    with pytest.raises(ValueError):
+        a[0] = 1.0
+    view = memoryview(p)
+    assert view.readonly and view.format == "f" and view.tolist() == list(range(6))
+    fresh = np.asarray(p, copy=True)
+    assert fresh.flags.writeable and data_ptr(fresh) != data_ptr(a)
+    assert p.numpy(force=True).flags.writeable
+    del t, p
+    gc.collect()
+    same(a, np.arange(6, dtype=np.float32))
+
+
+def test_copy_dl_device_stream_and_legacy_requests(device):
+    backend, autodiff = device
+    t = demo.Tensor.from_numpy(np.arange(12, dtype=np.float32).reshape(3, 4), backend, autodiff)
+    p = t.share()
+    p.__dlpack__(max_version=(1, 0), copy=False, dl_device=(1, 0))
+    with pytest.raises(BufferError):
+        p.__dlpack__(max_version=(1, 0), dl_device=(2, 0))
+    with pytest.raises(BufferError):
+        p.__dlpack__(max_version=(1, 0), stream=1)
+    with pytest.raises(BufferError):
+        p.__dlpack__(copy=False)  # legacy ABI: no read-only flag
+    legacy = p.__dlpack__()
+    assert "dltensor" in repr(legacy) and "versioned" not in repr(legacy)
+    same(torch.from_dlpack(legacy).numpy(), np.asarray(p))
+    with pytest.raises(ValueError):
+        p.__array__(dtype=np.float64, copy=False)  # a cast is a copy
+    same(np.asarray(p, dtype=np.float64), np.asarray(p).astype(np.float64))
+    flipped = t.flip().share()  # burn-flex: a negative stride, exported as a copy
+    if backend == "flex":
+        with pytest.raises(BufferError):
+            flipped.__dlpack__(max_version=(1, 0), copy=False)
+        with pytest.raises(ValueError):
+            np.asarray(flipped, copy=False)
+        with pytest.raises(TypeError):
+            flipped.numpy()
+    same(np.asarray(flipped), np.arange(12, dtype=np.float32).reshape(3, 4)[::-1])
+    assert np.from_dlpack(flipped, copy=True).flags.writeable
+
+
+def test_a_capsule_is_taken_once_and_bad_producers_are_named():
+    p = demo.tensor(np.arange(3, dtype=np.int32))
+    capsule = p.__dlpack__(max_version=(1, 0))
+    same(demo.Tensor.from_python(capsule, kind="int").numpy(), np.arange(3, dtype=np.int32))
+    with pytest.raises(Exception):
+        demo.Tensor.from_python(capsule, kind="int")
+    with pytest.raises(BufferError, match="gradient"):
+        demo.tensor(torch.ones(2, requires_grad=True))
+
+    class OnGpu(Producer):
+        def __dlpack_device__(self):
+            return (2, 0)
+
+    with pytest.raises(ValueError, match="CUDA:0"):
+        demo.tensor(OnGpu(np.ones(2)))
+    with pytest.raises(TypeError):
+        demo.tensor(object(), kind="float")
+    same(demo.Tensor.from_python(b"\x01\x02", kind="int").numpy(), np.array([1, 2], np.uint8))
+
+
+def test_eight_threads_on_one_pytensor(device):
+    backend, autodiff = device
+    values = np.arange(64, dtype=np.float32).reshape(8, 8)
+    p = demo.Tensor.from_numpy(values, backend, autodiff).share()
+
+    def work(_):
+        for _ in range(50):
+            same(np.from_dlpack(p), values)
+            assert torch_bytes(torch.from_dlpack(p)) == values.tobytes()
+            same(demo.Tensor.from_python(p, backend, autodiff).numpy(), values)
+
+    at_once(work)
+
+
+def test_round_trips_leak_no_references():
+    values = np.arange(1024, dtype=np.float32)
+    before = sys.getrefcount(values)
+    for _ in range(2000):
+        p = demo.tensor(values)
+        np.from_dlpack(p)
+        torch.from_dlpack(p)
+    del p
+    gc.collect()
+    assert sys.getrefcount(values) == before
+
+
+def test_torch_ignores_read_only_as_the_readme_says():
+    values = np.arange(3, dtype=np.float32)
+    p = demo.tensor(values.copy())
+    own = torch.from_dlpack(p, copy=True)
+    own.add_(1)
+    same(np.asarray(p), values)
+    # PyTorch 2.9 takes the read-only export as writeable: its in-place op writes the Burn
+    # tensor's memory (README says so). If this starts failing, PyTorch honours READ_ONLY.
+    shared = torch.from_dlpack(p)
+    shared.add_(1)
+    same(np.asarray(p), values + 1)
