@@ -18,8 +18,8 @@
 //! in burn-flex 0.21.0 / 0.22.1 `storage_mut`, burn-ndarray's `is_unique` checks). The
 //! consumer is told not to write either: such an export carries `READ_ONLY`, and a consumer
 //! of the legacy ABI, which has no flags, gets a copy. Only memory no one else reaches is
-//! exported writable: a unique tensor's buffer handed over by [`into_dlpack`]
-//! (`ToDlpack::into_dlpack`), or a copy (`IS_COPIED`). libtorch CPU tensors are copied:
+//! exported writable: a unique tensor's buffer handed over by
+//! [`into_dlpack`](ToDlpack::into_dlpack), or a copy (`IS_COPIED`). libtorch CPU tensors are copied:
 //! burn-tch writes in place into storage other handles share (`scatter_nd`), so no export
 //! of their memory can promise it stays unchanged. Tensors on other devices (wgpu, CUDA) are
 //! read back, and that copy is exported (`IS_COPIED`).
