@@ -29,12 +29,13 @@ const PUBLISHED: [&str; 5] = [
     "burn-nd-wgpu",
 ];
 
-/// burn-nd's features for its own tests: both Burn lines (its tests and examples use both)
-/// and `.npy`.
-const BOTH_LINES: &str = "burn-0-21,burn-0-22,npy";
+/// burn-nd's features for its own tests: both Burn lines (its tests and examples use both),
+/// `.npy` and DLPack.
+const BOTH_LINES: &str = "burn-0-21,burn-0-22,npy,dlpack";
 /// [`BOTH_LINES`] from the workspace root, and both lines of burn-nd-ndarray (its doctests
 /// show both; burn-nd-tch's are added where libtorch is usable).
-const BOTH_LINES_WORKSPACE: &str = "burn-nd/burn-0-21,burn-nd/burn-0-22,burn-nd/npy,\
+const BOTH_LINES_WORKSPACE: &str =
+    "burn-nd/burn-0-21,burn-nd/burn-0-22,burn-nd/npy,burn-nd/dlpack,\
      burn-nd-ndarray/burn-0-21,burn-nd-ndarray/burn-0-22";
 
 /// Makes `cmd` cover the whole workspace except the crates of backends that cannot build

@@ -9,6 +9,8 @@
 pub(crate) mod batch;
 pub(crate) mod data;
 pub(crate) mod direct;
+#[cfg(all(test, feature = "dlpack"))]
+mod dlpack_tests;
 pub(crate) mod dtype;
 pub(crate) mod from;
 pub(crate) mod kind;
