@@ -106,7 +106,9 @@ pub trait FromNumpy: FromNdarray {
     /// the CPU or a DLPack capsule (a PyTorch, JAX or CuPy array, a [`PyTensor`](crate::PyTensor); burn-nd's
     /// `FromDlpack`: no copy where the memory is row-major and aligned, and the producer's
     /// deleter runs when the last tensor on it is gone), or a buffer-protocol object
-    /// (`bytes`, `array.array`, a `memoryview`; taken as NumPy reads it). A producer on another
+    /// (`bytes`, `array.array`, a `memoryview`; taken as NumPy reads it, shared where it is
+    /// row-major, so what is written into a writeable one afterwards, a `bytearray`, shows
+    /// in the tensor, as with `torch.frombuffer`). A producer on another
     /// device is a `ValueError` naming it; a PyTorch tensor that requires grad gives PyTorch's
     /// own error (call `detach()`); anything else a `TypeError`.
     ///
@@ -315,22 +317,18 @@ impl<'py> Input<'py> {
             NdDType::U32 => convert::<u32, T>(array, device, dtype, casting),
             NdDType::U16 => convert::<u16, T>(array, device, dtype, casting),
             NdDType::U8 => convert::<u8, T>(array, device, dtype, casting),
-            // NumPy's bool is one byte that should be 0 or 1, but a view can make it anything:
-            // read as bytes, checked (or normalised into a copy) before they are `bool`s. The
-            // GIL is held throughout, so no Python thread writes them meanwhile.
+            // NumPy's bool is one byte that should be 0 or 1, but a view can make it anything,
+            // and the array's memory may be written meanwhile (by a thread that released the
+            // GIL, or on a free-threaded Python): the bytes are copied and normalised first,
+            // and only that copy, which no one else reaches, is read as `bool`s.
             NdDType::Bool => with_logical_bits::<u8, T>(array, "u1", |bytes, shape| {
-                // NumPy reads any non-zero byte as True; a `bool` must be 0 or 1.
-                let bytes = if bytes.iter().any(|&b| b > 1) {
-                    let mut own = match bytes {
-                        Cow::Owned(gathered) => gathered,
-                        Cow::Borrowed(slice) => burn_nd::backend::try_to_vec(slice)?,
-                    };
-                    own.iter_mut().for_each(|b| *b = u8::from(*b != 0));
-                    Cow::Owned(own)
-                } else {
-                    bytes
+                let mut own = match bytes {
+                    Cow::Owned(gathered) => gathered,
+                    Cow::Borrowed(slice) => burn_nd::backend::try_to_vec(slice)?,
                 };
-                let bools: &[bool] = bytemuck::checked::try_cast_slice(&bytes)
+                // NumPy reads any non-zero byte as True; a `bool` must be 0 or 1.
+                own.iter_mut().for_each(|b| *b = u8::from(*b != 0));
+                let bools: &[bool] = bytemuck::checked::try_cast_slice(&own)
                     .map_err(|e| burn_nd::Error::backend(std::io::Error::other(e.to_string())))?;
                 let view = ArrayViewD::from_shape(shape, bools).map_err(burn_nd::Error::backend)?;
                 T::from_ndarray_as(&view, device, dtype, casting)

@@ -69,8 +69,11 @@ where
 /// **Memory.** A burn-flex or burn-ndarray tensor's consumers read the tensor's own storage
 /// (with its strides), read-only: the DLPack export carries `READ_ONLY`, NumPy's arrays have
 /// `flags.writeable == False`, the buffer is read-only, and Burn writes no byte of it while a
-/// consumer holds it (burn-nd's `dlpack` module says why). Other tensors (libtorch, wgpu, a
-/// `flip`'s negative strides) are read into a copy the consumer owns; for a device tensor that
+/// consumer holds it (burn-nd's `dlpack` module says why). PyTorch 2.9 ignores `READ_ONLY`:
+/// its in-place ops on `torch.from_dlpack(t)` change the values Burn reads, as they do with
+/// `torch.from_numpy`; `torch.from_dlpack(t, copy=True)` gives a tensor of its own. Other
+/// tensors (libtorch, wgpu, a `flip`'s negative strides, Bool, whose bytes a consumer ignoring
+/// `READ_ONLY` could make no `bool`) are read into a copy the consumer owns; for a device tensor that
 /// read runs with the GIL released. Every export is in host memory: `__dlpack_device__` is
 /// `(kDLCPU, 0)`, whatever device the tensor is on.
 ///
@@ -367,6 +370,9 @@ impl PyTensor {
         if view.is_null() {
             return Err(PyBufferError::new_err("no Py_buffer to fill"));
         }
+        // SAFETY: `view` is the caller's buffer struct, checked non-null. CPython wants `obj`
+        // NULL when the request fails, which every return below but the last is.
+        unsafe { (*view).obj = std::ptr::null_mut() };
         if wants(ffi::PyBUF_WRITABLE) {
             return Err(PyBufferError::new_err(
                 "a Burn tensor's buffer is read-only",
@@ -418,7 +424,13 @@ impl PyTensor {
             .collect();
         let data = (described.data_ptr() as usize + described.byte_offset() as usize) as *mut _;
         let len = described.num_elements() as ffi::Py_ssize_t * itemsize;
-        let ndim = shape.len() as c_int;
+        // Without `PyBUF_ND` the consumer gets no shape: the buffer is one run of bytes, of
+        // one dimension (as `PyBuffer_FillInfo` says), else CPython would read a NULL shape.
+        let ndim = if wants(ffi::PyBUF_ND) {
+            shape.len() as c_int
+        } else {
+            1
+        };
         let parts = Box::into_raw(Box::new(BufferParts {
             _exported: exported,
             shape,

@@ -1,5 +1,6 @@
 """DLPack both ways with real NumPy and PyTorch: PyTensor out, from_python in."""
 
+import ctypes
 import gc
 import sys
 import weakref
@@ -30,12 +31,14 @@ def test_a_pytensor_goes_to_numpy_and_torch_without_a_copy(device, name):
         assert p.shape == shape and p.dtype == values.dtype
         a = np.asarray(p)
         same(a, values)
-        if values.size:
-            assert not a.flags.writeable, "shared memory is read-only"
+        # Bool is never shared: PyTorch ignores READ_ONLY, and a byte it wrote other than
+        # 0 or 1 would be no Rust bool.
+        shared = values.size > 0 and name != "bool"
+        assert a.flags.writeable != shared, "shared memory is read-only, a copy is not"
         x = torch.from_dlpack(p)
         assert tuple(x.shape) == shape
         assert torch_bytes(x) == np.ascontiguousarray(values).tobytes()
-        if values.size:
+        if shared:
             assert data_ptr(a) == x.data_ptr(), "NumPy and PyTorch read one memory"
             if backend == "flex" and t.storage_ptr() is not None:
                 assert data_ptr(a) == t.storage_ptr(), "the tensor's own storage"
@@ -108,6 +111,35 @@ def test_exports_are_read_only_and_outlive_their_tensor(device):
     del t, p
     gc.collect()
     same(a, np.arange(6, dtype=np.float32))
+
+
+class PyBuffer(ctypes.Structure):
+    """CPython's Py_buffer, to make buffer requests Python code cannot spell."""
+
+    _fields_ = [("buf", ctypes.c_void_p), ("obj", ctypes.c_void_p), ("len", ctypes.c_ssize_t),
+                ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+                ("format", ctypes.c_char_p), ("shape", ctypes.c_void_p),
+                ("strides", ctypes.c_void_p), ("suboffsets", ctypes.c_void_p),
+                ("internal", ctypes.c_void_p)]
+
+
+def get_buffer(obj, flags):
+    view = PyBuffer()
+    ctypes.pythonapi.PyObject_GetBuffer.argtypes = [ctypes.py_object, ctypes.c_void_p, ctypes.c_int]
+    ctypes.pythonapi.PyBuffer_Release.argtypes = [ctypes.c_void_p]
+    ctypes.pythonapi.PyObject_GetBuffer(obj, ctypes.byref(view), flags)
+    return view
+
+
+def test_buffer_requests_without_a_shape_or_that_fail():
+    p = demo.Tensor.from_numpy(np.arange(6, dtype=np.float32).reshape(2, 3)).share()
+    simple = get_buffer(p, 0)  # PyBUF_SIMPLE: bytes only, no shape
+    assert (simple.ndim, simple.len, simple.shape) == (1, 24, None)
+    ctypes.pythonapi.PyBuffer_Release(ctypes.byref(simple))
+    view = PyBuffer(obj=1)
+    with pytest.raises(BufferError):
+        ctypes.pythonapi.PyObject_GetBuffer(p, ctypes.byref(view), 1)  # PyBUF_WRITABLE
+    assert view.obj is None, "a failed request leaves obj NULL"
 
 
 def test_copy_dl_device_stream_and_legacy_requests(device):

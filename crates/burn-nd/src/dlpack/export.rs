@@ -26,6 +26,7 @@ use crate::{Error, HostBuffer, NdDType, NdElement};
 /// | burn-flex or burn-ndarray, shared (every `to_dlpack`) or not row-major | the tensor's storage, its strides and offset, kept alive by the export | `READ_ONLY` |
 /// | burn-flex or burn-ndarray, unique and row-major (`into_dlpack`) | the buffer Burn hands over | none: writable, no one else reaches it |
 /// | negative strides (a `flip`) | a row-major copy (PyTorch 2.9 aborts the process on negative strides) | `IS_COPIED` |
+/// | Bool, shared | a copy (a consumer ignoring `READ_ONLY` could write bytes that are no `bool`) | `IS_COPIED` |
 /// | libtorch (CPU or not), wgpu, any other device | the backend's read-back into host memory | `IS_COPIED` |
 ///
 /// The export is on the CPU (`kDLCPU`); bf16 is `kDLBfloat`, bool `kDLBool` (one byte).
@@ -167,9 +168,11 @@ pub(crate) struct SharedMemory {
     owner: Box<dyn Send>,
 }
 
-/// `tensor`'s storage as [`SharedMemory`], or `None` where it cannot be shared as it is: a
+/// `tensor`'s storage as [`SharedMemory`], or `None` where it is not shared as it is: a
 /// stride below zero, storage that holds another type than the tensor's dtype (bools kept as
-/// `u32`), no elements, no host memory.
+/// `u32`), no elements, no host memory, and Bool storage: a consumer that ignores `READ_ONLY`
+/// (PyTorch 2.9 does) could write a byte other than 0 or 1 into memory Burn reads as `bool`,
+/// which is undefined behaviour in Rust, where a written number is only a changed value.
 pub(crate) fn share<T>(tensor: T, logical: NdDType) -> Result<Option<SharedMemory>, Error>
 where
     T: HostStorage + Send + 'static,
@@ -179,8 +182,10 @@ where
     impl ViewFn for Layout {
         type Out = Option<(usize, Vec<usize>, Vec<isize>)>;
         fn call<S: NdElement>(self, view: &ArrayViewD<'_, S>) -> Self::Out {
-            let shareable =
-                S::DTYPE == self.0 && !view.is_empty() && view.strides().iter().all(|&s| s >= 0);
+            let shareable = S::DTYPE == self.0
+                && S::DTYPE != NdDType::Bool
+                && !view.is_empty()
+                && view.strides().iter().all(|&s| s >= 0);
             shareable.then(|| {
                 let first = view.as_ptr() as usize;
                 (first, view.shape().to_vec(), view.strides().to_vec())
@@ -244,8 +249,10 @@ fn shared_dlpack(memory: SharedMemory) -> Result<Dlpack, Error> {
     // now owned by the managed tensor, dropped by its deleter) keeps alive and in place; the
     // shape and non-negative strides are the backend's own layout of that storage (checked
     // to stay inside it when the view was made), stored in the managed allocation. The flags
-    // are true: the consumer is told not to write, and the backend writes in place only into
-    // storage no other handle shares (the module's contract), so nobody writes.
+    // are true: the backend writes in place only into storage no other handle shares (the
+    // module's contract), and the consumer is told not to write. One that ignores the flag
+    // (PyTorch 2.9) changes values Burn reads, the hazard of `torch.from_numpy`; never `bool`
+    // bytes, since no Bool storage is shared (`share`).
     Ok(unsafe { managed.finish() })
 }
 

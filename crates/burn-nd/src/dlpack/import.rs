@@ -223,9 +223,20 @@ where
     let own_dtype = target == T::DType::from(source.dtype)
         || (source.dtype == NdDType::Bool && target.as_nd_dtype() == Some(NdDType::Bool));
     if own_dtype && source.len() > 0 && source.is_row_major() {
+        // A slice may span at most `isize::MAX` bytes; dlpark checks the size fits a `usize`.
+        let len = (source.len())
+            .checked_mul(source.dtype.size())
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| Error::Dlpack {
+                reason: format!(
+                    "a {:?} tensor of {} elements is more bytes than memory can hold",
+                    source.shape,
+                    source.len()
+                ),
+            })?;
         let memory = DlpackMemory {
             first: source.first as *const u8,
-            len: source.len() * source.dtype.size(),
+            len,
             _dlpack: dlpack,
         };
         let bytes = bytes::Bytes::from_owner(memory);

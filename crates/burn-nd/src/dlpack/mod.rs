@@ -19,7 +19,11 @@
 //! consumer is told not to write either: such an export carries `READ_ONLY`, and a consumer
 //! of the legacy ABI, which has no flags, gets a copy. Only memory no one else reaches is
 //! exported writable: a unique tensor's buffer handed over by
-//! [`into_dlpack`](ToDlpack::into_dlpack), or a copy (`IS_COPIED`). libtorch CPU tensors are copied:
+//! [`into_dlpack`](ToDlpack::into_dlpack), or a copy (`IS_COPIED`). A consumer may ignore
+//! `READ_ONLY` (PyTorch 2.9 does: `torch.from_dlpack` gives a writeable tensor), and its
+//! writes then change what Burn reads, the hazard `torch.from_numpy` has; so Bool tensors
+//! are never shared, only copied or handed over, since a byte other than 0 or 1 read as
+//! `bool` is undefined behaviour in Rust. libtorch CPU tensors are copied:
 //! burn-tch writes in place into storage other handles share (`scatter_nd`), so no export
 //! of their memory can promise it stays unchanged. Tensors on other devices (wgpu, CUDA) are
 //! read back, and that copy is exported (`IS_COPIED`).
