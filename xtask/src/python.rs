@@ -10,12 +10,16 @@ use std::process::Command;
 use crate::setup::{pip_setup, venv_dir};
 use crate::{project_root, run_status, Error, NUMPY_VERSION};
 
-/// PyPI packages of the bridge's venv: (package, module it is imported as, version).
-const PACKAGES: [(&str, &str, &str); 4] = [
+/// PyPI packages of the bridge's venv: (package, module it is imported as, version). JAX on
+/// the CPU is for the DLPack tests (its install takes about 11 s here; PyTorch comes from the
+/// libtorch venv instead, see [`torch_site`]).
+const PACKAGES: [(&str, &str, &str); 6] = [
     ("numpy", "numpy", NUMPY_VERSION),
     ("pytest", "pytest", "9.2.0"),
     ("ml_dtypes", "ml_dtypes", "0.7.0"),
     ("maturin", "maturin", "1.16.0"),
+    ("jax", "jax", "0.8.1"),
+    ("jaxlib", "jaxlib", "0.8.1"),
 ];
 
 /// `$BURN_ND_PYTHON_VENV`, default `~/.cache/burn-nd/python-venv`.
@@ -174,7 +178,10 @@ pub(crate) fn bench_python() -> Result<bool, Error> {
 }
 
 /// What a newcomer does: the wheel maturin builds, pip-installed into a fresh venv with
-/// NumPy and ml_dtypes from PyPI, then the README's Python session in it.
+/// NumPy and ml_dtypes from PyPI, then the README's Python session in it. The session's
+/// PyTorch is the torch==2.9.0 the setup installed, not a second multi-gigabyte download: a
+/// `.pth` file puts the torch venv's packages (torch and its dependencies, no NumPy) on the
+/// fresh venv's path, where `pip install torch` would put them.
 pub(crate) fn wheel_session() -> Result<(), Error> {
     let root = project_root();
     let wheels = root.join("target/wheels");
@@ -199,6 +206,12 @@ pub(crate) fn wheel_session() -> Result<(), Error> {
             .arg("ml_dtypes==0.7.0")
             .arg(&wheel),
     )?;
+    let site = Command::new(venv.join("bin/python"))
+        .args(["-c", "import site; print(site.getsitepackages()[0])"])
+        .output()?;
+    let site = PathBuf::from(String::from_utf8(site.stdout)?.trim());
+    let torch = torch_site().ok_or("torch is not set up (cargo xtask setup installs it)")?;
+    std::fs::write(site.join("burn-nd-torch.pth"), format!("{torch}\n"))?;
     run_status(
         Command::new(venv.join("bin/python"))
             .current_dir(&root)

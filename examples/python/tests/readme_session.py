@@ -1,7 +1,8 @@
 """The README's Python session, run as written (a doctest) from the repository root.
 
-Needs only the installed module: pytest runs it (test_readme.py), and `cargo xtask
-test-backends` runs this file in a fresh venv holding just the wheel, NumPy and ml_dtypes.
+Needs the installed module and PyTorch: pytest runs it (test_readme.py), and `cargo xtask
+test-backends` runs this file in a fresh venv holding just the wheel, NumPy, ml_dtypes and
+PyTorch.
 """
 
 import doctest
