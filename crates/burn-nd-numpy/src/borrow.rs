@@ -16,6 +16,7 @@ use numpy::npyffi::PyArrayObject;
 use numpy::{get_array_module, PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCapsule;
 
 const API_NAME: &CStr = c"_RUST_NUMPY_BORROW_CHECKING_API";
@@ -115,9 +116,18 @@ pub(crate) fn shared_borrow<'py>(
     }
 }
 
+/// rust-numpy's API capsule, looked up once per process: the lookup (an import and an
+/// attribute) took a third of a zero-copy `from_numpy`, and the capsule lives as long as
+/// NumPy's module, for the process.
+fn borrow_api(py: Python<'_>) -> PyResult<Bound<'_, PyCapsule>> {
+    static API: PyOnceLock<Py<PyCapsule>> = PyOnceLock::new();
+    API.get_or_try_init(py, || find_borrow_api(py).map(Bound::unbind))
+        .map(|api| api.bind(py).clone())
+}
+
 /// rust-numpy's API capsule, published by the first borrow any rust-numpy extension takes
 /// (one of a one-element array here if none has yet), checked to be version 1 or later.
-fn borrow_api(py: Python<'_>) -> PyResult<Bound<'_, PyCapsule>> {
+fn find_borrow_api(py: Python<'_>) -> PyResult<Bound<'_, PyCapsule>> {
     let module = get_array_module(py)?;
     let capsule = match module.getattr("_RUST_NUMPY_BORROW_CHECKING_API") {
         Ok(capsule) => capsule,

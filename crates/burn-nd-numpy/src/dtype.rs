@@ -5,8 +5,24 @@ use numpy::{PyArrayDescr, PyArrayDescrMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-/// The burn-nd dtype of a NumPy dtype (any byte order), or a `TypeError` naming it.
-pub(crate) fn nd_dtype(descr: &Bound<'_, PyArrayDescr>) -> PyResult<NdDType> {
+/// The burn-nd dtype of a NumPy dtype (any byte order; `ml_dtypes.bfloat16` is
+/// [`NdDType::BF16`]), or a `TypeError` naming it: read off the descriptor's kind and size,
+/// without the Python calls `dtype.name` makes.
+///
+/// ```
+/// use burn_nd::NdDType;
+/// use pyo3::prelude::*;
+///
+/// Python::attach(|py| -> PyResult<()> {
+///     let descr = numpy::dtype::<u16>(py);
+///     assert_eq!(burn_nd_numpy::nd_dtype(&descr)?, NdDType::U16);
+///     let complex = numpy::dtype::<numpy::Complex64>(py);
+///     assert!(burn_nd_numpy::nd_dtype(&complex).is_err());
+///     Ok(())
+/// })?;
+/// # Ok::<_, PyErr>(())
+/// ```
+pub fn nd_dtype(descr: &Bound<'_, PyArrayDescr>) -> PyResult<NdDType> {
     let plain = !descr.has_fields() && !descr.has_subarray();
     let dtype = match (plain, descr.kind(), descr.itemsize()) {
         (true, b'f', 8) => Some(NdDType::F64),
@@ -43,4 +59,25 @@ pub(crate) fn bf16_descr(py: Python<'_>) -> PyResult<Bound<'_, PyArrayDescr>> {
         )
     })?;
     PyArrayDescr::new(py, ml_dtypes.getattr("bfloat16")?)
+}
+
+/// NumPy's descriptor of `dtype` (`ml_dtypes.bfloat16` for bf16), from rust-numpy's cached
+/// descriptors rather than `numpy.dtype(name)`, an import and a call.
+pub(crate) fn numpy_descr(py: Python<'_>, dtype: NdDType) -> PyResult<Bound<'_, PyArrayDescr>> {
+    use burn_nd::half::f16;
+    Ok(match dtype {
+        NdDType::F64 => numpy::dtype::<f64>(py),
+        NdDType::F32 => numpy::dtype::<f32>(py),
+        NdDType::F16 => numpy::dtype::<f16>(py),
+        NdDType::BF16 => return bf16_descr(py),
+        NdDType::I64 => numpy::dtype::<i64>(py),
+        NdDType::I32 => numpy::dtype::<i32>(py),
+        NdDType::I16 => numpy::dtype::<i16>(py),
+        NdDType::I8 => numpy::dtype::<i8>(py),
+        NdDType::U64 => numpy::dtype::<u64>(py),
+        NdDType::U32 => numpy::dtype::<u32>(py),
+        NdDType::U16 => numpy::dtype::<u16>(py),
+        NdDType::U8 => numpy::dtype::<u8>(py),
+        NdDType::Bool => numpy::dtype::<bool>(py),
+    })
 }

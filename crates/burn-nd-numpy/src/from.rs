@@ -8,7 +8,7 @@ use burn_nd::{Casting, DTypeLike, FromNdarray, NdDType, NdElement};
 use numpy::{
     PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
 };
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
@@ -16,7 +16,7 @@ use crate::borrow::shared_borrow;
 use crate::dtype::nd_dtype;
 use crate::to_py_err;
 #[cfg(feature = "dlpack")]
-use dlpark::{ffi::DLDevice, python::ImportedDlpack};
+use dlpark::python::ImportedDlpack;
 
 /// Builds any tensor burn-nd builds (Float, Int or Bool, any backend, `Autodiff` included,
 /// either Burn line) from a `numpy.ndarray`: the Rust side of `torch.from_numpy`.
@@ -222,23 +222,28 @@ enum PythonSource<'py> {
 impl<'py> PythonSource<'py> {
     /// A NumPy array as it is; a `__dlpack__` producer's export or a DLPack capsule (consumed:
     /// a used one is refused); a buffer as NumPy views it.
+    ///
+    /// A producer is asked for its export straight away (`__dlpack__(max_version=(1, 0))`, or
+    /// with no arguments where it takes none, as the array API tells consumers), without
+    /// `__dlpack_device__` first: PyTorch's takes as long as its `__dlpack__`, and a host
+    /// consumer needs no stream. The export names its device, and one that is not the CPU is
+    /// refused by `from_dlpack` (a `ValueError` naming it), its deleter run.
     fn of(object: &Bound<'py, PyAny>) -> PyResult<Self> {
         if object.cast::<PyUntypedArray>().is_ok() {
             return Ok(PythonSource::Numpy(object.clone()));
         }
         let py = object.py();
-        let capsule = object.cast::<PyCapsule>().is_ok();
-        if capsule || object.hasattr(pyo3::intern!(py, "__dlpack__"))? {
-            let request = dlpark::python::ImportRequest::new(object.as_borrowed())?;
-            // A producer that names its device first is refused before it exports anything;
-            // a capsule or legacy one is refused by `from_dlpack`, which names the device too.
-            if let Some(device) = request.device().ok().filter(|d| *d != DLDevice::CPU) {
-                return Err(PyValueError::new_err(format!(
-                    "the object is on {}: burn-nd takes DLPack tensors in host memory only; \
-                     copy it to the CPU first (x.cpu(), np.asarray(x))",
-                    burn_nd::dlpack::device_name(device)
-                )));
+        let capsule = if object.cast::<PyCapsule>().is_ok() {
+            Some(object.clone())
+        } else {
+            match object.getattr(pyo3::intern!(py, "__dlpack__")) {
+                Ok(export) => Some(dlpack_export(&export)?),
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => None,
+                Err(e) => return Err(e),
             }
+        };
+        if let Some(capsule) = capsule {
+            let request = dlpark::python::ImportRequest::new(capsule.as_borrowed())?;
             return Ok(PythonSource::Dlpack(request.import(None, None)?));
         }
         if let Ok(view) = pyo3::types::PyMemoryView::from(object) {
@@ -256,6 +261,19 @@ impl<'py> PythonSource<'py> {
             "expected a numpy.ndarray, a DLPack producer (__dlpack__: PyTorch, JAX, CuPy) or a \
              buffer, got {type_name}"
         )))
+    }
+}
+
+/// What a producer's `__dlpack__` method gives: the versioned capsule (`max_version=(1, 0)`),
+/// or the legacy one from a producer that takes no `max_version` (a `TypeError`).
+#[cfg(feature = "dlpack")]
+fn dlpack_export<'py>(export: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = export.py();
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item(pyo3::intern!(py, "max_version"), (1, 0))?;
+    match export.call((), Some(&kwargs)) {
+        Err(e) if e.is_instance_of::<PyTypeError>(py) => export.call0(),
+        exported => exported,
     }
 }
 

@@ -43,6 +43,7 @@ mod from;
 mod tensor;
 mod to;
 
+pub use dtype::nd_dtype;
 pub use error::to_py_err;
 pub use from::FromNumpy;
 #[cfg(feature = "dlpack")]

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use pyo3::{ffi, IntoPyObjectExt};
 
-use crate::dtype::bf16_descr;
+use crate::dtype::numpy_descr;
 use crate::to::{host_buffer_into_numpy, numpy_over, Access};
 use crate::to_py_err;
 
@@ -338,10 +338,7 @@ impl PyTensor {
     #[getter]
     fn dtype<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let dtype = self.tensor.dtype().map_err(to_py_err)?;
-        if dtype == NdDType::BF16 {
-            return bf16_descr(py)?.into_bound_py_any(py);
-        }
-        py.import("numpy")?.getattr("dtype")?.call1((dtype.name(),))
+        numpy_descr(py, dtype)?.into_bound_py_any(py)
     }
 
     /// Burn's device, as it prints it.

@@ -171,6 +171,53 @@ def test_copy_dl_device_stream_and_legacy_requests(device):
     assert np.from_dlpack(flipped, copy=True).flags.writeable
 
 
+class DLDevice(ctypes.Structure):
+    _fields_ = [("device_type", ctypes.c_int32), ("device_id", ctypes.c_int32)]
+
+
+class DLDataType(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint8), ("bits", ctypes.c_uint8), ("lanes", ctypes.c_uint16)]
+
+
+class DLTensor(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("device", DLDevice), ("ndim", ctypes.c_int32),
+                ("dtype", DLDataType), ("shape", ctypes.POINTER(ctypes.c_int64)),
+                ("strides", ctypes.POINTER(ctypes.c_int64)), ("byte_offset", ctypes.c_uint64)]
+
+
+DELETER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+
+
+class DLManagedTensorVersioned(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32 * 2), ("manager_ctx", ctypes.c_void_p),
+                ("deleter", DELETER), ("flags", ctypes.c_uint64), ("dl_tensor", DLTensor)]
+
+
+class OnGpu:
+    """A producer whose DLPack export is CUDA memory (its pointer is never read), as a real
+    GPU array's is, with a deleter that counts its calls."""
+
+    def __init__(self):
+        self.deleted = 0
+        self.shape = (ctypes.c_int64 * 1)(2)
+        self.deleter = DELETER(self.delete)
+        self.managed = DLManagedTensorVersioned(
+            version=(1, 0), deleter=self.deleter,
+            dl_tensor=DLTensor(data=0x1000, device=DLDevice(2, 0), ndim=1,
+                               dtype=DLDataType(2, 32, 1), shape=self.shape))
+
+    def delete(self, _):
+        self.deleted += 1
+
+    def __dlpack__(self, **kwargs):
+        new = ctypes.pythonapi.PyCapsule_New
+        new.restype, new.argtypes = ctypes.py_object, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+        return new(ctypes.addressof(self.managed), b"dltensor_versioned", None)
+
+    def __dlpack_device__(self):
+        return (2, 0)
+
+
 def test_a_capsule_is_taken_once_and_bad_producers_are_named():
     p = demo.tensor(np.arange(3, dtype=np.int32))
     capsule = p.__dlpack__(max_version=(1, 0))
@@ -180,12 +227,10 @@ def test_a_capsule_is_taken_once_and_bad_producers_are_named():
     with pytest.raises(BufferError, match="gradient"):
         demo.tensor(torch.ones(2, requires_grad=True))
 
-    class OnGpu(Producer):
-        def __dlpack_device__(self):
-            return (2, 0)
-
+    gpu = OnGpu()
     with pytest.raises(ValueError, match="CUDA:0"):
-        demo.tensor(OnGpu(np.ones(2)))
+        demo.tensor(gpu)
+    assert gpu.deleted == 1, "the refused export's deleter ran, once"
     with pytest.raises(TypeError):
         demo.tensor(object(), kind="float")
     same(demo.Tensor.from_python(b"\x01\x02", kind="int").numpy(), np.array([1, 2], np.uint8))
