@@ -295,8 +295,8 @@ pub(crate) fn assign_same<
 /// A read-only view of a backend's storage `all`, laid out as `shape` with element `strides`
 /// (negative and zero strides included) from element `offset`: the logical element at index
 /// zero. An error, never an out-of-bounds view, when the layout reaches outside `all`.
-/// (burn-flex's tensors and DLPack tensors are laid out this way: used by those two only.)
-#[cfg(any(feature = "_flex", feature = "dlpack"))]
+/// (burn-flex's tensors are laid out this way.)
+#[cfg(feature = "_flex")]
 pub(crate) fn strided_view<'a, S>(
     all: &'a [S],
     shape: &[usize],
@@ -340,7 +340,7 @@ mod tests {
     /// Negative, zero and positive strides read the elements a backend's layout names, and a
     /// layout reaching outside the storage is an error.
     #[test]
-    #[cfg(any(feature = "_flex", feature = "dlpack"))]
+    #[cfg(feature = "_flex")]
     fn strided_views_follow_any_layout() {
         let all: Vec<i32> = (0..12).collect();
         // A [3, 4] tensor flipped along axis 0: rows 2, 1, 0.

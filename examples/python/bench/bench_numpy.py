@@ -35,6 +35,20 @@ def alternate(rounds, *cases):
     return [statistics.median(t) for t in times]
 
 
+def per_call(rounds, calls, *cases):
+    """Median seconds per call of each case (a function of no arguments), `calls` calls a
+    round, the cases taking turns round by round: for fixed costs of a microsecond, which one
+    timed call cannot resolve."""
+    times = [[] for _ in cases]
+    for _ in range(rounds):
+        for i, fn in enumerate(cases):
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            times[i].append((time.perf_counter() - start) / calls)
+    return [statistics.median(t) for t in times]
+
+
 def fmt(seconds):
     for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
         if seconds >= scale:
@@ -54,6 +68,11 @@ def main():
     big = np.arange(64 * MIB // 4, dtype=np.float32)
     small = np.arange(1024, dtype=np.float32)
     rows = []
+    if torch is not None:
+        zero_copy, ref = per_call(args.rounds, 2000, lambda: demo.Tensor.from_numpy(small),
+                                  lambda: torch.from_numpy(small))
+        row_ = f"| zero-copy `from_numpy`, 4 KiB f32 (flex), per call | {fmt(zero_copy)} | "
+        rows.append(row_ + f"`torch.from_numpy` {fmt(ref)} | {zero_copy / ref:.2f}× |")
 
     def row(what, burn, reference, ref_name):
         ratio = f"{burn / reference:.2f}×" if reference else ""
@@ -121,6 +140,7 @@ def main():
         burn, ref = alternate(args.rounds, (lambda _: demo.Tensor.from_numpy(big), None), (lambda _: torch.from_numpy(big), None))
         row("zero-copy `from_numpy` vs PyTorch, 64 MiB", burn, ref, "`torch.from_numpy`")
         del keep
+        dlpack_rows(args.rounds, torch, row)
     else:
         rows.append("| PyTorch rows | not run: `torch` is not importable here | | |")
     # What users do today: the values through a Python list.
@@ -135,6 +155,27 @@ def main():
     print("| case | burn-nd-numpy | reference | ratio |")
     print("|---|---|---|---|")
     print("\n".join(rows))
+
+
+def dlpack_rows(rounds, torch, row):
+    """DLPack both ways, per call, at 4 KiB and 64 MiB (flat: no copy): PyTensors of tensors
+    made by a Burn op (plain and Autodiff) into NumPy and PyTorch beside the same consumer
+    taking a NumPy array, and PyTorch tensors into Burn beside torch's own `x.__dlpack__()`."""
+    for size, label in [(1024, "4 KiB"), (64 * MIB // 4, "64 MiB")]:
+        array = np.arange(size, dtype=np.float32)
+        for autodiff in (False, True):
+            name = f"flex{' + autodiff' if autodiff else ''}"
+            p = demo.Tensor.from_numpy(array, "flex", autodiff).bump().share()
+            ours, ref = per_call(rounds, 2000, lambda: np.from_dlpack(p), lambda: np.from_dlpack(array))
+            row(f"`np.from_dlpack(PyTensor)`, {label} f32 ({name}), per call", ours, ref,
+                "`np.from_dlpack(ndarray)`")
+            ours, ref = per_call(rounds, 2000, lambda: torch.from_dlpack(p),
+                                 lambda: torch.from_dlpack(array))
+            row(f"`torch.from_dlpack(PyTensor)`, {label} f32 ({name}), per call", ours, ref,
+                "`torch.from_dlpack(ndarray)`")
+        x = torch.from_numpy(array.copy())
+        ours, ref = per_call(rounds, 2000, lambda: demo.Tensor.from_python(x), lambda: x.__dlpack__())
+        row(f"`from_python(torch tensor)`, {label} f32 (flex), per call", ours, ref, "`x.__dlpack__()`")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
 use dlpark::ffi::DLDeviceType;
 use dlpark::{Managed, ManagedTensorBase};
-use ndarray::{ArrayViewD, IxDyn};
+use ndarray::{ArrayViewD, Axis, Dimension, IxDyn, ShapeBuilder};
 
 use super::dtype::{device_name, nd_dtype};
-use crate::array::{logical_values, strided_view};
+use crate::array::logical_values;
 use crate::fast::vec_for;
 use crate::{Casting, DTypeLike, Error, FromNdarray, NdDType, NdElement};
 
@@ -259,12 +259,20 @@ where
 }
 
 /// Calls `body` with a view of the source's elements as `E`s (the dtype's own type, or `u8`
-/// for bool), in its own layout: the producer's memory where it is aligned for `E`, else an
-/// aligned copy of the span the layout reaches.
+/// for bool), in its own layout: the producer's memory where it is aligned for `E` (only its
+/// elements read, never the bytes between them), else its elements copied one by one into
+/// aligned memory.
 fn with_view<E: NdElement, R>(
     source: &Source,
     body: impl FnOnce(&ArrayViewD<'_, E>) -> Result<R, Error>,
 ) -> Result<R, Error> {
+    if E::DTYPE == NdDType::Bool {
+        // Only types every bit pattern is a value of are read from a producer's memory: the
+        // caller reads bool memory as `u8`.
+        return Err(Error::Dlpack {
+            reason: "bool memory is read as bytes, never as bool".to_string(),
+        });
+    }
     if source.len() == 0 {
         return body(&ArrayViewD::from_shape(IxDyn(&source.shape), &[]).map_err(Error::backend)?);
     }
@@ -287,29 +295,46 @@ fn with_view<E: NdElement, R>(
     let start = low
         .checked_mul(size as isize)
         .and_then(|offset| source.first.checked_add_signed(offset));
-    let (Some(bytes_len), Some(start)) = (bytes_len, start) else {
+    // The span's size is only checked: a view must reach at most `isize::MAX` bytes.
+    let (Some(_), Some(start)) = (bytes_len, start) else {
         return Err(too_big());
     };
-    // SAFETY: the producer of a CPU DLPack tensor with elements promises every element its
-    // layout reaches readable for the tensor's life (the managed tensor the caller holds), so
-    // the span from the lowest to the highest one is; nothing writes it meanwhile but the
-    // producer itself, the caller's contract (`FromDlpack`).
-    let memory = unsafe { std::slice::from_raw_parts(start as *const u8, bytes_len) };
-    let offset = usize::try_from(-low).map_err(|_| too_big())?;
-    match bytemuck::checked::try_cast_slice::<u8, E>(memory) {
-        Ok(all) => body(&strided_view(all, &source.shape, &source.strides, offset)?),
-        Err(_) => {
-            // Misaligned (or a bool byte that is not 0 or 1, never asked here: bools are read
-            // as `u8`): copy the span into memory aligned for every element type.
-            let mut words = vec_for::<u64>(bytes_len.div_ceil(8))?;
-            words.resize(bytes_len.div_ceil(8), 0);
-            bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes_len].copy_from_slice(memory);
-            let aligned = &bytemuck::cast_slice::<u64, u8>(&words)[..bytes_len];
-            let all =
-                bytemuck::checked::try_cast_slice::<u8, E>(aligned).map_err(|e| Error::Dlpack {
-                    reason: format!("the memory holds no {}s: {e}", E::DTYPE),
-                })?;
-            body(&strided_view(all, &source.shape, &source.strides, offset)?)
+    let lowest = start as *const E;
+    if !lowest.is_aligned() {
+        // Misaligned: each element read on its own, in logical order, into aligned memory.
+        let mut values = vec_for::<E>(source.len())?;
+        for index in ndarray::indices(IxDyn(&source.shape)) {
+            let element: isize = (index.slice().iter().zip(&source.strides))
+                .map(|(&i, &stride)| i as isize * stride)
+                .sum();
+            // SAFETY: the element at `index` lies in the span checked above (its offset from
+            // the first element is between `low` and `high`), which the producer keeps
+            // readable; it is read unaligned, and every bit pattern is a value of `E` (bools
+            // are read as `u8`).
+            values.push(unsafe {
+                (source.first as *const u8)
+                    .wrapping_offset(element * size as isize)
+                    .cast::<E>()
+                    .read_unaligned()
+            });
         }
+        let view = ArrayViewD::from_shape(IxDyn(&source.shape), &values).map_err(Error::backend)?;
+        return body(&view);
     }
+    // The layout with every stride made positive, from the lowest element; axes whose stride
+    // was negative are inverted after, which puts the logical first element back at index 0.
+    let positive: Vec<usize> = source.strides.iter().map(|s| s.unsigned_abs()).collect();
+    // SAFETY: `lowest` is non-null (a CPU tensor with elements) and aligned for `E`; every
+    // element the shape and strides reach lies in the span checked above, at most
+    // `isize::MAX` bytes, which the producer of a CPU DLPack tensor keeps readable for the
+    // managed tensor's life (the caller holds it across `body`), and only the elements are
+    // read, never the bytes between them (DLPack does not promise those initialised). Nothing
+    // writes them meanwhile but the producer itself, the caller's contract (`FromDlpack`).
+    let mut view = unsafe {
+        ArrayViewD::from_shape_ptr(IxDyn(&source.shape).strides(IxDyn(&positive)), lowest)
+    };
+    for (axis, _) in source.strides.iter().enumerate().filter(|(_, &s)| s < 0) {
+        view.invert_axis(Axis(axis));
+    }
+    body(&view)
 }
