@@ -103,7 +103,7 @@ pub trait FromNumpy: FromNdarray {
 
     /// A tensor of `object`'s own dtype on `device`, from anything a Python user holds: a
     /// NumPy array ([`from_numpy`](Self::from_numpy)'s rules), any `__dlpack__` producer on
-    /// the CPU or a DLPack capsule (a PyTorch, JAX or CuPy array, a [`PyTensor`](crate::PyTensor); burn-nd's
+    /// the CPU or a DLPack capsule (a PyTorch or JAX array, a [`PyTensor`](crate::PyTensor); burn-nd's
     /// `FromDlpack`: no copy where the memory is row-major and aligned, and the producer's
     /// deleter runs when the last tensor on it is gone), or a buffer-protocol object
     /// (`bytes`, `array.array`, a `memoryview`; taken as NumPy reads it, shared where it is
@@ -237,7 +237,7 @@ impl<'py> PythonSource<'py> {
             Some(object.clone())
         } else {
             match object.getattr(pyo3::intern!(py, "__dlpack__")) {
-                Ok(export) => Some(dlpack_export(&export)?),
+                Ok(export) => Some(dlpack_export(&export).map_err(|e| on_device(object, e))?),
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => None,
                 Err(e) => return Err(e),
             }
@@ -258,22 +258,45 @@ impl<'py> PythonSource<'py> {
             .name()
             .map_or_else(|_| "?".to_string(), |n| n.to_string());
         Err(PyTypeError::new_err(format!(
-            "expected a numpy.ndarray, a DLPack producer (__dlpack__: PyTorch, JAX, CuPy) or a \
+            "expected a numpy.ndarray, a DLPack producer (__dlpack__: PyTorch, JAX) or a \
              buffer, got {type_name}"
         )))
     }
 }
 
 /// What a producer's `__dlpack__` method gives: the versioned capsule (`max_version=(1, 0)`),
-/// or the legacy one from a producer that takes no `max_version` (a `TypeError`).
+/// or the legacy one from a producer that takes no `max_version` (a `TypeError`; should that
+/// call fail too, its error has the first as its cause).
 #[cfg(feature = "dlpack")]
 fn dlpack_export<'py>(export: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = export.py();
     let kwargs = pyo3::types::PyDict::new(py);
     kwargs.set_item(pyo3::intern!(py, "max_version"), (1, 0))?;
     match export.call((), Some(&kwargs)) {
-        Err(e) if e.is_instance_of::<PyTypeError>(py) => export.call0(),
+        Err(first) if first.is_instance_of::<PyTypeError>(py) => {
+            export.call0().inspect_err(|e| e.set_cause(py, Some(first)))
+        }
         exported => exported,
+    }
+}
+
+/// The error of a producer that could not export: a `ValueError` naming its device where
+/// `__dlpack_device__` says it is not the CPU (a TPU array, a `meta` tensor), with the
+/// producer's own error as its cause; else that error as it is.
+#[cfg(feature = "dlpack")]
+fn on_device(object: &Bound<'_, PyAny>, error: PyErr) -> PyErr {
+    let py = object.py();
+    let device = dlpark::python::dlpack_device(object.as_borrowed()).ok();
+    match device.filter(|d| *d != dlpark::ffi::DLDevice::CPU) {
+        Some(device) => {
+            let named = pyo3::exceptions::PyValueError::new_err(format!(
+                "the object is on {}: burn-nd takes DLPack tensors in host memory only; copy                  it to the CPU first (x.cpu(), np.asarray(x))",
+                burn_nd::dlpack::device_name(device)
+            ));
+            named.set_cause(py, Some(error));
+            named
+        }
+        None => error,
     }
 }
 

@@ -10,7 +10,7 @@
 //! | a typed `PyArrayDyn<E>` under a casting rule | [`ToNumpy::to_pyarray`] |
 //! | a NumPy array as a tensor (any dtype Burn has, any layout, no copy when C-contiguous) | [`FromNumpy::from_numpy`], [`FromNumpy::from_numpy_as`] |
 //! | a tensor Python's array libraries take directly (`torch.from_dlpack`, `np.asarray`, `memoryview`) | [`PyTensor`] (feature `dlpack`, default) |
-//! | anything a Python user holds as a tensor: a NumPy array, a PyTorch / JAX / CuPy array or any `__dlpack__` producer, a buffer | [`FromNumpy::from_python`], [`FromNumpy::from_python_as`] (feature `dlpack`) |
+//! | anything a Python user holds as a tensor: a NumPy array, a PyTorch or JAX CPU array or any `__dlpack__` producer in host memory, a buffer | [`FromNumpy::from_python`], [`FromNumpy::from_python_as`] (feature `dlpack`) |
 //! | a module's parameters as a `dict` of arrays | [`dyn_array_into_numpy`] over `burn_nd::module_to_arrays` |
 //! | burn-nd's errors as Python exceptions (`MemoryError` for a result too big to allocate) | [`to_py_err`] |
 //!

@@ -231,6 +231,38 @@ def test_a_capsule_is_taken_once_and_bad_producers_are_named():
     with pytest.raises(ValueError, match="CUDA:0"):
         demo.tensor(gpu)
     assert gpu.deleted == 1, "the refused export's deleter ran, once"
+
+    class CannotExport:
+        """A device array whose producer cannot export at all (a TPU array, a meta tensor)."""
+
+        def __dlpack__(self, **kwargs):
+            raise BufferError("no DLPack export of this device's memory")
+
+        def __dlpack_device__(self):
+            return (2, 0)
+
+    with pytest.raises(ValueError, match="CUDA:0") as caught:
+        demo.tensor(CannotExport(), kind="float")
+    assert isinstance(caught.value.__cause__, BufferError), "the producer's own error kept"
+
+    class Legacy:
+        """A producer of DLPack < 1.0: `__dlpack__` takes no max_version."""
+
+        def __init__(self, array):
+            self.array = array
+
+        def __dlpack__(self):
+            return self.array.__dlpack__()
+
+    same(demo.Tensor.from_python(Legacy(np.arange(4.0)), kind="float").numpy(), np.arange(4.0))
+
+    class Broken(Legacy):
+        def __dlpack__(self):
+            raise RuntimeError("broken producer")
+
+    with pytest.raises(RuntimeError, match="broken producer") as caught:
+        demo.Tensor.from_python(Broken(None), kind="float")
+    assert isinstance(caught.value.__cause__, TypeError), "the max_version refusal kept"
     with pytest.raises(TypeError):
         demo.tensor(object(), kind="float")
     same(demo.Tensor.from_python(b"\x01\x02", kind="int").numpy(), np.array([1, 2], np.uint8))

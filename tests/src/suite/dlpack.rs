@@ -124,7 +124,7 @@ fn import_layout<const D: usize>(
     let reach: isize = shape
         .iter()
         .zip(&strides)
-        .map(|(&n, &s)| (n.max(1) as isize - 1) * s.abs())
+        .map(|(&n, &s)| if n > 1 { (n as isize - 1) * s.abs() } else { 0 })
         .sum();
     let values: Vec<f32> = (0..first + reach as usize + 1).map(|i| i as f32).collect();
     let (exported, deleted) =
@@ -152,7 +152,7 @@ fn import_layout<const D: usize>(
 }
 
 /// Foreign layouts in: row-major (with an offset), Fortran order, negative, stepped and zero
-/// strides, no elements, ranks 1 and 8, misaligned memory; bool bytes other than 0 or 1 read
+/// strides, any stride on an axis of length 1, no elements, ranks 1 and 8, misaligned memory; bool bytes other than 0 or 1 read
 /// as true; a GPU tensor, a dtype Burn lacks and a wrong rank refused by name.
 pub fn dlpack_import(device: &TestDevice, expect: &Expect) {
     import_layout(device, expect, [2, 3], [3, 1], 2, false);
@@ -166,6 +166,8 @@ pub fn dlpack_import(device: &TestDevice, expect: &Expect) {
     import_layout(device, expect, [5], [2], 1, true);
     import_layout(device, expect, [2, 3], [3, 1], 0, true);
     import_layout(device, expect, [1, 2, 1, 2, 1, 1, 3, 1], [12, 6, 6, 3, 3, 3, 1, 1], 0, false);
+    // An axis of length 1 may have any stride, the most negative one included.
+    import_layout(device, expect, [1, 3], [isize::MIN, 2], 0, false);
 
     let bool_bytes = Some(DLDataType::BOOL);
     let (bytes, _) = foreign_dlpack(&[0u8, 2, 1, 255], &[4], &[1], 0, false, DLDevice::CPU, bool_bytes);

@@ -323,17 +323,23 @@ fn with_view<E: NdElement, R>(
     }
     // The layout with every stride made positive, from the lowest element; axes whose stride
     // was negative are inverted after, which puts the logical first element back at index 0.
-    let positive: Vec<usize> = source.strides.iter().map(|s| s.unsigned_abs()).collect();
-    // SAFETY: `lowest` is non-null (a CPU tensor with elements) and aligned for `E`; every
-    // element the shape and strides reach lies in the span checked above, at most
-    // `isize::MAX` bytes, which the producer of a CPU DLPack tensor keeps readable for the
+    // An axis of length 1 may have any stride (DLPack allows it, `isize::MIN` included): it is
+    // never stepped along, so it gets stride 0 and is not inverted.
+    let positive: Vec<usize> = (source.shape.iter().zip(&source.strides))
+        .map(|(&n, &s)| if n > 1 { s.unsigned_abs() } else { 0 })
+        .collect();
+    // SAFETY: `lowest` is non-null (a CPU tensor with elements) and aligned for `E`; the
+    // element count fits (dlpark checked elements × size fits a `usize`, and the span below
+    // `isize::MAX` bytes holds them); every element the shape and strides reach lies in the
+    // span checked above, at most `isize::MAX` bytes, which the producer of a CPU DLPack tensor keeps readable for the
     // managed tensor's life (the caller holds it across `body`), and only the elements are
     // read, never the bytes between them (DLPack does not promise those initialised). Nothing
     // writes them meanwhile but the producer itself, the caller's contract (`FromDlpack`).
     let mut view = unsafe {
         ArrayViewD::from_shape_ptr(IxDyn(&source.shape).strides(IxDyn(&positive)), lowest)
     };
-    for (axis, _) in source.strides.iter().enumerate().filter(|(_, &s)| s < 0) {
+    let backwards = (source.shape.iter().zip(&source.strides)).map(|(&n, &s)| n > 1 && s < 0);
+    for (axis, _) in backwards.enumerate().filter(|&(_, backwards)| backwards) {
         view.invert_axis(Axis(axis));
     }
     body(&view)

@@ -207,7 +207,7 @@ impl crate::backends::flex::FlexStorage for burn::backend::flex::FlexTensor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use burn::backend::Flex;
     use burn::tensor::quantization::QuantScheme;
     use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
@@ -215,7 +215,9 @@ mod tests {
     use super::{cpu_primitive, CpuPrimitive};
 
     /// The address of the flex storage Burn's own downcast reaches.
-    fn burn_address<const D: usize, K: super::super::kind::NdKind>(t: &Tensor<D, K>) -> usize {
+    pub(crate) fn burn_address<const D: usize, K: super::super::kind::NdKind>(
+        t: &Tensor<D, K>,
+    ) -> usize {
         let flex = t
             .clone()
             .without_autodiff()

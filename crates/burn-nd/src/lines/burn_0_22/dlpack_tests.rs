@@ -1,21 +1,11 @@
 //! burn-nd's DLPack export and import on Burn 0.22's burn-flex, seen from inside: the storage
 //! address Burn's own downcast reaches (the conformance suite sees the same from outside).
 
-use burn::backend::Flex;
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::direct::tests::burn_address;
 use crate::dlpack::{Dlpack, DlpackFlags, FromDlpack, ToDlpack};
 use crate::ToNdarray;
-
-/// The address of `t`'s flex storage, as Burn's own downcast reaches it.
-fn storage_address<const D: usize>(t: &Tensor<D>) -> usize {
-    let flex = t
-        .clone()
-        .without_autodiff()
-        .try_into_primitive::<Flex>()
-        .unwrap();
-    flex.bytes().as_ptr() as usize
-}
 
 fn address(exported: &Dlpack) -> usize {
     let tensor = exported.validate().unwrap();
@@ -30,7 +20,7 @@ fn a_shared_export_is_the_storage_and_burn_never_writes_it() {
     for device in [Device::flex(), Device::flex().autodiff()] {
         let values: Vec<f32> = (0..12).map(|i| i as f32).collect();
         let t = Tensor::<2>::from_data(TensorData::new(values.clone(), [3, 4]), &device);
-        let storage = storage_address(&t);
+        let storage = burn_address(&t);
         let exported = t.to_dlpack().unwrap();
         assert_eq!(address(&exported), storage, "{device:?}");
         assert_eq!(exported.flags(), DlpackFlags::READ_ONLY);
@@ -59,7 +49,7 @@ fn a_shared_export_is_the_storage_and_burn_never_writes_it() {
         assert_eq!(bumped.to_ndarray::<f32>().unwrap()[[0, 0]], 1.0);
         drop(seen);
 
-        let own = storage_address(&bumped);
+        let own = burn_address(&bumped);
         let handed = bumped.into_dlpack().unwrap();
         if !device.is_autodiff() {
             assert_eq!(handed.flags(), DlpackFlags::empty(), "the export let go");
@@ -73,11 +63,11 @@ fn a_shared_export_is_the_storage_and_burn_never_writes_it() {
 fn a_row_major_import_keeps_the_memory() {
     let t = Tensor::<2>::from_data(TensorData::new(vec![1.0f64; 6], [2, 3]), &Device::flex());
     let back = Tensor::<2>::from_dlpack(t.to_dlpack().unwrap(), &Device::flex()).unwrap();
-    assert_eq!(storage_address(&back), storage_address(&t));
+    assert_eq!(burn_address(&back), burn_address(&t));
     let legacy = back.clone().into_dlpack_legacy().unwrap();
     assert_ne!(
         legacy.validate().unwrap().data_ptr() as usize,
-        storage_address(&t),
+        burn_address(&t),
         "copied"
     );
 }
