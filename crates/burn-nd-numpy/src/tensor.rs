@@ -163,7 +163,8 @@ impl PyTensor {
     fn needs_copy(&self) -> String {
         format!(
             "the {} tensor on {} has no host memory that can be shared as it is laid out \
-             (a device tensor, a libtorch tensor, or negative strides): a copy is needed",
+             (a device tensor, a libtorch tensor, a Bool tensor, or negative strides): a copy \
+             is needed",
             self.dtype_name(),
             self.tensor.device()
         )

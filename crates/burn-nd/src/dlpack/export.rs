@@ -129,8 +129,8 @@ impl<T: LineTensor + Clone> ToDlpack for T {
 pub(crate) enum Export<T> {
     /// Its CPU backend's storage, shared read-only.
     Shared(SharedMemory),
-    /// The buffer Burn's read handed over: memory only this value reaches.
-    HandedOver(HostBuffer),
+    /// The tensor back, whose read hands Burn's buffer over: memory only the export reaches.
+    HandOver(T),
     /// The tensor back, to be read into a copy.
     Copy(T),
 }
@@ -143,6 +143,17 @@ pub(crate) enum Plan {
     HandOver,
     /// Copy (negative strides, a dtype stored as another, no elements).
     Copy,
+}
+
+impl Plan {
+    /// The export of `tensor` (rebuilt by the line from the primitive this plan was made for).
+    pub(crate) fn export<T>(self, tensor: T) -> Export<T> {
+        match self {
+            Plan::Share(memory) => Export::Shared(memory),
+            Plan::HandOver => Export::HandOver(tensor),
+            Plan::Copy => Export::Copy(tensor),
+        }
+    }
 }
 
 /// The plan for `tensor`: hand over a unique row-major buffer, else share the storage through
@@ -210,7 +221,8 @@ where
 fn dlpack_of<T: LineTensor>(tensor: T, logical: NdDType) -> Result<Dlpack, Error> {
     match tensor.export(logical)? {
         Export::Shared(memory) => shared_dlpack(memory),
-        Export::HandedOver(buffer) => buffer_dlpack(buffer, false),
+        // The read takes Burn's own buffer when `plan` saw it handed over.
+        Export::HandOver(tensor) => buffer_dlpack(into_host_buffer(tensor, logical)?, false),
         Export::Copy(tensor) => buffer_dlpack(into_host_buffer(tensor, logical)?, true),
     }
 }

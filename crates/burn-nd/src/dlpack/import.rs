@@ -91,12 +91,12 @@ where
         dlpack: Managed<M>,
         device: &T::Device,
     ) -> Result<T, Error> {
-        let dtype = Source::new(&dlpack)?.dtype;
-        let target = match dtype {
+        let source = Source::new(&dlpack)?;
+        let target = match source.dtype {
             NdDType::Bool => T::bool_dtype(device),
             dtype => T::DType::from(dtype),
         };
-        import(dlpack, device, target, Casting::No)
+        import(dlpack, source, device, target, Casting::No)
     }
 
     fn from_dlpack_as<M: ManagedTensorBase + 'static>(
@@ -105,7 +105,8 @@ where
         dtype: T::DType,
         casting: Casting,
     ) -> Result<T, Error> {
-        import(dlpack, device, dtype, casting)
+        let source = Source::new(&dlpack)?;
+        import(dlpack, source, device, dtype, casting)
     }
 }
 
@@ -207,9 +208,11 @@ impl<M: ManagedTensorBase> AsRef<[u8]> for DlpackMemory<M> {
     }
 }
 
-/// `dlpack` as a `T` of `target`: the memory kept where it can be, else one copy.
+/// `dlpack` (described by `source`) as a `T` of `target`: the memory kept where it can be,
+/// else one copy.
 fn import<T, M>(
     dlpack: Managed<M>,
+    source: Source,
     device: &T::Device,
     target: T::DType,
     casting: Casting,
@@ -219,7 +222,6 @@ where
     T::DType: DTypeLike + PartialEq,
     M: ManagedTensorBase + 'static,
 {
-    let source = Source::new(&dlpack)?;
     let own_dtype = target == T::DType::from(source.dtype)
         || (source.dtype == NdDType::Bool && target.as_nd_dtype() == Some(NdDType::Bool));
     if own_dtype && source.len() > 0 && source.is_row_major() {
@@ -329,12 +331,12 @@ fn with_view<E: NdElement, R>(
         .map(|(&n, &s)| if n > 1 { s.unsigned_abs() } else { 0 })
         .collect();
     // SAFETY: `lowest` is non-null (a CPU tensor with elements) and aligned for `E`; the
-    // element count fits (dlpark checked elements × size fits a `usize`, and the span below
-    // `isize::MAX` bytes holds them); every element the shape and strides reach lies in the
-    // span checked above, at most `isize::MAX` bytes, which the producer of a CPU DLPack tensor keeps readable for the
-    // managed tensor's life (the caller holds it across `body`), and only the elements are
-    // read, never the bytes between them (DLPack does not promise those initialised). Nothing
-    // writes them meanwhile but the producer itself, the caller's contract (`FromDlpack`).
+    // element count fits (dlpark checked elements × size fits a `usize`); every element the
+    // shape and strides reach lies in the span checked above, at most `isize::MAX` bytes,
+    // which the producer of a CPU DLPack tensor keeps readable for the managed tensor's life
+    // (the caller holds it across `body`), and only the elements are read, never the bytes
+    // between them (DLPack does not promise those initialised). Nothing writes them meanwhile
+    // but the producer itself, the caller's contract (`FromDlpack`).
     let mut view = unsafe {
         ArrayViewD::from_shape_ptr(IxDyn(&source.shape).strides(IxDyn(&positive)), lowest)
     };

@@ -58,7 +58,7 @@ pub use dlpark::DlpackFlags;
 pub use dtype::{device_name, dl_dtype, nd_dtype};
 
 pub use export::ToDlpack;
-pub(crate) use export::{plan, Export, Plan};
+pub(crate) use export::{plan, Export};
 pub use import::FromDlpack;
 
 /// A versioned DLPack managed tensor (`DLManagedTensorVersioned`, DLPack 1.x): what

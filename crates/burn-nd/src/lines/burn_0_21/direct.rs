@@ -49,25 +49,19 @@ where
 
     #[cfg(feature = "dlpack")]
     fn export(self, logical: crate::NdDType) -> Result<crate::dlpack::Export<Self>, Error> {
-        use crate::dlpack::{plan, Export, Plan};
+        use crate::dlpack::{plan, Export};
         let primitive = self.into_primitive();
         let plan = match host::<B, _>(&primitive) {
-            Some(Host::NdArray(tensor)) => plan(tensor, logical)?,
+            Some(Host::NdArray(tensor)) => Some(plan(tensor, logical)?),
             #[cfg(feature = "flex-0-21")]
-            Some(Host::Flex(tensor)) => plan(tensor, logical)?,
+            Some(Host::Flex(tensor)) => Some(plan(tensor, logical)?),
             // burn-tch writes in place into storage other handles share: copied.
-            _ => Plan::Copy,
+            _ => None,
         };
         let tensor = Tensor::<B, D, K>::from_primitive(primitive);
         Ok(match plan {
-            Plan::Share(memory) => Export::Shared(memory),
-            Plan::HandOver => {
-                let data = tensor.try_into_data().map_err(Error::backend)?;
-                Export::HandedOver(crate::convert::data::host_buffer_from_data::<Line021>(
-                    data, logical,
-                )?)
-            }
-            Plan::Copy => Export::Copy(tensor),
+            Some(plan) => plan.export(tensor),
+            None => Export::Copy(tensor),
         })
     }
 }

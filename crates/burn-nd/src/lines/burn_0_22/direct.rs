@@ -84,47 +84,21 @@ impl<const D: usize, K: NdKind> LineTensor for Tensor<D, K> {
 
     #[cfg(feature = "dlpack")]
     fn export(self, logical: crate::NdDType) -> Result<crate::dlpack::Export<Self>, Error> {
-        use crate::dlpack::Export;
-        match cpu_primitive(self) {
+        use crate::dlpack::{plan, Export};
+        Ok(match cpu_primitive(self) {
             Ok(CpuPrimitive::Flex(flex)) => {
-                export_host(flex, logical, Tensor::from_primitive::<burn::backend::Flex>)
+                plan(&flex, logical)?.export(Tensor::from_primitive::<burn::backend::Flex>(flex))
             }
             #[cfg(feature = "ndarray-0-22")]
-            Ok(CpuPrimitive::NdArray(tensor)) => export_host(
-                tensor,
-                logical,
-                Tensor::from_primitive::<burn::backend::NdArray>,
-            ),
+            Ok(CpuPrimitive::NdArray(tensor)) => plan(&tensor, logical)?
+                .export(Tensor::from_primitive::<burn::backend::NdArray>(tensor)),
             // burn-tch writes in place into storage other handles share: copied.
             #[cfg(feature = "tch-0-22")]
-            Ok(CpuPrimitive::Tch(tensor)) => Ok(Export::Copy(Tensor::from_primitive::<
-                burn::backend::LibTorch,
-            >(tensor))),
-            Err(tensor) => Ok(Export::Copy(tensor)),
-        }
-    }
-}
-
-/// The export of a tensor on a CPU backend whose storage burn-nd shares (burn-flex,
-/// burn-ndarray), `rebuild` making it a tensor again for Burn's read.
-#[cfg(feature = "dlpack")]
-fn export_host<T, const D: usize, K: NdKind>(
-    primitive: T,
-    logical: crate::NdDType,
-    rebuild: fn(T) -> Tensor<D, K>,
-) -> Result<crate::dlpack::Export<Tensor<D, K>>, Error>
-where
-    T: crate::storage::HostStorage + Clone + Send + 'static,
-{
-    use crate::dlpack::{plan, Export, Plan};
-    match plan(&primitive, logical)? {
-        Plan::Share(memory) => Ok(Export::Shared(memory)),
-        Plan::HandOver => {
-            let data = rebuild(primitive).try_into_data().map_err(Error::backend)?;
-            crate::convert::data::host_buffer_from_data::<Line022>(data, logical)
-                .map(Export::HandedOver)
-        }
-        Plan::Copy => Ok(Export::Copy(rebuild(primitive))),
+            Ok(CpuPrimitive::Tch(tensor)) => {
+                Export::Copy(Tensor::from_primitive::<burn::backend::LibTorch>(tensor))
+            }
+            Err(tensor) => Export::Copy(tensor),
+        })
     }
 }
 
