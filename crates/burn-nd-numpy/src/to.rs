@@ -6,7 +6,7 @@ use numpy::{PyArray, PyArrayDyn, PyUntypedArray};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-use crate::dtype::bf16_descr;
+use crate::dtype::{bf16_descr, numpy_descr};
 use crate::to_py_err;
 
 /// Element types of a typed NumPy array burn-nd reads into: every [`NdElement`]. `bf16` is
@@ -214,8 +214,7 @@ pub(crate) enum Access {
 }
 
 /// A `numpy.ndarray` of `dtype` over the memory at `data`, laid out as `shape` with element
-/// `strides`, whose base object is `owner` (bool and bf16 are their bytes viewed as NumPy's
-/// `bool_` and `ml_dtypes.bfloat16`).
+/// `strides`, whose base object is `owner` (bf16 as `ml_dtypes.bfloat16`).
 ///
 /// # Safety
 ///
@@ -229,63 +228,28 @@ pub(crate) unsafe fn numpy_over<'py>(
     dtype: NdDType,
     access: Access,
 ) -> PyResult<Bound<'py, PyUntypedArray>> {
+    use numpy::npyffi::{get_type_object, npy_intp, NpyTypes, PY_ARRAY_API};
+    use numpy::PyArrayDescrMethods;
     let py = owner.py();
     let flags = match access {
         Access::Writeable => numpy::npyffi::NPY_ARRAY_WRITEABLE,
         Access::ReadOnly => 0,
     };
-    // SAFETY (each arm): the caller's promise, for the element type `dtype` stores.
-    unsafe {
-        Ok(match dtype {
-            NdDType::F64 => over::<f64>(owner, data, shape, strides, flags)?,
-            NdDType::F32 => over::<f32>(owner, data, shape, strides, flags)?,
-            NdDType::F16 => over::<f16>(owner, data, shape, strides, flags)?,
-            NdDType::I64 => over::<i64>(owner, data, shape, strides, flags)?,
-            NdDType::I32 => over::<i32>(owner, data, shape, strides, flags)?,
-            NdDType::I16 => over::<i16>(owner, data, shape, strides, flags)?,
-            NdDType::I8 => over::<i8>(owner, data, shape, strides, flags)?,
-            NdDType::U64 => over::<u64>(owner, data, shape, strides, flags)?,
-            NdDType::U32 => over::<u32>(owner, data, shape, strides, flags)?,
-            NdDType::U16 => over::<u16>(owner, data, shape, strides, flags)?,
-            NdDType::U8 => over::<u8>(owner, data, shape, strides, flags)?,
-            // Bytes, then NumPy's view of them as bool_ (any byte is a valid NumPy bool).
-            NdDType::Bool => over::<u8>(owner, data, shape, strides, flags)?
-                .call_method1("view", ("bool",))?
-                .cast_into::<PyUntypedArray>()?,
-            NdDType::BF16 => over::<u16>(owner, data, shape, strides, flags)?
-                .call_method1("view", (bf16_descr(py)?,))?
-                .cast_into::<PyUntypedArray>()?,
-        })
-    }
-}
-
-/// An array of `E`s of `shape` and element `strides` (zero ones included: a broadcast) at
-/// `data`, with NumPy's `flags`, whose base object is `owner`.
-///
-/// # Safety
-///
-/// As for [`numpy_over`], for `E`.
-unsafe fn over<'py, E: numpy::Element>(
-    owner: Bound<'py, PyAny>,
-    data: *mut u8,
-    shape: &[usize],
-    strides: &[usize],
-    flags: std::ffi::c_int,
-) -> PyResult<Bound<'py, PyUntypedArray>> {
-    use numpy::npyffi::{get_type_object, npy_intp, NpyTypes, PY_ARRAY_API};
-    use numpy::PyArrayDescrMethods;
-    let py = owner.py();
+    // NumPy's `bool_` takes any byte; bf16 is `ml_dtypes.bfloat16`.
+    let descr = numpy_descr(py, dtype)?;
     let mut dims: Vec<npy_intp> = shape.iter().map(|&n| n as npy_intp).collect();
-    let size = std::mem::size_of::<E>();
-    let mut byte_strides: Vec<npy_intp> = strides.iter().map(|&s| (s * size) as npy_intp).collect();
+    let mut byte_strides: Vec<npy_intp> = (strides.iter())
+        .map(|&s| (s * dtype.size()) as npy_intp)
+        .collect();
     // SAFETY: NumPy's own constructor of an array over given memory (what rust-numpy's
     // `borrow_from_array` calls), with a dtype reference it takes over; the caller vouches
-    // for the memory, which `owner`, set as the base below, keeps alive.
+    // for the memory (`dtype` elements, aligned, alive while `owner` is, written by no one
+    // else when writeable), which `owner`, set as the base below, keeps alive.
     unsafe {
         let array = PY_ARRAY_API.PyArray_NewFromDescr(
             py,
             get_type_object(py, NpyTypes::PyArray_Type),
-            E::get_dtype(py).into_dtype_ptr(),
+            descr.into_dtype_ptr(),
             dims.len() as std::ffi::c_int,
             dims.as_mut_ptr(),
             byte_strides.as_mut_ptr(),
