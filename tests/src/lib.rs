@@ -182,7 +182,8 @@ macro_rules! conformance {
         $crate::conformance!(@file files $expect; dyn_arrays_and_files, module_params);
         $crate::conformance!(@file readback $expect; async_read, batched_read, narrowed_read);
         $crate::conformance!(@file dlpack $expect;
-            dlpack_export, dlpack_copy_on_write, dlpack_import, dlpack_threads);
+            dlpack_export, dlpack_copy_on_write, dlpack_share_keeps_memory, dlpack_import,
+            dlpack_threads);
     };
     (@suite $expect:expr $(, $extra:ident)+) => {
         $crate::conformance!(@suite $expect);

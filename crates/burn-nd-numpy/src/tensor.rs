@@ -2,8 +2,9 @@
 //! (DLPack, `__array__`, the buffer protocol).
 
 use std::ffi::{c_int, CStr};
+use std::sync::OnceLock;
 
-use burn_nd::dlpack::{nd_dtype, Dlpack, DlpackFlags, LegacyDlpack, ToDlpack};
+use burn_nd::dlpack::{nd_dtype, Dlpack, DlpackFlags, DlpackShare, LegacyDlpack, ToDlpack};
 use burn_nd::{HostBuffer, NdDType, ToNdarray};
 use numpy::PyUntypedArray;
 use pyo3::exceptions::{PyBufferError, PyTypeError, PyValueError};
@@ -17,8 +18,8 @@ use crate::to_py_err;
 
 /// What a [`PyTensor`] does with the tensor it holds, whatever its line, rank and kind.
 trait AnyTensor: Send + Sync {
-    /// The versioned export: shared read-only where the backend's memory is, else a copy.
-    fn shared(&self) -> Result<Dlpack, burn_nd::Error>;
+    /// The memory that exports share read-only, where the backend's memory is shared.
+    fn share(&self) -> Result<Option<DlpackShare>, burn_nd::Error>;
     /// A versioned export of a copy only it owns.
     fn copied(&self) -> Result<Dlpack, burn_nd::Error>;
     /// A legacy export (a copy: the tensor is still held, and the ABI cannot say read-only).
@@ -37,8 +38,8 @@ impl<const D: usize, T> AnyTensor for Ranked<D, T>
 where
     T: ToNdarray<D> + ToDlpack + Send + Sync + 'static,
 {
-    fn shared(&self) -> Result<Dlpack, burn_nd::Error> {
-        self.0.to_dlpack()
+    fn share(&self) -> Result<Option<DlpackShare>, burn_nd::Error> {
+        self.0.dlpack_share()
     }
     fn copied(&self) -> Result<Dlpack, burn_nd::Error> {
         self.0.to_dlpack_copied()
@@ -111,6 +112,9 @@ where
 #[pyclass(module = "burn_nd_numpy", name = "PyTensor", frozen)]
 pub struct PyTensor {
     tensor: Box<dyn AnyTensor>,
+    /// The tensor's shared memory, made ready on the first export that wants it (the tensor
+    /// never changes, so neither does it): `None` inside when every export is a copy.
+    share: OnceLock<Option<DlpackShare>>,
 }
 
 impl PyTensor {
@@ -129,13 +133,31 @@ impl PyTensor {
     {
         PyTensor {
             tensor: Box::new(Ranked::<D, T>(tensor)),
+            share: OnceLock::new(),
         }
     }
 
-    /// The shared export, read with the GIL released.
+    /// A read-only export of the tensor's memory where it is shared, else a copy (read with
+    /// the GIL released).
     fn shared(&self, py: Python<'_>) -> PyResult<Dlpack> {
-        let tensor = &*self.tensor;
-        py.detach(|| tensor.shared()).map_err(to_py_err)
+        match self.share()? {
+            Some(share) => share.to_dlpack().map_err(to_py_err),
+            None => {
+                let tensor = &*self.tensor;
+                py.detach(|| tensor.copied()).map_err(to_py_err)
+            }
+        }
+    }
+
+    /// The tensor's shared memory, made ready once (no device read: a tensor whose export
+    /// reads it back has none).
+    fn share(&self) -> PyResult<Option<&DlpackShare>> {
+        if let Some(share) = self.share.get() {
+            return Ok(share.as_ref());
+        }
+        let share = self.tensor.share().map_err(to_py_err)?;
+        // Another thread may have made it meanwhile: the same memory, and its copy is dropped.
+        Ok(self.share.get_or_init(|| share).as_ref())
     }
 
     /// A NumPy array over the tensor's memory (read-only) where it has one on the host; else

@@ -1,6 +1,7 @@
 """Shared fixtures: the module under test, its Burn line, what each backend holds, and the
 harness of the thread tests."""
 
+import os
 import subprocess
 import sys
 import threading
@@ -65,6 +66,12 @@ def same(a, b):
     assert a.dtype == b.dtype, (a.dtype, b.dtype)
     assert a.shape == b.shape, (a.shape, b.shape)
     assert np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
+
+
+def resident_bytes():
+    """This process's resident memory, in bytes."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def data_ptr(a):

@@ -6,7 +6,6 @@ own. JAX's arrays, which JAX never writes, come into Burn with no copy where row
 """
 
 import gc
-import os
 import threading
 
 import jax
@@ -15,7 +14,7 @@ import numpy as np
 import pytest
 
 import burn_nd_demo as demo
-from conftest import DTYPES, HOLDS, SHOWS_STORAGE, at_once, sample, same
+from conftest import DTYPES, HOLDS, SHOWS_STORAGE, at_once, resident_bytes, sample, same
 
 # float64 and the 64-bit ints stay 64-bit (JAX makes them 32-bit otherwise).
 jax.config.update("jax_enable_x64", True)
@@ -85,11 +84,6 @@ def test_lifetimes_both_ways():
     del p, t
     gc.collect()
     same(np.asarray(y), expected)
-
-
-def resident_bytes():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def test_round_trips_free_every_buffer():

@@ -79,6 +79,14 @@ fn exports<K: TestKind>(device: &TestDevice, expect: &Expect, dtype: NdDType) {
             let again = t.to_dlpack().expect("again");
             assert_eq!(address(&again), address(&exported), "{ctx}: two shares, one memory");
         }
+        let share = t.dlpack_share().unwrap_or_else(|e| panic!("{ctx}: {e}"));
+        assert_eq!(share.is_some(), shared, "{ctx}: a share where to_dlpack shares");
+        if let Some(share) = share {
+            let again = share.to_dlpack().expect("from the share");
+            assert_eq!(address(&again), address(&exported), "{ctx}: the share's memory");
+            assert_eq!(again.flags(), DlpackFlags::READ_ONLY, "{ctx}");
+            assert_eq!(again.validate().unwrap().strides(), described.strides(), "{ctx}");
+        }
         let copied = t.to_dlpack_copied().expect("copy");
         assert_eq!(copied.flags(), DlpackFlags::IS_COPIED, "{ctx}");
         assert_ne!(address(&copied), address(&exported), "{ctx}: a copy of its own");
@@ -107,6 +115,24 @@ pub fn dlpack_copy_on_write(device: &TestDevice, _: &Expect) {
     let seen = TestTensor::<2>::from_dlpack(exported, device).expect("import");
     assert_eq!(contents(&seen), before);
     assert_ne!(contents(&bumped), before);
+}
+
+/// A [`DlpackShare`](burn_nd::dlpack::DlpackShare) keeps the tensor's memory as it was: an
+/// operation that may write in place on the tensor writes a new buffer while the share lives,
+/// and an export made from it reads the old values after the tensor and the share are gone.
+pub fn dlpack_share_keeps_memory(device: &TestDevice, expect: &Expect) {
+    let t = counting::<Float>(device, NdDType::F32);
+    let before = contents(&t);
+    let Some(share) = t.dlpack_share().expect("share") else {
+        assert!(!expect.shares_memory, "no share of memory the backend shares");
+        return;
+    };
+    let bumped = t + 1.0;
+    let exported = share.to_dlpack().expect("export");
+    drop(share);
+    assert_ne!(contents(&bumped), before);
+    let seen = TestTensor::<2>::from_dlpack(exported, device).expect("import");
+    assert_eq!(contents(&seen), before);
 }
 
 /// A tensor from a foreign DLPack tensor of f32 values `0, 1, 2, ...` laid out as given: the

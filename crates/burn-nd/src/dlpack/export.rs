@@ -2,6 +2,7 @@
 //! implements with its backend lookup, and [`plan`], which decides for a CPU backend's tensor.
 
 use std::ffi::c_void;
+use std::sync::Arc;
 
 use dlpark::ffi::{DLDevice, DLManagedTensor};
 use dlpark::metadata::Dynamic;
@@ -104,6 +105,22 @@ pub trait ToDlpack: Clone {
     /// # Ok::<_, burn_nd::Error>(())
     /// ```
     fn to_dlpack_copied(&self) -> Result<Dlpack, Error>;
+
+    /// The tensor's CPU memory made ready for any number of read-only exports, each one
+    /// allocation ([`DlpackShare`]); `None` where [`to_dlpack`](Self::to_dlpack) would copy
+    /// (libtorch, a device tensor, negative strides, Bool, no elements).
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Tensor};
+    /// use burn_nd::dlpack::ToDlpack;
+    ///
+    /// let t = Tensor::<1>::from_floats([1.0, 2.0], &Device::flex());
+    /// assert!(t.dlpack_share()?.is_some());
+    /// assert!(t.clone().flip([0]).dlpack_share()?.is_none()); // negative strides: copied
+    /// assert!(t.greater_elem(1.5).dlpack_share()?.is_none()); // Bool: copied
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    fn dlpack_share(&self) -> Result<Option<DlpackShare>, Error>;
 }
 
 /// Every line's tensors, through the line's [`LineTensor::export`].
@@ -122,6 +139,15 @@ impl<T: LineTensor + Clone> ToDlpack for T {
         let logical = self.logical_dtype()?;
         // `self` still holds the tensor, so the clone's read never takes its buffer over.
         buffer_dlpack(into_host_buffer(self.clone(), logical)?, true)
+    }
+
+    fn dlpack_share(&self) -> Result<Option<DlpackShare>, Error> {
+        let logical = self.logical_dtype()?;
+        // `self` still holds the tensor, so the clone's export is never a hand-over.
+        Ok(match self.clone().export(logical)? {
+            Export::Shared(memory) => Some(DlpackShare::new(memory)),
+            Export::HandOver(_) | Export::Copy(_) => None,
+        })
     }
 }
 
@@ -161,7 +187,7 @@ impl Plan {
 /// into neither), else copy.
 pub(crate) fn plan<T>(tensor: &T, logical: NdDType) -> Result<Plan, Error>
 where
-    T: HostStorage + Clone + Send + 'static,
+    T: HostStorage + Clone + Send + Sync + 'static,
 {
     if tensor.handed_over() {
         return Ok(Plan::HandOver);
@@ -169,14 +195,14 @@ where
     Ok(share(tensor.clone(), logical)?.map_or(Plan::Copy, Plan::Share))
 }
 
-/// A CPU backend's storage, shared: the logical first element, the layout in elements (no
-/// stride negative), and the handle that keeps the memory alive.
+/// A CPU backend's storage, shared: the logical first element's address, the layout in
+/// elements (no stride negative), and the handle that keeps the memory alive.
 pub(crate) struct SharedMemory {
-    first: *mut c_void,
+    first: usize,
     shape: Vec<usize>,
     strides: Vec<isize>,
     dtype: NdDType,
-    owner: Box<dyn Send>,
+    _owner: Box<dyn Send + Sync>,
 }
 
 /// `tensor`'s storage as [`SharedMemory`], or `None` where it is not shared as it is: a
@@ -186,7 +212,7 @@ pub(crate) struct SharedMemory {
 /// which is undefined behaviour in Rust, where a written number is only a changed value.
 pub(crate) fn share<T>(tensor: T, logical: NdDType) -> Result<Option<SharedMemory>, Error>
 where
-    T: HostStorage + Send + 'static,
+    T: HostStorage + Send + Sync + 'static,
 {
     /// The view's first element and layout, when it can be exported as it is.
     struct Layout(NdDType);
@@ -207,20 +233,86 @@ where
         return Ok(None);
     };
     Ok(layout.map(|(first, shape, strides)| SharedMemory {
-        // The storage is on the heap, behind the handle: moving the handle into `owner`
+        // The storage is on the heap, behind the handle: moving the handle into `_owner`
         // moves no byte of it.
-        first: first as *mut c_void,
+        first,
         shape,
         strides,
         dtype: logical,
-        owner: Box::new(tensor),
+        _owner: Box::new(tensor),
     }))
+}
+
+/// A tensor's CPU memory made ready once for any number of read-only DLPack exports
+/// ([`to_dlpack`](Self::to_dlpack)), each of which then costs one small allocation: what a
+/// Python object handing the same tensor out again and again keeps (burn-nd-numpy's
+/// `PyTensor` does). It holds a handle of the tensor's storage, so Burn writes no byte of that
+/// memory while this or any export of it lives ([the module](crate::dlpack) says why).
+/// [`ToDlpack::dlpack_share`] makes one.
+///
+/// ```
+/// use burn::tensor::{Device, Tensor};
+/// use burn_nd::dlpack::{DlpackFlags, ToDlpack};
+///
+/// let t = Tensor::<2>::from_floats([[1.0, 2.0], [3.0, 4.0]], &Device::flex());
+/// let share = t.dlpack_share()?.expect("burn-flex memory is shared");
+/// let (first, second) = (share.to_dlpack()?, share.to_dlpack()?);
+/// assert_eq!(first.validate().unwrap().data_ptr(), second.validate().unwrap().data_ptr());
+/// assert!(first.flags().contains(DlpackFlags::READ_ONLY));
+/// # Ok::<_, burn_nd::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct DlpackShare {
+    memory: Arc<SharedMemory>,
+}
+
+impl DlpackShare {
+    fn new(memory: SharedMemory) -> Self {
+        DlpackShare {
+            memory: Arc::new(memory),
+        }
+    }
+
+    /// A read-only versioned export of the memory, which keeps it alive until its deleter
+    /// runs.
+    ///
+    /// ```
+    /// use burn::tensor::{Device, Int, Tensor};
+    /// use burn_nd::dlpack::ToDlpack;
+    ///
+    /// let share = Tensor::<1, Int>::from_ints([1, 2, 3], &Device::flex()).dlpack_share()?;
+    /// let exported = share.unwrap().to_dlpack()?;
+    /// assert_eq!(exported.validate().unwrap().shape(), &[3]);
+    /// # Ok::<_, burn_nd::Error>(())
+    /// ```
+    pub fn to_dlpack(&self) -> Result<Dlpack, Error> {
+        let memory = &*self.memory;
+        let mut managed = Dynamic::new(&memory.shape[..], &memory.strides[..])
+            .initialize(Arc::clone(&self.memory))
+            .map_err(dlpack_error)?;
+        managed
+            .set_data(memory.first as *mut c_void)
+            .set_dtype(dl_dtype(memory.dtype))
+            .set_device(DLDevice::CPU)
+            .set_flags(DlpackFlags::READ_ONLY)
+            .map_err(dlpack_error)?;
+        // SAFETY: `first` is the first element of storage that `_owner` (a handle of the
+        // tensor, kept by the `Arc` the managed tensor now holds and drops in its deleter)
+        // keeps alive and in place; the shape and non-negative strides are the backend's own
+        // layout of that storage (checked to stay inside it when the view was made), copied
+        // into the managed allocation. The flags are true: the backend writes in place only
+        // into storage no other handle shares (the module's contract), and the consumer is
+        // told not to write. One that ignores the flag (PyTorch 2.9) changes values Burn
+        // reads, the hazard of `torch.from_numpy`; never `bool` bytes, since no Bool storage
+        // is shared (`share`).
+        Ok(unsafe { managed.finish() })
+    }
 }
 
 /// The versioned export of a line's tensor of dtype `logical`.
 fn dlpack_of<T: LineTensor>(tensor: T, logical: NdDType) -> Result<Dlpack, Error> {
     match tensor.export(logical)? {
-        Export::Shared(memory) => shared_dlpack(memory),
+        Export::Shared(memory) => DlpackShare::new(memory).to_dlpack(),
         // The read takes Burn's own buffer when `plan` saw it handed over.
         Export::HandOver(tensor) => buffer_dlpack(into_host_buffer(tensor, logical)?, false),
         Export::Copy(tensor) => buffer_dlpack(into_host_buffer(tensor, logical)?, true),
@@ -237,35 +329,6 @@ fn dlpack_error(e: impl std::fmt::Display) -> Error {
     Error::Dlpack {
         reason: e.to_string(),
     }
-}
-
-/// `memory` as a read-only versioned export that owns the handle keeping it alive.
-fn shared_dlpack(memory: SharedMemory) -> Result<Dlpack, Error> {
-    let SharedMemory {
-        first,
-        shape,
-        strides,
-        dtype,
-        owner,
-    } = memory;
-    let mut managed = Dynamic::new(shape, strides)
-        .initialize(Box::new(owner))
-        .map_err(dlpack_error)?;
-    managed
-        .set_data(first)
-        .set_dtype(dl_dtype(dtype))
-        .set_device(DLDevice::CPU)
-        .set_flags(DlpackFlags::READ_ONLY)
-        .map_err(dlpack_error)?;
-    // SAFETY: `first` is the first element of storage that `owner` (a handle of the tensor,
-    // now owned by the managed tensor, dropped by its deleter) keeps alive and in place; the
-    // shape and non-negative strides are the backend's own layout of that storage (checked
-    // to stay inside it when the view was made), stored in the managed allocation. The flags
-    // are true: the backend writes in place only into storage no other handle shares (the
-    // module's contract), and the consumer is told not to write. One that ignores the flag
-    // (PyTorch 2.9) changes values Burn reads, the hazard of `torch.from_numpy`; never `bool`
-    // bytes, since no Bool storage is shared (`share`).
-    Ok(unsafe { managed.finish() })
 }
 
 /// `buffer` as an export (versioned or legacy, `M`) that owns it, row-major and writable:

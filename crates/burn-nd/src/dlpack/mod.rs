@@ -7,6 +7,7 @@
 //! |---|---|
 //! | a tensor as a DLPack tensor (versioned, DLPack 1.x) | [`ToDlpack::to_dlpack`], [`ToDlpack::into_dlpack`] |
 //! | the same for a consumer of DLPack < 1.0 (no flags) | [`ToDlpack::into_dlpack_legacy`] |
+//! | many read-only exports of one tensor, each one allocation | [`ToDlpack::dlpack_share`], [`DlpackShare::to_dlpack`] |
 //! | a DLPack tensor (versioned or legacy, any strides) as a tensor | [`FromDlpack::from_dlpack`], [`FromDlpack::from_dlpack_as`] |
 //! | dtypes as DLPack's descriptors and back, devices by name | [`dl_dtype`], [`nd_dtype`], [`device_name`] |
 //!
@@ -57,8 +58,8 @@ pub use dlpark;
 pub use dlpark::DlpackFlags;
 pub use dtype::{device_name, dl_dtype, nd_dtype};
 
-pub use export::ToDlpack;
 pub(crate) use export::{plan, Export};
+pub use export::{DlpackShare, ToDlpack};
 pub use import::FromDlpack;
 
 /// A versioned DLPack managed tensor (`DLManagedTensorVersioned`, DLPack 1.x): what
