@@ -7,12 +7,14 @@ use crate::{project_root, run_status, Error};
 
 /// What Miri runs: the unsafe code it can interpret. burn-nd's unit tests cover `HostBuffer`,
 /// the slice reinterpretations and the cast loops (the AVX2 build and the huge-page advice are
-/// skipped under Miri); burn-nd-ndarray's sharing tests cover its zero-copy handovers.
+/// skipped under Miri), and with `dlpack` the DLPack import's view of a producer's memory
+/// (whose bytes between elements are left uninitialised) and the exports of burn-flex
+/// storage; burn-nd-ndarray's sharing tests cover its zero-copy handovers.
 /// libtorch's and NumPy's FFI cannot run under Miri.
 const MIRI_RUNS: [(&str, &[&str]); 2] = [
     (
         "Miri: burn-nd unit tests",
-        &["test", "-p", "burn-nd", "--lib"],
+        &["test", "-p", "burn-nd", "--lib", "--features", "dlpack"],
     ),
     (
         "Miri: burn-nd-ndarray zero-copy sharing",

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import burn_nd_demo as demo
-from conftest import DTYPES, HOLDS, SHOWS_STORAGE, at_once, resident_bytes, sample, same
+from conftest import (DTYPES, HOLDS, SHOWS_STORAGE, at_once, in_child, resident_bytes, sample,
+                      same)
 
 # float64 and the 64-bit ints stay 64-bit (JAX makes them 32-bit otherwise).
 jax.config.update("jax_enable_x64", True)
@@ -70,11 +71,16 @@ def test_jax_results_and_jit_take_burn_tensors():
     same(t.bump().numpy(), values * 2 + 1)
 
 
-def test_lifetimes_both_ways():
-    # The JAX array deleted first: the tensor keeps its buffer alive.
-    x = jnp.arange(1024, dtype=jnp.float32) * 3
+def outlive_each_other():
+    """Each side's memory read after its first owner is gone. The buffers are 64 MiB, which
+    JAX's allocator and Rust's (glibc's malloc) unmap when they are freed, so a read of one
+    that was freed is a segfault, not stale values (checked by hand for JAX: reading a 64 MiB
+    array's buffer after `del` crashes)."""
+    # The JAX array deleted first: the tensor keeps JAX's buffer alive.
+    x = jnp.arange(16 << 20, dtype=jnp.float32) * 3
     expected = np.asarray(x).copy()
     t = demo.Tensor.from_python(x)
+    assert t.storage_ptr() == jax_ptr(x), "no copy"
     del x
     gc.collect()
     same(t.numpy(), expected)
@@ -84,6 +90,10 @@ def test_lifetimes_both_ways():
     del p, t
     gc.collect()
     same(np.asarray(y), expected)
+
+
+def test_lifetimes_both_ways():
+    in_child(outlive_each_other)
 
 
 def test_round_trips_free_every_buffer():

@@ -346,3 +346,90 @@ fn with_view<E: NdElement, R>(
     }
     body(&view)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::mem::MaybeUninit;
+
+    use super::*;
+
+    /// A producer's memory of `len` f32 slots in which slot `i` of `written` holds `i`, every
+    /// other slot left uninitialised, as DLPack allows the bytes between elements to be (under
+    /// Miri, reading one is an error).
+    fn memory(len: usize, written: &[usize]) -> Vec<MaybeUninit<f32>> {
+        let mut slots = vec![MaybeUninit::uninit(); len];
+        for &i in written {
+            slots[i].write(i as f32);
+        }
+        slots
+    }
+
+    fn source(first: *const u8, shape: &[usize], strides: &[isize]) -> Source {
+        Source {
+            dtype: NdDType::F32,
+            shape: shape.to_vec(),
+            strides: strides.to_vec(),
+            first: first as usize,
+        }
+    }
+
+    /// The values a view of `source` shows, in logical order.
+    fn read(source: &Source) -> Result<Vec<f32>, Error> {
+        with_view::<f32, _>(source, |view| Ok(view.iter().copied().collect()))
+    }
+
+    /// Stepped, negative and length-1 axes: the view reads each element where the layout puts
+    /// it, in logical order, and no byte between them.
+    #[test]
+    fn a_view_reads_only_the_elements_where_the_layout_puts_them() {
+        let slots = memory(13, &[0, 2, 4, 8, 10, 12]);
+        let base = slots.as_ptr().cast::<u8>();
+        let stepped = source(base, &[2, 3], &[8, 2]);
+        assert_eq!(read(&stepped).unwrap(), [0.0, 2.0, 4.0, 8.0, 10.0, 12.0]);
+
+        let last = base.wrapping_add(12 * 4);
+        let backwards = source(last, &[2, 3], &[-8, -2]);
+        assert_eq!(read(&backwards).unwrap(), [12.0, 10.0, 8.0, 4.0, 2.0, 0.0]);
+
+        let mixed = source(base.wrapping_add(8 * 4), &[2, 3], &[-8, 2]);
+        assert_eq!(read(&mixed).unwrap(), [8.0, 10.0, 12.0, 0.0, 2.0, 4.0]);
+
+        // An axis of length 1 is never stepped along, whatever its stride says.
+        let single = source(base, &[1, 3, 1], &[isize::MIN, 2, isize::MAX]);
+        assert_eq!(read(&single).unwrap(), [0.0, 2.0, 4.0]);
+    }
+
+    /// Memory misaligned for the dtype is read element by element, still only the elements.
+    #[test]
+    fn misaligned_memory_is_read_element_by_element() {
+        // Words, so one byte past the start is misaligned for f32 wherever the memory lands.
+        let mut words = vec![MaybeUninit::<u32>::uninit(); 6];
+        let first = words.as_mut_ptr().cast::<u8>().wrapping_add(1);
+        for (slot, value) in [(0usize, 1.5f32), (2, 2.5), (4, 3.5)] {
+            // SAFETY: slots 0 to 4 of 4 bytes from byte 1 end at byte 21 of the 24.
+            unsafe { first.add(slot * 4).cast::<f32>().write_unaligned(value) };
+        }
+        assert_eq!(read(&source(first, &[3], &[2])).unwrap(), [1.5, 2.5, 3.5]);
+        let last = first.wrapping_add(4 * 4);
+        assert_eq!(read(&source(last, &[3], &[-2])).unwrap(), [3.5, 2.5, 1.5]);
+    }
+
+    /// No elements: nothing is read, whatever the pointer; a layout reaching past the address
+    /// space and a bool view are errors before any read.
+    #[test]
+    fn empty_huge_and_bool_layouts_read_nothing() {
+        let dangling = std::ptr::NonNull::<f32>::dangling().as_ptr().cast::<u8>();
+        assert!(read(&source(dangling, &[0, 3], &[3, 1]))
+            .unwrap()
+            .is_empty());
+        let huge = source(dangling, &[2, 2], &[isize::MAX, 1]);
+        assert!(matches!(read(&huge), Err(Error::Dlpack { .. })));
+        let byte = [1u8];
+        let bools = Source {
+            dtype: NdDType::Bool,
+            ..source(byte.as_ptr(), &[1], &[1])
+        };
+        let refused = with_view::<bool, _>(&bools, |_| Ok(()));
+        assert!(matches!(refused, Err(Error::Dlpack { .. })));
+    }
+}
