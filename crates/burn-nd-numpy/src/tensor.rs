@@ -140,7 +140,7 @@ impl PyTensor {
     /// A read-only export of the tensor's memory where it is shared, else a copy (read with
     /// the GIL released).
     fn shared(&self, py: Python<'_>) -> PyResult<Dlpack> {
-        match self.share()? {
+        match self.share(py)? {
             Some(share) => share.to_dlpack().map_err(to_py_err),
             None => {
                 let tensor = &*self.tensor;
@@ -149,13 +149,15 @@ impl PyTensor {
         }
     }
 
-    /// The tensor's shared memory, made ready once (no device read: a tensor whose export
-    /// reads it back has none).
-    fn share(&self) -> PyResult<Option<&DlpackShare>> {
+    /// The tensor's shared memory, made ready once. That reads no device, but may wait (a
+    /// clone of a fusion tensor from another stream waits for its server), so with the GIL
+    /// released.
+    fn share(&self, py: Python<'_>) -> PyResult<Option<&DlpackShare>> {
         if let Some(share) = self.share.get() {
             return Ok(share.as_ref());
         }
-        let share = self.tensor.share().map_err(to_py_err)?;
+        let tensor = &*self.tensor;
+        let share = py.detach(|| tensor.share()).map_err(to_py_err)?;
         // Another thread may have made it meanwhile: the same memory, and its copy is dropped.
         Ok(self.share.get_or_init(|| share).as_ref())
     }

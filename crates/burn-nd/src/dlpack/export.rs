@@ -108,7 +108,8 @@ pub trait ToDlpack: Clone {
 
     /// The tensor's CPU memory made ready for any number of read-only exports, each one
     /// allocation ([`DlpackShare`]); `None` where [`to_dlpack`](Self::to_dlpack) would copy
-    /// (libtorch, a device tensor, negative strides, Bool, no elements).
+    /// (libtorch, a device tensor, negative strides, Bool, storage of another type than the
+    /// dtype, no elements); an `Err` for a dtype burn-nd has no name for (quantized).
     ///
     /// ```
     /// use burn::tensor::{Device, Tensor};
@@ -219,15 +220,17 @@ where
     impl ViewFn for Layout {
         type Out = Option<(usize, Vec<usize>, Vec<isize>)>;
         fn call<S: NdElement>(self, view: &ArrayViewD<'_, S>) -> Self::Out {
-            let shareable = S::DTYPE == self.0
-                && S::DTYPE != NdDType::Bool
-                && !view.is_empty()
-                && view.strides().iter().all(|&s| s >= 0);
+            let shareable =
+                S::DTYPE == self.0 && !view.is_empty() && view.strides().iter().all(|&s| s >= 0);
             shareable.then(|| {
                 let first = view.as_ptr() as usize;
                 (first, view.shape().to_vec(), view.strides().to_vec())
             })
         }
+    }
+    if logical == NdDType::Bool {
+        // Decided before any view: a view of bool storage checks every byte first.
+        return Ok(None);
     }
     let Some(layout) = tensor.with_view(Layout(logical)).transpose()? else {
         return Ok(None);
@@ -299,12 +302,12 @@ impl DlpackShare {
         // SAFETY: `first` is the first element of storage that `_owner` (a handle of the
         // tensor, kept by the `Arc` the managed tensor now holds and drops in its deleter)
         // keeps alive and in place; the shape and non-negative strides are the backend's own
-        // layout of that storage (checked to stay inside it when the view was made), copied
-        // into the managed allocation. The flags are true: the backend writes in place only
-        // into storage no other handle shares (the module's contract), and the consumer is
-        // told not to write. One that ignores the flag (PyTorch 2.9) changes values Burn
-        // reads, the hazard of `torch.from_numpy`; never `bool` bytes, since no Bool storage
-        // is shared (`share`).
+        // layout of that storage, inside it (burn-nd's bounds check of burn-flex's layout,
+        // ndarray's own invariant for burn-ndarray's arrays), copied into the managed
+        // allocation. The flags are true: the backend writes in place only into storage no
+        // other handle shares (the module's contract), and the consumer is told not to write.
+        // One that ignores the flag (PyTorch 2.9) changes values Burn reads, the hazard of
+        // `torch.from_numpy`; never `bool` bytes, since no Bool storage is shared (`share`).
         Ok(unsafe { managed.finish() })
     }
 }

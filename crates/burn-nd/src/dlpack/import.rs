@@ -355,7 +355,7 @@ mod tests {
 
     /// A producer's memory of `len` f32 slots in which slot `i` of `written` holds `i`, every
     /// other slot left uninitialised, as DLPack allows the bytes between elements to be (under
-    /// Miri, reading one is an error).
+    /// Miri, reading one as an `f32` is an error).
     fn memory(len: usize, written: &[usize]) -> Vec<MaybeUninit<f32>> {
         let mut slots = vec![MaybeUninit::uninit(); len];
         for &i in written {
@@ -415,7 +415,8 @@ mod tests {
     }
 
     /// No elements: nothing is read, whatever the pointer; a layout reaching past the address
-    /// space and a bool view are errors before any read.
+    /// space (in elements, in bytes, or below address 0) and a bool view are errors before any
+    /// read.
     #[test]
     fn empty_huge_and_bool_layouts_read_nothing() {
         let dangling = std::ptr::NonNull::<f32>::dangling().as_ptr().cast::<u8>();
@@ -423,7 +424,20 @@ mod tests {
             .unwrap()
             .is_empty());
         let huge = source(dangling, &[2, 2], &[isize::MAX, 1]);
-        assert!(matches!(read(&huge), Err(Error::Dlpack { .. })));
+        assert!(
+            matches!(read(&huge), Err(Error::Dlpack { .. })),
+            "a span past isize"
+        );
+        let wide = source(dangling, &[2], &[isize::MAX / 4 + 1]);
+        assert!(
+            matches!(read(&wide), Err(Error::Dlpack { .. })),
+            "over isize::MAX bytes"
+        );
+        let below = source(8 as *const u8, &[3], &[-4]);
+        assert!(
+            matches!(read(&below), Err(Error::Dlpack { .. })),
+            "below address 0"
+        );
         let byte = [1u8];
         let bools = Source {
             dtype: NdDType::Bool,
