@@ -1,6 +1,7 @@
 """Shared fixtures: the module under test, its Burn line, what each backend holds, and the
 harness of the thread tests."""
 
+import gc
 import os
 import subprocess
 import sys
@@ -72,6 +73,19 @@ def resident_bytes():
     """This process's resident memory, in bytes."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def resident_growth(trip, trips=300, warm_up=20):
+    """How many bytes of resident memory `trips` calls of `trip` add, after `warm_up` calls
+    (allocator pools and first-call caches) and with garbage collected before and after."""
+    for _ in range(warm_up):
+        trip()
+    gc.collect()
+    before = resident_bytes()
+    for _ in range(trips):
+        trip()
+    gc.collect()
+    return resident_bytes() - before
 
 
 def data_ptr(a):

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import burn_nd_demo as demo
-from conftest import (DTYPES, HOLDS, SHOWS_STORAGE, at_once, data_ptr, resident_bytes, sample,
+from conftest import (DTYPES, HOLDS, SHOWS_STORAGE, at_once, data_ptr, resident_growth, sample,
                       same)
 
 SHAPES = [(5,), (2, 3), (0, 3), (2, 1, 3), (1, 2, 1, 2, 1, 1, 3, 1)]
@@ -307,14 +307,7 @@ def test_shared_exports_free_their_memory():
         assert len({data_ptr(a) for a in arrays}) == 1, "one memory for every export"
         same(arrays[0][:4], values[:4] + 1)
 
-    for _ in range(20):
-        trip()
-    gc.collect()
-    before = resident_bytes()
-    for _ in range(300):
-        trip()
-    gc.collect()
-    assert resident_bytes() - before < 200 << 20
+    assert resident_growth(trip) < 200 << 20
 
 
 def test_torch_ignores_read_only_as_the_readme_says():

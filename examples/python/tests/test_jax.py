@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import burn_nd_demo as demo
-from conftest import (DTYPES, HOLDS, SHOWS_STORAGE, at_once, in_child, resident_bytes, sample,
+from conftest import (DTYPES, HOLDS, SHOWS_STORAGE, at_once, in_child, resident_growth, sample,
                       same)
 
 # float64 and the 64-bit ints stay 64-bit (JAX makes them 32-bit otherwise).
@@ -79,8 +79,9 @@ def outlive_each_other():
     # The JAX array deleted first: the tensor keeps JAX's buffer alive.
     x = jnp.arange(16 << 20, dtype=jnp.float32) * 3
     expected = np.asarray(x).copy()
-    t = demo.Tensor.from_python(x)
-    assert t.storage_ptr() == jax_ptr(x), "no copy"
+    t = demo.Tensor.from_python(x, "flex")
+    if "flex" in SHOWS_STORAGE:  # Burn 0.22's burn-flex shows its storage
+        assert t.storage_ptr() == jax_ptr(x), "no copy"
     del x
     gc.collect()
     same(t.numpy(), expected)
@@ -105,14 +106,7 @@ def test_round_trips_free_every_buffer():
         t = demo.Tensor.from_python(jnp.from_dlpack(demo.tensor(values)))
         same(t.numpy()[:4], values[:4])
 
-    for _ in range(20):
-        round_trip()
-    gc.collect()
-    before = resident_bytes()
-    for _ in range(300):
-        round_trip()
-    gc.collect()
-    assert resident_bytes() - before < 200 << 20
+    assert resident_growth(round_trip) < 200 << 20
 
 
 def test_eight_threads_with_jax(device):
