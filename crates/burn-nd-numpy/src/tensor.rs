@@ -149,6 +149,14 @@ impl PyTensor {
         }
     }
 
+    /// A read-only export of the tensor's memory, or a `BufferError` where only a copy is
+    /// possible (refused before any copy is made).
+    fn shared_only(&self, py: Python<'_>) -> PyResult<Dlpack> {
+        let share = self.share(py)?;
+        let share = share.ok_or_else(|| PyBufferError::new_err(self.needs_copy()))?;
+        share.to_dlpack().map_err(to_py_err)
+    }
+
     /// The tensor's shared memory, made ready once. That reads no device, but may wait (a
     /// clone of a fusion tensor from another stream waits for its server), so with the GIL
     /// released.
@@ -169,11 +177,10 @@ impl PyTensor {
         py: Python<'py>,
         no_copy: bool,
     ) -> PyResult<Option<Bound<'py, PyUntypedArray>>> {
-        let exported = self.shared(py)?;
-        if no_copy && exported.flags().contains(DlpackFlags::IS_COPIED) {
+        if no_copy && self.share(py)?.is_none() {
             return Ok(None);
         }
-        array_over(py, exported).map(Some)
+        array_over(py, self.shared(py)?).map(Some)
     }
 
     /// A new writeable NumPy array of the tensor's values.
@@ -289,15 +296,14 @@ impl PyTensor {
             let exported = py.detach(|| tensor.legacy()).map_err(to_py_err)?;
             return exported.into_pyobject(py);
         }
-        let exported = if copy == Some(true) {
-            let tensor = &*self.tensor;
-            py.detach(|| tensor.copied()).map_err(to_py_err)?
-        } else {
-            self.shared(py)?
+        let exported = match copy {
+            Some(true) => {
+                let tensor = &*self.tensor;
+                py.detach(|| tensor.copied()).map_err(to_py_err)?
+            }
+            Some(false) => self.shared_only(py)?,
+            None => self.shared(py)?,
         };
-        if copy == Some(false) && exported.flags().contains(DlpackFlags::IS_COPIED) {
-            return Err(PyBufferError::new_err(self.needs_copy()));
-        }
         exported.into_pyobject(py)
     }
 
@@ -408,10 +414,7 @@ impl PyTensor {
         })?;
         // Only the tensor's own memory, never a copy: a consumer that can take a copy
         // (`np.asarray`) falls back to `__array__`, which honours `copy=False`.
-        let exported = this.shared(py)?;
-        if exported.flags().contains(DlpackFlags::IS_COPIED) {
-            return Err(PyBufferError::new_err(this.needs_copy()));
-        }
+        let exported = this.shared_only(py)?;
         let row_major = exported
             .validate()
             .and_then(|t| t.is_compact())

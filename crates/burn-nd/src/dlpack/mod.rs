@@ -58,7 +58,7 @@ pub use dlpark;
 pub use dlpark::DlpackFlags;
 pub use dtype::{device_name, dl_dtype, nd_dtype};
 
-pub(crate) use export::{plan, Export};
+pub(crate) use export::{plan, Export, Plan};
 pub use export::{DlpackShare, ToDlpack};
 pub use import::FromDlpack;
 

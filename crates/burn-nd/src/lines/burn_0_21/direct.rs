@@ -49,20 +49,16 @@ where
 
     #[cfg(feature = "dlpack")]
     fn export(self, logical: crate::NdDType) -> Result<crate::dlpack::Export<Self>, Error> {
-        use crate::dlpack::{plan, Export};
+        use crate::dlpack::{plan, Plan};
         let primitive = self.into_primitive();
         let plan = match host::<B, _>(&primitive) {
-            Some(Host::NdArray(tensor)) => Some(plan(tensor, logical)?),
+            Some(Host::NdArray(tensor)) => plan(tensor, logical)?,
             #[cfg(feature = "flex-0-21")]
-            Some(Host::Flex(tensor)) => Some(plan(tensor, logical)?),
+            Some(Host::Flex(tensor)) => plan(tensor, logical)?,
             // burn-tch writes in place into storage other handles share: copied.
-            _ => None,
+            _ => Plan::Copy,
         };
-        let tensor = Tensor::<B, D, K>::from_primitive(primitive);
-        Ok(match plan {
-            Some(plan) => plan.export(tensor),
-            None => Export::Copy(tensor),
-        })
+        Ok(plan.export(Tensor::<B, D, K>::from_primitive(primitive)))
     }
 }
 
